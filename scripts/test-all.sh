@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Run every test of dlc: set-up, one release build of the whole workspace, the
+# Rust tests (same profile, nothing is rebuilt), then the lit tests under lit/.
+#
+#   bash scripts/test-all.sh
+#
+# Exits non-zero if any step fails; prints a summary at the end, whose last line
+# is "tests: N passed, N failed, N skipped" (Rust tests + lit tests).
+# Logs of each step: $CARGO_TARGET_DIR/test-logs/ (default target/test-logs/).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+BIN_DIR=$TARGET_DIR/release
+LOG_DIR=$TARGET_DIR/test-logs
+mkdir -p "$LOG_DIR"
+rm -f "$LOG_DIR"/*.log
+
+STEP_NAMES=()
+STEP_RESULTS=()
+FAILED=0
+
+# run_step NAME LOGFILE CMD...: runs CMD, output to the terminal and LOGFILE.
+run_step() {
+  local name=$1 log=$2 rc=0 start end
+  shift 2
+  printf '\n==== %s: %s\n' "$name" "$*"
+  start=$(date +%s)
+  "$@" 2>&1 | tee "$log" || rc=$?
+  end=$(date +%s)
+  STEP_NAMES+=("$name")
+  if ((rc == 0)); then
+    STEP_RESULTS+=("ok ($((end - start))s)")
+  else
+    STEP_RESULTS+=("FAILED (exit $rc, $((end - start))s, log: ${log#"$ROOT"/})")
+    FAILED=1
+  fi
+  return "$rc"
+}
+
+skip_step() {
+  STEP_NAMES+=("$1")
+  STEP_RESULTS+=("skipped ($2)")
+}
+
+# count_tests: adds up the Rust and lit test counts from the step logs.
+PASSED_N=0 FAILED_N=0 SKIPPED_N=0
+count_tests() {
+  local p f s
+  # cargo: "test result: ok. 12 passed; 0 failed; 1 ignored; 0 measured; ..."
+  if [[ -f $LOG_DIR/cargo-test.log ]]; then
+    read -r p f s < <(awk '/^test result:/ {
+        for (i = 1; i <= NF; i++) {
+          if ($(i+1) ~ /^passed/) p += $i
+          if ($(i+1) ~ /^failed/) f += $i
+          if ($(i+1) ~ /^ignored/) s += $i
+        } } END { print p+0, f+0, s+0 }' "$LOG_DIR/cargo-test.log")
+    PASSED_N=$((PASSED_N + p)) FAILED_N=$((FAILED_N + f)) SKIPPED_N=$((SKIPPED_N + s))
+  fi
+  # lit: "  Passed     : 3 (75.00%)" ...
+  if [[ -f $LOG_DIR/lit.log ]]; then
+    read -r p f s < <(awk -F: '/^  [A-Z][A-Za-z ]*: *[0-9]+ \(/ {
+        label = $1; sub(/^ +/, "", label); sub(/ +$/, "", label)
+        n = $2 + 0
+        if (label == "Passed" || label == "Passed With Retry" || label == "Expectedly Failed") p += n
+        else if (label == "Unsupported" || label == "Skipped" || label == "Excluded") s += n
+        else f += n
+      } END { print p+0, f+0, s+0 }' "$LOG_DIR/lit.log")
+    PASSED_N=$((PASSED_N + p)) FAILED_N=$((FAILED_N + f)) SKIPPED_N=$((SKIPPED_N + s))
+  fi
+}
+
+print_summary() {
+  local i
+  count_tests
+  printf '\n==== summary\n'
+  for i in "${!STEP_NAMES[@]}"; do
+    printf '  %-12s %s\n' "${STEP_NAMES[$i]}" "${STEP_RESULTS[$i]}"
+  done
+  if ((FAILED)); then
+    echo "test-all: FAILED"
+  else
+    echo "test-all: all steps passed"
+  fi
+  echo "tests: $PASSED_N passed, $FAILED_N failed, $SKIPPED_N skipped"
+}
+
+# ---- set-up: installs what is missing (scripts/setup.sh) -------------------
+if ! run_step "setup" "$LOG_DIR/setup.log" bash scripts/setup.sh; then
+  print_summary
+  exit 1
+fi
+# shellcheck source=/dev/null
+. scripts/env.sh
+
+# ---- build: everything, once, release profile --------------------------------
+build_ok=1
+run_step "cargo build" "$LOG_DIR/build.log" \
+  cargo build --release --workspace --all-targets || build_ok=0
+
+# ---- Rust unit/integration/doc tests -----------------------------------------
+if ((build_ok)); then
+  run_step "cargo test" "$LOG_DIR/cargo-test.log" \
+    cargo test --release --workspace --no-fail-fast || true
+else
+  skip_step "cargo test" "build failed"
+fi
+
+# ---- lit tests (lit/*.mlir) against the release binaries ---------------------
+if ((build_ok)); then
+  run_step "lit" "$LOG_DIR/lit.log" \
+    env DLC_BIN_DIR="$BIN_DIR" "$DLC_PYTHON" "$DLC_LIT" -sv lit/ || true
+else
+  skip_step "lit" "build failed"
+fi
+
+# ---- test-suite (ONNX conformance cases, whole models) -----------------------
+# >>> TEST-SUITE STEP GOES HERE, e.g.:
+# if ((build_ok)); then
+#   run_step "test-suite" "$LOG_DIR/test-suite.log" \
+#     "$DLC_PYTHON" test-suite/run.py --dlc "$BIN_DIR/dlc" || true
+# else
+#   skip_step "test-suite" "build failed"
+# fi
+# and add its pass/fail counts in count_tests above.
+# <<<
+
+# ---- summary ----------------------------------------------------------------
+print_summary
+exit "$FAILED"

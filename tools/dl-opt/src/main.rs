@@ -1,0 +1,445 @@
+//! dl-opt: reads MLIR-syntax IR, runs passes, prints the result — with
+//! mlir-opt's flags, diagnostics format and test conventions
+//! (`--split-input-file`, `--verify-diagnostics`).
+
+mod diagnostics;
+
+use anyhow::{Context as _, Result};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use dlc_ir::diag::render;
+use dlc_ir::pass::{
+    Instrumentation, OpPassManager, PassRegistry, TimingNode, format_timing, parse_pipeline,
+};
+use dlc_ir::{Context, Diagnostic, PrintOptions};
+use std::io::{Read, Write};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Registers every dialect dl-opt knows.
+pub fn register_dialects(ctx: &mut Context) {
+    ctx.register_dialect(&dlc_func::DIALECT);
+    ctx.register_dialect(&dlc_cf::DIALECT);
+    ctx.register_dialect(&dlc_arith::DIALECT);
+    ctx.register_dialect(&dlc_math::DIALECT);
+}
+
+/// Registers every pass dl-opt knows.
+pub fn register_passes(reg: &mut PassRegistry) {
+    dlc_transforms::register_passes(reg);
+}
+
+const FIXED_FLAGS: &[&str] = &[
+    "input",
+    "output",
+    "pass-pipeline",
+    "split-input-file",
+    "verify-diagnostics",
+    "allow-unregistered-dialect",
+    "mlir-print-ir-after-all",
+    "mlir-print-ir-before-all",
+    "mlir-print-ir-after",
+    "mlir-print-ir-before",
+    "mlir-print-ir-after-change",
+    "mlir-print-ir-module-scope",
+    "verify-each",
+    "mlir-timing",
+    "mlir-print-op-generic",
+    "mlir-print-debuginfo",
+    "mlir-print-local-scope",
+    "mlir-elide-elementsattrs-if-larger",
+    "dump-pass-pipeline",
+    "no-implicit-module",
+    "mlir-disable-threading",
+];
+
+fn build_cli(reg: &PassRegistry) -> Command {
+    let mut help = String::from("Passes (run in command-line order):\n");
+    for p in reg.passes() {
+        help.push_str(&format!("  --{:<28} {}\n", p.argument, p.description));
+        for o in p.options {
+            help.push_str(&format!(
+                "      {:<26} {} (default: {})\n",
+                format!("{}=<value>", o.name),
+                o.description,
+                o.default
+            ));
+        }
+    }
+    if !reg.pipelines().is_empty() {
+        help.push_str("\nPass pipelines:\n");
+        for (n, d, _) in reg.pipelines() {
+            help.push_str(&format!("  --{n:<28} {d}\n"));
+        }
+    }
+    let mut cmd = Command::new("dl-opt")
+        .about("dlc modular optimizer driver: parse, run passes, print (mlir-opt conventions)")
+        .after_help(help)
+        .arg(Arg::new("input").default_value("-").help("Input file ('-' for stdin)"))
+        .arg(Arg::new("output").short('o').long("output").default_value("-").help("Output file ('-' for stdout)"))
+        .arg(Arg::new("pass-pipeline").long("pass-pipeline").value_name("PIPELINE").help("A textual pass pipeline, e.g. 'builtin.module(func.func(cse))'"))
+        .arg(
+            Arg::new("split-input-file")
+                .long("split-input-file")
+                .num_args(0..=1)
+                .require_equals(true)
+                .default_missing_value("// -----")
+                .help("Split the input at '// -----' (or the given marker) and process each chunk independently"),
+        )
+        .arg(Arg::new("verify-diagnostics").long("verify-diagnostics").action(ArgAction::SetTrue).help("Check diagnostics against expected-* comments"))
+        .arg(Arg::new("allow-unregistered-dialect").long("allow-unregistered-dialect").action(ArgAction::SetTrue).help("Accept ops of unregistered dialects"))
+        .arg(Arg::new("mlir-print-ir-after-all").long("mlir-print-ir-after-all").action(ArgAction::SetTrue).help("Print IR after each pass"))
+        .arg(Arg::new("mlir-print-ir-before-all").long("mlir-print-ir-before-all").action(ArgAction::SetTrue).help("Print IR before each pass"))
+        .arg(Arg::new("mlir-print-ir-after").long("mlir-print-ir-after").action(ArgAction::Append).value_name("PASS").help("Print IR after the given pass"))
+        .arg(Arg::new("mlir-print-ir-before").long("mlir-print-ir-before").action(ArgAction::Append).value_name("PASS").help("Print IR before the given pass"))
+        .arg(Arg::new("mlir-print-ir-after-change").long("mlir-print-ir-after-change").action(ArgAction::SetTrue).help("Only print IR after a pass that changed it"))
+        .arg(Arg::new("mlir-print-ir-module-scope").long("mlir-print-ir-module-scope").action(ArgAction::SetTrue).help("Print the whole module in IR dumps"))
+        .arg(
+            Arg::new("verify-each")
+                .long("verify-each")
+                .num_args(0..=1)
+                .require_equals(true)
+                .default_missing_value("true")
+                .default_value("true")
+                .value_parser(clap::value_parser!(bool))
+                .help("Verify the IR after each pass"),
+        )
+        .arg(Arg::new("mlir-timing").long("mlir-timing").action(ArgAction::SetTrue).help("Print a tree of pass times to stderr"))
+        .arg(Arg::new("mlir-print-op-generic").long("mlir-print-op-generic").action(ArgAction::SetTrue).help("Print ops in the generic form"))
+        .arg(Arg::new("mlir-print-debuginfo").long("mlir-print-debuginfo").action(ArgAction::SetTrue).help("Print locations"))
+        .arg(Arg::new("mlir-print-local-scope").long("mlir-print-local-scope").action(ArgAction::SetTrue).help("Print without aliases"))
+        .arg(
+            Arg::new("mlir-elide-elementsattrs-if-larger")
+                .long("mlir-elide-elementsattrs-if-larger")
+                .value_name("N")
+                .value_parser(clap::value_parser!(usize))
+                .help("Elide elements attributes with more than N elements"),
+        )
+        .arg(Arg::new("dump-pass-pipeline").long("dump-pass-pipeline").action(ArgAction::SetTrue).help("Print the pass pipeline to stderr"))
+        .arg(Arg::new("no-implicit-module").long("no-implicit-module").action(ArgAction::SetTrue).help("Do not wrap the input in a module"))
+        .arg(Arg::new("mlir-disable-threading").long("mlir-disable-threading").action(ArgAction::SetTrue).help("Accepted for compatibility (dl-opt is single-threaded)"));
+    for p in reg.passes() {
+        cmd = cmd.arg(
+            Arg::new(p.argument)
+                .long(p.argument)
+                .num_args(0..=1)
+                .require_equals(true)
+                .default_missing_value("")
+                .action(ArgAction::Append)
+                .help(p.description),
+        );
+    }
+    for (n, d, _) in reg.pipelines() {
+        if reg.lookup(n).is_none() {
+            cmd = cmd.arg(
+                Arg::new(*n)
+                    .long(*n)
+                    .num_args(0)
+                    .action(ArgAction::Count)
+                    .help(*d),
+            );
+        }
+    }
+    cmd
+}
+
+/// Builds the pass manager from `--pass-pipeline` or the pass flags in
+/// command-line order.
+fn build_pipeline(reg: &PassRegistry, m: &ArgMatches) -> Result<OpPassManager, String> {
+    let mut flags: Vec<(usize, String, String)> = Vec::new();
+    for p in reg.passes() {
+        if let (Some(idx), Some(vals)) =
+            (m.indices_of(p.argument), m.get_many::<String>(p.argument))
+        {
+            for (i, v) in idx.zip(vals) {
+                flags.push((i, p.argument.to_string(), v.clone()));
+            }
+        }
+    }
+    for (n, _, _) in reg.pipelines() {
+        if reg.lookup(n).is_none()
+            && let Some(idx) = m.indices_of(*n)
+        {
+            for i in idx {
+                flags.push((i, n.to_string(), String::new()));
+            }
+        }
+    }
+    flags.sort_by_key(|f| f.0);
+    let pipeline = m.get_one::<String>("pass-pipeline");
+    if pipeline.is_some() && !flags.is_empty() {
+        return Err("'--pass-pipeline' cannot be used with individual pass flags".into());
+    }
+    if let Some(text) = pipeline {
+        return parse_pipeline(reg, text);
+    }
+    let mut pm = OpPassManager::new("builtin.module");
+    for (_, name, opts) in flags {
+        let text = if opts.is_empty() {
+            name
+        } else {
+            format!("{name}{{{opts}}}")
+        };
+        dlc_ir::pass::add_pipeline_elements(reg, &mut pm, &text)?;
+    }
+    Ok(pm)
+}
+
+struct Settings {
+    allow_unregistered: bool,
+    verify_diagnostics: bool,
+    no_implicit_module: bool,
+    inst: Instrumentation,
+    print: PrintOptions,
+    dump_pipeline: bool,
+}
+
+/// Processes one buffer: parse, verify, run passes, print. Returns the
+/// printed IR, or the diagnostics that stopped it (plus any emitted ones).
+fn process_buffer(
+    src: &str,
+    file: &str,
+    reg: &PassRegistry,
+    m: &ArgMatches,
+    s: &Settings,
+    timing_root: &mut TimingNode,
+) -> (Option<String>, Vec<Diagnostic>, Context) {
+    let mut ctx = Context::new();
+    register_dialects(&mut ctx);
+    ctx.allow_unregistered = s.allow_unregistered;
+    ctx.add_source(file, Arc::from(src));
+    let mut diags = Vec::new();
+    let t0 = Instant::now();
+    let module = match dlc_ir::parse_source(&mut ctx, src, file) {
+        Ok(m) => m,
+        Err(d) => {
+            diags.push(d);
+            diags.extend(ctx.take_diagnostics());
+            return (None, diags, ctx);
+        }
+    };
+    timing_root.children.push(TimingNode {
+        name: "Parser".into(),
+        time: t0.elapsed(),
+        children: vec![],
+    });
+    if s.no_implicit_module && ctx.op_name_str(module) != "builtin.module" {
+        diags.push(Diagnostic::error(
+            ctx.op_loc(module),
+            "source must contain a single top-level operation if --no-implicit-module is specified",
+        ));
+        return (None, diags, ctx);
+    }
+    let t1 = Instant::now();
+    if let Err(d) = dlc_ir::verify::verify(&ctx, module) {
+        diags.push(d);
+        diags.extend(ctx.take_diagnostics());
+        return (None, diags, ctx);
+    }
+    timing_root.children.push(TimingNode {
+        name: "Verifier".into(),
+        time: t1.elapsed(),
+        children: vec![],
+    });
+    let mut pm = match build_pipeline(reg, m) {
+        Ok(pm) => pm,
+        Err(e) => {
+            diags.push(Diagnostic::error(ctx.unknown_loc(), e));
+            return (None, diags, ctx);
+        }
+    };
+    if s.dump_pipeline {
+        eprintln!(
+            "Pass Manager with {} passes:\n{}",
+            pm.entries.len(),
+            pm.to_text()
+        );
+    }
+    if !pm.is_empty() {
+        if let Err(d) = pm.run(&mut ctx, module, &s.inst, timing_root, module) {
+            diags.push(d);
+            diags.extend(ctx.take_diagnostics());
+            return (None, diags, ctx);
+        }
+    }
+    diags.extend(ctx.take_diagnostics());
+    let t2 = Instant::now();
+    let out = dlc_ir::print_op_to_string(&ctx, module, &s.print);
+    timing_root.children.push(TimingNode {
+        name: "Output".into(),
+        time: t2.elapsed(),
+        children: vec![],
+    });
+    let _ = s.verify_diagnostics;
+    (Some(out), diags, ctx)
+}
+
+fn read_input(path: &str) -> Result<String> {
+    let mut s = String::new();
+    if path == "-" {
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("reading stdin")?;
+    } else {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("could not open input file '{path}'"))?;
+        s = String::from_utf8(bytes).map_err(|e| {
+            anyhow::anyhow!(
+                "{path}: input is not valid UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            )
+        })?;
+    }
+    Ok(s)
+}
+
+/// Writes the output atomically (temp file + rename), so a failed run never
+/// leaves a half-written file.
+fn write_output(path: &str, text: &str) -> Result<()> {
+    if path == "-" {
+        let mut out = std::io::stdout().lock();
+        out.write_all(text.as_bytes())?;
+        out.flush()?;
+        return Ok(());
+    }
+    let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
+    std::fs::write(&tmp, text).with_context(|| format!("could not write '{tmp}'"))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("could not move output to '{path}'"))?;
+    Ok(())
+}
+
+/// Splits at lines that are exactly the marker; keeps original line numbers
+/// by prefixing each chunk with as many newlines as lines precede it.
+fn split_input(src: &str, marker: &str) -> Vec<String> {
+    let mut chunks = Vec::new();
+    let mut cur = String::new();
+    let mut line_no = 0usize;
+    let mut chunk_start_line = 0usize;
+    for line in src.split_inclusive('\n') {
+        if line.trim_end() == marker {
+            chunks.push(std::mem::take(&mut cur));
+            line_no += 1;
+            chunk_start_line = line_no;
+            cur.push_str(&"\n".repeat(chunk_start_line));
+            continue;
+        }
+        cur.push_str(line);
+        line_no += 1;
+    }
+    chunks.push(cur);
+    chunks
+}
+
+fn main() {
+    let code = match run() {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("dl-opt: error: {e:#}");
+            1
+        }
+    };
+    std::process::exit(code);
+}
+
+fn run() -> Result<i32> {
+    let mut reg = PassRegistry::new();
+    register_passes(&mut reg);
+    let cli = build_cli(&reg);
+    let m = match cli.try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let kind = e.kind();
+            e.print()?;
+            return Ok(match kind {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            });
+        }
+    };
+    let _ = FIXED_FLAGS;
+    let input = m.get_one::<String>("input").unwrap().clone();
+    let output = m.get_one::<String>("output").unwrap().clone();
+    let src = read_input(&input)?;
+    let file = if input == "-" {
+        "<stdin>".to_string()
+    } else {
+        input.clone()
+    };
+    let print = PrintOptions {
+        generic: m.get_flag("mlir-print-op-generic"),
+        debuginfo: m.get_flag("mlir-print-debuginfo"),
+        elide_elements_larger: m
+            .get_one::<usize>("mlir-elide-elementsattrs-if-larger")
+            .copied(),
+        local_scope: m.get_flag("mlir-print-local-scope"),
+    };
+    let inst = Instrumentation {
+        print_before_all: m.get_flag("mlir-print-ir-before-all"),
+        print_after_all: m.get_flag("mlir-print-ir-after-all"),
+        print_before: m
+            .get_many::<String>("mlir-print-ir-before")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default(),
+        print_after: m
+            .get_many::<String>("mlir-print-ir-after")
+            .map(|v| v.cloned().collect())
+            .unwrap_or_default(),
+        print_after_change: m.get_flag("mlir-print-ir-after-change"),
+        print_module_scope: m.get_flag("mlir-print-ir-module-scope"),
+        verify_each: *m.get_one::<bool>("verify-each").unwrap(),
+        timing: m.get_flag("mlir-timing"),
+        print: print.clone(),
+    };
+    let settings = Settings {
+        allow_unregistered: m.get_flag("allow-unregistered-dialect"),
+        verify_diagnostics: m.get_flag("verify-diagnostics"),
+        no_implicit_module: m.get_flag("no-implicit-module"),
+        inst,
+        print,
+        dump_pipeline: m.get_flag("dump-pass-pipeline"),
+    };
+    let chunks = match m.get_one::<String>("split-input-file") {
+        Some(marker) => split_input(&src, marker),
+        None => vec![src.clone()],
+    };
+    let start = Instant::now();
+    let mut timing = TimingNode::default();
+    let mut outputs = Vec::new();
+    let mut failed = false;
+    for chunk in &chunks {
+        let (out, diags, ctx) = process_buffer(chunk, &file, &reg, &m, &settings, &mut timing);
+        if settings.verify_diagnostics {
+            let problems = diagnostics::check(&ctx, chunk, &file, &diags);
+            if !problems.is_empty() {
+                for p in problems {
+                    eprint!("{}", render(&ctx, &p));
+                }
+                failed = true;
+            }
+            if let Some(o) = out {
+                outputs.push(o);
+            }
+            continue;
+        }
+        let is_error = diags.iter().any(|d| d.severity == dlc_ir::Severity::Error);
+        for d in &diags {
+            eprint!("{}", render(&ctx, d));
+        }
+        match out {
+            Some(o) if !is_error => outputs.push(o),
+            _ => failed = true,
+        }
+    }
+    if settings.inst.timing {
+        eprint!("{}", format_timing(&timing, start.elapsed()));
+    }
+    if failed {
+        return Ok(1);
+    }
+    let text = if chunks.len() > 1 {
+        outputs.join("// -----\n")
+    } else {
+        outputs.concat()
+    };
+    write_output(&output, &text)?;
+    Ok(0)
+}
