@@ -321,13 +321,13 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             self.ctx.remove_op(ops[0]);
             return Ok(ops[0]);
         }
-        // Wrap in an implicit module at the location of the buffer start.
+        // Wrap in an implicit module located at `file:0:0`, as MLIR does.
         let loc = {
             let file = self.file;
             self.ctx.intern_attr(AttrKind::Loc(Loc::File {
                 file,
-                line: 1,
-                col: 1,
+                line: 0,
+                col: 0,
                 end: None,
             }))
         };
@@ -1812,15 +1812,6 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
                     "true" | "false" => {
                         self.bump();
                         let v = s == "true";
-                        if self.tok.kind == Tok::Colon {
-                            let s2 = self.save();
-                            self.bump();
-                            if self.at_type_start() {
-                                let ty = self.parse_type()?;
-                                return Ok(self.ctx.int_attr(ty, v as i128));
-                            }
-                            self.restore(s2);
-                        }
                         if let Some(ty) = ty
                             && self.ctx.is_integer(ty)
                         {

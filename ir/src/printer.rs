@@ -213,6 +213,8 @@ pub fn constant_name(ctx: &Context, a: Attr) -> String {
             }
         },
         AttrKind::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+        // `func.constant @f` names its result after the function.
+        AttrKind::SymbolRef { root, .. } => ctx.ident_str(*root).to_string(),
         _ => "cst".to_string(),
     }
 }
@@ -275,7 +277,10 @@ struct Aliases {
     /// In order of definition.
     attr_order: Vec<Attr>,
     locs: FxHashMap<Attr, String>,
+    /// Location aliases printed at the end, in order.
     loc_order: Vec<Attr>,
+    /// Location aliases that must be printed at the top.
+    loc_top: Vec<Attr>,
 }
 
 /// Prints ops, types and attributes. Custom printers receive it.
@@ -295,9 +300,10 @@ pub fn print_op_to_string(ctx: &Context, op: Op, opts: &PrintOptions) -> String 
     let mut p = OpAsmPrinter::new(ctx, op, opts.clone());
     p.collect_aliases(op);
     p.print_alias_defs();
+    p.print_loc_alias_defs(true);
     p.print_operation(op);
     p.out.push('\n');
-    p.print_loc_alias_defs();
+    p.print_loc_alias_defs(false);
     p.out.push('\n');
     p.print_resources(op);
     p.out
@@ -326,7 +332,6 @@ impl<'c> OpAsmPrinter<'c> {
         let mut seen: FxHashSet<Attr> = FxHashSet::default();
         let mut maps: Vec<Attr> = Vec::new();
         let mut sets: Vec<Attr> = Vec::new();
-        let mut locs: Vec<Attr> = Vec::new();
         let visit_attr =
             |a: Attr, maps: &mut Vec<Attr>, sets: &mut Vec<Attr>, seen: &mut FxHashSet<Attr>| {
                 collect_attr(ctx, a, maps, sets, seen);
@@ -370,15 +375,15 @@ impl<'c> OpAsmPrinter<'c> {
             self.aliases.attr_order.push(a);
         }
         if self.opts.debuginfo {
-            collect_locs(ctx, root, &mut locs);
-            for (i, a) in locs.into_iter().enumerate() {
-                let name = if i == 0 {
-                    "loc".to_string()
-                } else {
-                    format!("loc{i}")
-                };
+            let info = collect_locs(ctx, root);
+            for (i, a) in info.order.into_iter().enumerate() {
+                let name = if i == 0 { "loc".to_string() } else { format!("loc{i}") };
                 self.aliases.locs.insert(a, name);
-                self.aliases.loc_order.push(a);
+                if info.non_deferred.contains(&a) {
+                    self.aliases.loc_top.push(a);
+                } else {
+                    self.aliases.loc_order.push(a);
+                }
             }
         }
     }
@@ -395,9 +400,9 @@ impl<'c> OpAsmPrinter<'c> {
         }
     }
 
-    fn print_loc_alias_defs(&mut self) {
-        for i in 0..self.aliases.loc_order.len() {
-            let a = self.aliases.loc_order[i];
+    fn print_loc_alias_defs(&mut self, top: bool) {
+        let list = if top { self.aliases.loc_top.clone() } else { self.aliases.loc_order.clone() };
+        for a in list {
             let name = self.aliases.locs[&a].clone();
             self.out.push('#');
             self.out.push_str(&name);
@@ -733,8 +738,9 @@ impl<'c> OpAsmPrinter<'c> {
                 if self.opts.debuginfo
                     && let Some(l) = ctx.block_arg_loc(a)
                 {
+                    // Block argument locations print inline, not as aliases.
                     self.out.push(' ');
-                    self.print_loc(l);
+                    self.print_loc_full(l, true);
                 }
             }
             self.out.push(')');
@@ -1049,48 +1055,69 @@ fn collect_attr(
     }
 }
 
-fn collect_locs(ctx: &Context, root: Op, out: &mut Vec<Attr>) {
-    let mut seen = FxHashSet::default();
-    fn visit(ctx: &Context, l: Attr, seen: &mut FxHashSet<Attr>, out: &mut Vec<Attr>) {
-        if !seen.insert(l) {
-            return;
+/// Location aliases in MLIR's numbering: locations are visited in a
+/// pre-order walk (an op's location, then its regions' block arguments and
+/// ops), nested locations before the one containing them; aliases are then
+/// numbered by nesting depth and, within a depth, by first visit. Locations
+/// of block arguments cannot be deferred to the end of the output.
+struct LocAliasInfo {
+    order: Vec<Attr>,
+    depth: FxHashMap<Attr, u32>,
+    non_deferred: FxHashSet<Attr>,
+}
+
+fn collect_locs(ctx: &Context, root: Op) -> LocAliasInfo {
+    let mut info = LocAliasInfo { order: Vec::new(), depth: FxHashMap::default(), non_deferred: FxHashSet::default() };
+    fn visit(ctx: &Context, l: Attr, info: &mut LocAliasInfo) -> u32 {
+        if let Some(&d) = info.depth.get(&l) {
+            return d;
         }
+        let mut d = 0;
         if let AttrKind::Loc(loc) = ctx.attr_kind(l) {
             match loc {
-                Loc::Unknown => return,
-                Loc::Name { child: Some(c), .. } => visit(ctx, *c, seen, out),
+                Loc::Name { child: Some(c), .. } => {
+                    if !matches!(ctx.attr_kind(*c), AttrKind::Loc(Loc::Unknown)) {
+                        d = d.max(visit(ctx, *c, info) + 1);
+                    }
+                }
                 Loc::CallSite { callee, caller } => {
-                    visit(ctx, *callee, seen, out);
-                    visit(ctx, *caller, seen, out);
+                    d = d.max(visit(ctx, *callee, info) + 1);
+                    d = d.max(visit(ctx, *caller, info) + 1);
                 }
                 Loc::Fused { locs, .. } => {
                     for &x in locs.iter() {
-                        visit(ctx, x, seen, out);
+                        d = d.max(visit(ctx, x, info) + 1);
                     }
                 }
                 _ => {}
             }
-            out.push(l);
         }
+        info.depth.insert(l, d);
+        info.order.push(l);
+        d
     }
-    // MLIR numbers location aliases in print order (post-order walk of the op
-    // tree: an op's location after its nested ones).
-    fn walk(ctx: &Context, op: Op, seen: &mut FxHashSet<Attr>, out: &mut Vec<Attr>) {
+    fn walk(ctx: &Context, op: Op, info: &mut LocAliasInfo) {
+        visit(ctx, ctx.op_loc(op), info);
         for &r in ctx.regions(op) {
             for b in ctx.region_blocks(r) {
                 for &a in ctx.block_args(b) {
                     if let Some(l) = ctx.block_arg_loc(a) {
-                        visit(ctx, l, seen, out);
+                        visit(ctx, l, info);
+                        info.non_deferred.insert(l);
                     }
                 }
                 for o in ctx.block_ops(b) {
-                    walk(ctx, o, seen, out);
+                    walk(ctx, o, info);
                 }
             }
         }
-        visit(ctx, ctx.op_loc(op), seen, out);
     }
-    walk(ctx, root, &mut seen, out);
+    walk(ctx, root, &mut info);
+    let depth = &info.depth;
+    let mut idx: Vec<(u32, usize, Attr)> = info.order.iter().enumerate().map(|(i, &a)| (depth[&a], i, a)).collect();
+    idx.sort();
+    info.order = idx.into_iter().map(|x| x.2).collect();
+    info
 }
 
 /// Whether `s` can be printed without quotes as a bare identifier.
@@ -1217,7 +1244,13 @@ fn print_type_impl(
             }
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                attr(*m, out);
+                // Integer memory spaces elide an i64 type.
+                match ctx.attr_kind(*m) {
+                    AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+                        out.push_str(&value.to_string())
+                    }
+                    _ => attr(*m, out),
+                }
             }
             out.push('>');
         }
@@ -1226,7 +1259,13 @@ fn print_type_impl(
             print_type_impl(ctx, *elem, out, aliases, elide);
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                attr(*m, out);
+                // Integer memory spaces elide an i64 type.
+                match ctx.attr_kind(*m) {
+                    AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+                        out.push_str(&value.to_string())
+                    }
+                    _ => attr(*m, out),
+                }
             }
             out.push('>');
         }

@@ -132,7 +132,7 @@ fn matches(e: &Expected, msg: &str) -> bool {
 /// every expectation was met).
 pub fn check(ctx: &Context, src: &str, file: &str, diags: &[Diagnostic]) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut ctx_loc = |line: u32, col: u32| -> dlc_ir::Attr {
+    let ctx_loc = |line: u32, col: u32| -> dlc_ir::Attr {
         // Locations of expectations: we can't intern into a shared context,
         // so render them by file name through a fresh lookup.
         let _ = (line, col);

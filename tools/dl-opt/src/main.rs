@@ -278,15 +278,16 @@ fn read_input(path: &str) -> Result<String> {
     if path == "-" {
         std::io::stdin()
             .read_to_string(&mut s)
-            .context("reading stdin")?;
+            .context("dl-opt: error: could not read stdin")?;
     } else {
         let bytes =
-            std::fs::read(path).with_context(|| format!("could not open input file '{path}'"))?;
+            std::fs::read(path).with_context(|| format!("dl-opt: error: could not open input file '{path}'"))?;
         s = String::from_utf8(bytes).map_err(|e| {
-            anyhow::anyhow!(
-                "{path}: input is not valid UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            )
+            let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = ok.iter().filter(|&&c| c == b'\n').count() + 1;
+            let line_start = ok.iter().rposition(|&c| c == b'\n').map(|p| p + 1).unwrap_or(0);
+            let col = ok.len() - line_start + 1;
+            anyhow::anyhow!("{path}:{line}:{col}: error: input is not valid UTF-8")
         })?;
     }
     Ok(s)
@@ -302,8 +303,8 @@ fn write_output(path: &str, text: &str) -> Result<()> {
         return Ok(());
     }
     let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
-    std::fs::write(&tmp, text).with_context(|| format!("could not write '{tmp}'"))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("could not move output to '{path}'"))?;
+    std::fs::write(&tmp, text).with_context(|| format!("dl-opt: error: could not write '{tmp}'"))?;
+    std::fs::rename(&tmp, path).with_context(|| format!("dl-opt: error: could not move output to '{path}'"))?;
     Ok(())
 }
 
@@ -313,13 +314,11 @@ fn split_input(src: &str, marker: &str) -> Vec<String> {
     let mut chunks = Vec::new();
     let mut cur = String::new();
     let mut line_no = 0usize;
-    let mut chunk_start_line = 0usize;
     for line in src.split_inclusive('\n') {
         if line.trim_end() == marker {
             chunks.push(std::mem::take(&mut cur));
             line_no += 1;
-            chunk_start_line = line_no;
-            cur.push_str(&"\n".repeat(chunk_start_line));
+            cur.push_str(&"\n".repeat(line_no));
             continue;
         }
         cur.push_str(line);
@@ -330,10 +329,20 @@ fn split_input(src: &str, marker: &str) -> Vec<String> {
 }
 
 fn main() {
-    let code = match run() {
+    // Deeply nested input recurses deeply in the parser, verifier and
+    // printer (their depth is bounded by `dlc_ir::parser::MAX_NESTING`); give
+    // the work a stack that always suffices.
+    let worker = std::thread::Builder::new().stack_size(1 << 30).spawn(|| match run() {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("dl-opt: error: {e:#}");
+            eprintln!("{e:#}");
+            1
+        }
+    });
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(c)) => c,
+        _ => {
+            eprintln!("dl-opt: error: internal failure");
             1
         }
     };
