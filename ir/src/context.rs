@@ -666,6 +666,15 @@ impl Context {
         out
     }
 
+    /// Reserves arena room for about `ops` operations, `values` values and
+    /// `uses` operands (and as many op locations).
+    pub fn reserve(&mut self, ops: usize, values: usize, uses: usize) {
+        self.ops.reserve(ops);
+        self.values.reserve(values);
+        self.uses.reserve(uses);
+        self.attrs.reserve(ops);
+    }
+
     /// Counts of live ops, for statistics.
     pub fn num_ops_allocated(&self) -> usize {
         self.ops.len()

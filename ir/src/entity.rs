@@ -66,6 +66,10 @@ impl<K: EntityRef, V> PrimaryMap<K, V> {
             _k: PhantomData,
         }
     }
+    /// Reserves room for `n` more entries.
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve(n);
+    }
     pub fn with_capacity(n: usize) -> Self {
         PrimaryMap {
             items: Vec::with_capacity(n),

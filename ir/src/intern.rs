@@ -45,6 +45,12 @@ impl<T: Hash + Eq + Clone, K: EntityRef> Interner<T, K> {
             .insert_unique(h, i, |&j| hash_of(&items[j as usize]));
         K::new(i as usize)
     }
+    /// Reserves room for `n` more values.
+    pub fn reserve(&mut self, n: usize) {
+        self.items.reserve(n);
+        let items = &self.items;
+        self.table.reserve(n, |&j| hash_of(&items[j as usize]));
+    }
     pub fn lookup(&self, v: &T) -> Option<K> {
         let h = hash_of(v);
         self.table

@@ -294,6 +294,9 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
     // ----- top level ----------------------------------------------------
 
     fn parse_top_level(&mut self) -> PResult<Op> {
+        // Size the arenas from the input: about one op per 60 bytes of text.
+        let estimate = self.src.len() / 60;
+        self.ctx.reserve(estimate, estimate, estimate * 2);
         let top_block = self.ctx.create_block(&[], self.ctx.unknown_loc());
         self.push_value_scope(true);
         self.block_scopes.push(BlockScope {
@@ -516,10 +519,15 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         count: u32,
     ) -> PResult<()> {
         let scope = self.value_scopes.last_mut().expect("no scope");
-        if scope.defs.contains_key(name) {
-            return Err(self.error_at(tok, format!("redefinition of SSA value '{name}'")));
+        match scope.defs.entry(name) {
+            std::collections::hash_map::Entry::Occupied(_) => {
+                return Err(self.error_at(tok, format!("redefinition of SSA value '{name}'")));
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert((first, count));
+            }
         }
-        scope.defs.insert(name, (first, count));
+        let scope = self.value_scopes.last_mut().expect("no scope");
         if scope.fwd.is_empty() {
             return Ok(());
         }
@@ -746,9 +754,12 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
     fn parse_generic_operation(&mut self) -> PResult<Op> {
         let name_tok = self.bump();
         let raw = &self.text(name_tok)[1..self.text(name_tok).len() - 1];
-        let name_bytes = unescape(raw.as_bytes());
-        let name = String::from_utf8(name_bytes)
-            .map_err(|_| self.error_at(name_tok, "invalid operation name"))?;
+        let name: std::borrow::Cow<'s, str> = if raw.contains('\\') {
+            let bytes = unescape(raw.as_bytes());
+            std::borrow::Cow::Owned(String::from_utf8(bytes).map_err(|_| self.error_at(name_tok, "invalid operation name"))?)
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        };
         if name.is_empty() {
             return Err(self.error_at(name_tok, "empty operation name is invalid"));
         }
@@ -1701,6 +1712,8 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         while i < b.len() {
             let c = b[i];
             match c {
+                // `<=` and `>=` are comparison operators (integer sets).
+                b'<' | b'>' if b.get(i + 1) == Some(&b'=') => {}
                 b'<' => stack.push(b'>'),
                 b'(' => stack.push(b')'),
                 b'[' => stack.push(b']'),

@@ -12,5 +12,5 @@
 "test.strings"() {a = "esc\"\n\t\\", b = "typed" : i32, c = ""} : () -> ()
 // CHECK: "test.containers"() {a = [1, 2.500000e+00 : f32, "s", [true]], b = [], c = {x, y = 2 : i64, "z w"}, d = array<i1: true, false>, e = array<f32: 1.000000e+00, 2.500000e+00>, f = array<i8>, g = array<i64: -1, 2>} : () -> ()
 "test.containers"() {a = [1, 2.5 : f32, "s", [true]], b = [], c = {x, y = 2, "z w" = unit}, d = array<i1: true, false>, e = array<f32: 1.0, 2.5>, f = array<i8>, g = array<i64: -1, 2>} : () -> ()
-// CHECK: "test.refs"() {a = @a::@b::@"c d", b = @f, c = i32, d = #foo.attr<[x]>, e = unit} : () -> ()
+// CHECK: "test.refs"() {a = @a::@b::@"c d", b = @f, c = i32, d = #foo.attr<[x]>, e} : () -> ()
 "test.refs"() {a = @a::@b::@"c d", b = @f, c = i32, d = #foo.attr<[x]>, e} : () -> ()

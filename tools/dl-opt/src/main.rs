@@ -248,10 +248,10 @@ fn process_buffer(
         }
     };
     if s.dump_pipeline {
-        eprintln!(
-            "Pass Manager with {} passes:\n{}",
+        eprint!(
+            "Pass Manager with {} passes:\n{}\n\n",
             pm.entries.len(),
-            pm.to_text()
+            pm.to_pretty_text(0)
         );
     }
     if !pm.is_empty() {
@@ -326,6 +326,18 @@ fn split_input(src: &str, marker: &str) -> Vec<String> {
     }
     chunks.push(cur);
     chunks
+}
+
+/// Contexts kept alive until exit instead of being freed one by one.
+#[derive(Default)]
+struct Keep(std::cell::RefCell<Vec<&'static Context>>);
+
+impl Keep {
+    fn alloc(&self, ctx: Context) -> &'static Context {
+        let r: &'static Context = Box::leak(Box::new(ctx));
+        self.0.borrow_mut().push(r);
+        r
+    }
 }
 
 fn main() {
@@ -414,8 +426,11 @@ fn run() -> Result<i32> {
     let mut timing = TimingNode::default();
     let mut outputs = Vec::new();
     let mut failed = false;
+    let keep = Keep::default();
     for chunk in &chunks {
         let (out, diags, ctx) = process_buffer(chunk, &file, &reg, &m, &settings, &mut timing);
+        // Freeing a large IR takes time and the process is about to exit.
+        let ctx = &*keep.alloc(ctx);
         if settings.verify_diagnostics {
             let problems = diagnostics::check(&ctx, chunk, &file, &diags);
             if !problems.is_empty() {
