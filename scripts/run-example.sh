@@ -25,7 +25,7 @@ input=${1:-examples/hello.mlir}
 if (($# > 1)); then
   args=("${@:2}")
 else
-  args=(--canonicalize --cse)
+  args=(--canonicalize --cse --symbol-dce)
 fi
 [[ -f $input ]] || { echo "[run-example] error: $input not found" >&2; exit 1; }
 
