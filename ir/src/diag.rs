@@ -107,7 +107,7 @@ fn render_one(ctx: &Context, d: &Diagnostic, out: &mut String) {
         None => {
             let prefix = match ctx.attr_kind(d.loc) {
                 AttrKind::Loc(Loc::Name { name, .. }) => format!("{}: ", ctx.ident_str(*name)),
-                AttrKind::Loc(Loc::Unknown) => "loc(unknown): ".to_string(),
+                AttrKind::Loc(Loc::Unknown) => "<unknown>:0: ".to_string(),
                 _ => String::new(),
             };
             out.push_str(&format!("{prefix}{}: {}\n", d.severity.as_str(), d.message));

@@ -156,6 +156,9 @@ impl Context {
     pub fn create_op(&mut self, mut state: OperationState) -> Op {
         let op = self.ops.next_key();
         if let Some(def) = self.op_names.def(state.name) {
+            if let Some(fill) = def.populate_defaults {
+                fill(self, &mut state);
+            }
             // Move declared inherent attributes from the discardable dictionary.
             if !def.attributes.is_empty() {
                 let mut i = 0;

@@ -159,6 +159,9 @@ pub type PrintFn = fn(&mut OpAsmPrinter<'_>, Op);
 /// spell them).
 pub type InferFn = fn(&mut Context, &OperationState) -> Result<Vec<Type>, String>;
 
+/// For a branch: the operands forwarded to successor `i`.
+pub type SuccessorOperandsFn = fn(&Context, Op, usize) -> std::ops::Range<usize>;
+
 /// Optional interface hooks.
 pub struct Interfaces {
     /// For a call: the callee symbol name (flat reference).
@@ -168,7 +171,7 @@ pub struct Interfaces {
     /// For a callable: the body region (empty for declarations).
     pub callable_region: Option<fn(&Context, Op) -> Option<crate::ir::Region>>,
     /// For a branch: operands forwarded to successor `i`.
-    pub successor_operands: Option<fn(&Context, Op, usize) -> std::ops::Range<usize>>,
+    pub successor_operands: Option<SuccessorOperandsFn>,
 }
 
 impl Interfaces {
@@ -206,6 +209,9 @@ pub struct OpDef {
     /// Names of the ops this op must be nested directly in.
     pub parents: &'static [&'static str],
     pub interfaces: Interfaces,
+    /// Fills in default-valued properties (ODS `DefaultValuedAttr`) that the
+    /// state lacks; called by [`Context::create_op`].
+    pub populate_defaults: Option<fn(&mut Context, &mut OperationState)>,
 }
 
 impl OpDef {
@@ -230,6 +236,7 @@ impl OpDef {
         default_dialect: None,
         parents: &[],
         interfaces: Interfaces::NONE,
+        populate_defaults: None,
     };
 
     pub fn has_trait(&self, t: Traits) -> bool {
@@ -364,7 +371,7 @@ impl OpNames {
 /// attribute `[optional]`; a region or successor `[variadic]`. The hooks that
 /// follow `traits` are optional but must keep this order: format, parse,
 /// print, verify, verify_regions, fold, canonicalize, infer_types,
-/// default_dialect, parents, interfaces.
+/// default_dialect, parents, interfaces, populate_defaults.
 #[macro_export]
 macro_rules! define_op {
     (
@@ -388,6 +395,7 @@ macro_rules! define_op {
             $( default_dialect: $defdialect:expr, )?
             $( parents: $parents:expr, )?
             $( interfaces: $interfaces:expr, )?
+            $( populate_defaults: $defaults:expr, )?
         }
     ) => {
         $(#[$m])*
@@ -435,6 +443,7 @@ macro_rules! define_op {
                 $( default_dialect: Some($defdialect), )?
                 $( parents: $parents, )?
                 $( interfaces: $interfaces, )?
+                $( populate_defaults: Some($defaults), )?
                 ..$crate::OpDef::DEFAULT
             };
 

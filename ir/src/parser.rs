@@ -452,9 +452,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
                     );
                 }
                 None => {
-                    return Err(
-                        self.error_at(tok, format!("operation location alias was never defined"))
-                    );
+                    return Err(self.error_at(tok, "operation location alias was never defined"));
                 }
             }
         }
@@ -756,7 +754,10 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         let raw = &self.text(name_tok)[1..self.text(name_tok).len() - 1];
         let name: std::borrow::Cow<'s, str> = if raw.contains('\\') {
             let bytes = unescape(raw.as_bytes());
-            std::borrow::Cow::Owned(String::from_utf8(bytes).map_err(|_| self.error_at(name_tok, "invalid operation name"))?)
+            std::borrow::Cow::Owned(
+                String::from_utf8(bytes)
+                    .map_err(|_| self.error_at(name_tok, "invalid operation name"))?,
+            )
         } else {
             std::borrow::Cow::Borrowed(raw)
         };
@@ -1188,7 +1189,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
                     Tok::String => {
                         self.bump();
                         let raw = self.text(t);
-                        String::from_utf8_lossy(&unescape(raw[1..raw.len() - 1].as_bytes()))
+                        String::from_utf8_lossy(&unescape(&raw.as_bytes()[1..raw.len() - 1]))
                             .into_owned()
                     }
                     _ => return Err(self.error("expected attribute name")),
@@ -1251,7 +1252,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
     fn symbol_text(&self, t: Token) -> String {
         let s = &self.text(t)[1..];
         if let Some(q) = s.strip_prefix('"') {
-            String::from_utf8_lossy(&unescape(q[..q.len() - 1].as_bytes())).into_owned()
+            String::from_utf8_lossy(&unescape(&q.as_bytes()[..q.len() - 1])).into_owned()
         } else {
             s.to_string()
         }
@@ -1530,7 +1531,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
                 if shape.is_empty() {
                     // vector<f32> (0-D) is allowed.
                 }
-                if shape.iter().any(|&d| d == DYNAMIC) {
+                if shape.contains(&DYNAMIC) {
                     return Err(self.error_at(kw_tok, "expected static shape"));
                 }
                 if shape.iter().any(|&d| d <= 0) {
@@ -1764,7 +1765,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             Tok::String => {
                 self.bump();
                 let raw = self.text(t);
-                let value = unescape(raw[1..raw.len() - 1].as_bytes());
+                let value = unescape(&raw.as_bytes()[1..raw.len() - 1]);
                 let sty = if self.consume_if(Tok::Colon) {
                     Some(self.parse_type()?)
                 } else {
@@ -2084,7 +2085,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             Tok::String => {
                 self.bump();
                 let raw = self.text(t);
-                String::from_utf8_lossy(&unescape(raw[1..raw.len() - 1].as_bytes())).into_owned()
+                String::from_utf8_lossy(&unescape(&raw.as_bytes()[1..raw.len() - 1])).into_owned()
             }
             _ => return Err(self.error("expected resource handle name")),
         };
@@ -2308,7 +2309,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             Tok::String => {
                 self.bump();
                 let raw = self.text(t);
-                let s = String::from_utf8_lossy(&unescape(raw[1..raw.len() - 1].as_bytes()))
+                let s = String::from_utf8_lossy(&unescape(&raw.as_bytes()[1..raw.len() - 1]))
                     .into_owned();
                 if self.consume_if(Tok::Colon) {
                     let lt = self.expect(Tok::Integer, "line number in FileLineColLoc")?;

@@ -128,7 +128,8 @@ pub struct TimingNode {
 }
 
 impl TimingNode {
-    fn child(&mut self, name: &str) -> &mut TimingNode {
+    /// The child named `name`, created if missing.
+    pub fn child(&mut self, name: &str) -> &mut TimingNode {
         if let Some(i) = self.children.iter().position(|c| c.name == name) {
             return &mut self.children[i];
         }
@@ -197,6 +198,33 @@ impl OpPassManager {
         s
     }
 
+    /// The pipeline as mlir-opt's `--dump-pass-pipeline` prints it: one
+    /// entry per line, nested managers indented.
+    pub fn to_pretty_text(&self, indent: usize) -> String {
+        let pad = "  ".repeat(indent);
+        let mut s = format!("{pad}{}(\n", self.anchor);
+        for (i, e) in self.entries.iter().enumerate() {
+            match e {
+                PassEntry::Pass(p) => {
+                    s.push_str(&format!("{pad}  {}", p.argument()));
+                    let opts = p.options();
+                    if !opts.is_empty() {
+                        let kv: Vec<String> =
+                            opts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                        s.push_str(&format!("{{  {}}}", kv.join(" ")));
+                    }
+                }
+                PassEntry::Nested(pm) => s.push_str(&pm.to_pretty_text(indent + 1)),
+            }
+            if i + 1 < self.entries.len() {
+                s.push(',');
+            }
+            s.push('\n');
+        }
+        s.push_str(&format!("{pad})"));
+        s
+    }
+
     /// Runs the pipeline on `op`.
     pub fn run(
         &mut self,
@@ -234,7 +262,7 @@ impl OpPassManager {
                     if inst.print_before_all || inst.print_before.iter().any(|x| x == p.argument())
                     {
                         eprint!(
-                            "// -----// IR Dump Before {label} //----- //\n{}\n",
+                            "// -----// IR Dump Before {label} //----- //\n{}\n\n\n",
                             print_op_to_string(ctx, dump_target, &inst.print)
                                 .trim_end_matches('\n')
                         );
@@ -264,7 +292,7 @@ impl OpPassManager {
                         && changed
                     {
                         eprint!(
-                            "// -----// IR Dump After {label} //----- //\n{}\n",
+                            "// -----// IR Dump After {label} //----- //\n{}\n\n\n",
                             print_op_to_string(ctx, dump_target, &inst.print)
                                 .trim_end_matches('\n')
                         );
@@ -486,6 +514,13 @@ pub fn format_timing(root: &TimingNode, total: Duration) -> String {
     for c in &root.children {
         rec(c, 0, tot, &mut s);
     }
+    let accounted: f64 = root.children.iter().map(|c| c.time.as_secs_f64()).sum();
+    let rest = TimingNode {
+        name: "Rest".into(),
+        time: Duration::from_secs_f64((tot - accounted).max(0.0)),
+        children: vec![],
+    };
+    rec(&rest, 0, tot, &mut s);
     s.push_str(&format!("  {tot:>8.4} (100.0%)  Total\n"));
     s
 }

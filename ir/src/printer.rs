@@ -26,6 +26,8 @@ pub struct PrintOptions {
     pub elide_elements_larger: Option<usize>,
     /// `--mlir-print-local-scope`: no aliases.
     pub local_scope: bool,
+    /// `--mlir-print-unique-ssa-ids`: never reuse a number in sibling regions.
+    pub unique_ssa_ids: bool,
 }
 
 const NAME_NONE: u32 = 0;
@@ -39,15 +41,19 @@ pub struct NameState {
     values: SecondaryMap<Value, u32>,
     named: Vec<String>,
     blocks: SecondaryMap<Block, u32>,
+    unique: bool,
 }
 
 impl NameState {
-    /// Computes names for everything under `root` (inclusive).
-    pub fn compute(ctx: &Context, root: Op) -> NameState {
+    /// Computes names for everything under `root` (inclusive). With
+    /// `unique` (MLIR's generic form and `--mlir-print-unique-ssa-ids`),
+    /// numbering is not restarted for sibling regions and ops suggest no names.
+    pub fn compute(ctx: &Context, root: Op, unique: bool) -> NameState {
         let mut st = NameState {
             values: SecondaryMap::with_default(NAME_NONE),
             named: Vec::new(),
             blocks: SecondaryMap::with_default(0),
+            unique,
         };
         let mut used: Vec<FxHashSet<String>> = vec![FxHashSet::default()];
         let mut counters = Counters {
@@ -63,10 +69,14 @@ impl NameState {
         }
         // Scopes: a vector of used-name sets; child scopes see parents.
         let mut scope_sets: Vec<FxHashSet<String>> = used;
-        while let Some((r, mut c, depth)) = stack.pop() {
+        let mut global = counters;
+        while let Some((r, snapshot, depth)) = stack.pop() {
+            let mut c = if unique { global } else { snapshot };
             scope_sets.truncate(depth);
             scope_sets.push(FxHashSet::default());
+            st.unique = unique;
             st.number_region(ctx, r, &mut c, &mut scope_sets);
+            global = c;
             let d = scope_sets.len();
             for b in ctx.region_blocks(r) {
                 for op in ctx.block_ops(b) {
@@ -84,12 +94,10 @@ impl NameState {
         ctx: &Context,
         r: Region,
         c: &mut Counters,
-        used: &mut Vec<FxHashSet<String>>,
+        used: &mut [FxHashSet<String>],
     ) {
-        let mut next_block = 0;
-        for b in ctx.region_blocks(r) {
-            self.blocks.set(b, next_block);
-            next_block += 1;
+        for (next_block, b) in ctx.region_blocks(r).enumerate() {
+            self.blocks.set(b, next_block as u32);
             let entry = ctx.region_first_block(r) == Some(b);
             for &a in ctx.block_args(b) {
                 if entry {
@@ -119,6 +127,7 @@ impl NameState {
         }
         let first = ctx.result(op, 0);
         if let Some(def) = ctx.op_def(op)
+            && !self.unique
             && let Some(hint) = result_name_hint(ctx, op, def)
         {
             let name = unique_name(&sanitize(&hint), c, used);
@@ -213,8 +222,8 @@ pub fn constant_name(ctx: &Context, a: Attr) -> String {
             }
         },
         AttrKind::Bool(b) => if *b { "true" } else { "false" }.to_string(),
-        // `func.constant @f` names its result after the function.
-        AttrKind::SymbolRef { root, .. } => ctx.ident_str(*root).to_string(),
+        // `func.constant @sym` always suggests `%f` (as upstream).
+        AttrKind::SymbolRef { .. } => "f".to_string(),
         _ => "cst".to_string(),
     }
 }
@@ -227,8 +236,6 @@ fn sanitize(name: &str) -> String {
         }
         if ch.is_ascii_alphanumeric() || matches!(ch, '$' | '.' | '_' | '-') {
             out.push(ch);
-        } else if ch == ' ' {
-            out.push('_');
         } else {
             out.push('_');
         }
@@ -311,11 +318,12 @@ pub fn print_op_to_string(ctx: &Context, op: Op, opts: &PrintOptions) -> String 
 
 impl<'c> OpAsmPrinter<'c> {
     pub fn new(ctx: &'c Context, root: Op, opts: PrintOptions) -> Self {
+        let names = NameState::compute(ctx, root, opts.generic || opts.unique_ssa_ids);
         OpAsmPrinter {
             ctx,
             out: String::with_capacity(1 << 16),
             opts,
-            names: NameState::compute(ctx, root),
+            names,
             indent: 0,
             aliases: Aliases::default(),
             default_dialects: vec!["builtin"],
@@ -332,30 +340,66 @@ impl<'c> OpAsmPrinter<'c> {
         let mut seen: FxHashSet<Attr> = FxHashSet::default();
         let mut maps: Vec<Attr> = Vec::new();
         let mut sets: Vec<Attr> = Vec::new();
-        let visit_attr =
-            |a: Attr, maps: &mut Vec<Attr>, sets: &mut Vec<Attr>, seen: &mut FxHashSet<Attr>| {
-                collect_attr(ctx, a, maps, sets, seen);
+        // MLIR numbers aliases in the order a dry-run print meets them. A
+        // generic op prints its regions, then operand and result types, then
+        // its attributes; a custom-printed op is approximated as attributes
+        // (e.g. `function_type`), types, then regions.
+        fn visit_op(
+            ctx: &Context,
+            op: Op,
+            generic: bool,
+            maps: &mut Vec<Attr>,
+            sets: &mut Vec<Attr>,
+            seen: &mut FxHashSet<Attr>,
+        ) {
+            let custom = !generic
+                && ctx
+                    .op_def(op)
+                    .is_some_and(|d| d.format.is_some() || d.print.is_some());
+            let regions =
+                |maps: &mut Vec<Attr>, sets: &mut Vec<Attr>, seen: &mut FxHashSet<Attr>| {
+                    for &r in ctx.regions(op) {
+                        for b in ctx.region_blocks(r) {
+                            for &a in ctx.block_args(b) {
+                                collect_type(ctx, ctx.value_type(a), maps, sets, seen);
+                            }
+                            for o in ctx.block_ops(b) {
+                                visit_op(ctx, o, generic, maps, sets, seen);
+                            }
+                        }
+                    }
+                };
+            let attrs = |maps: &mut Vec<Attr>, sets: &mut Vec<Attr>, seen: &mut FxHashSet<Attr>| {
+                if let Some(p) = ctx.op_props(op) {
+                    collect_attr(ctx, p, maps, sets, seen);
+                }
+                collect_attr(ctx, ctx.op_attr_dict(op), maps, sets, seen);
             };
-        ctx.walk_ops(root, &mut |op| {
-            if let Some(p) = ctx.op_props(op) {
-                visit_attr(p, &mut maps, &mut sets, &mut seen);
-            }
-            visit_attr(ctx.op_attr_dict(op), &mut maps, &mut sets, &mut seen);
-            for v in ctx.results(op) {
-                collect_type(ctx, ctx.value_type(v), &mut maps, &mut sets, &mut seen);
+            if custom {
+                attrs(maps, sets, seen);
+            } else {
+                regions(maps, sets, seen);
             }
             for v in ctx.operands(op) {
-                collect_type(ctx, ctx.value_type(v), &mut maps, &mut sets, &mut seen);
+                collect_type(ctx, ctx.value_type(v), maps, sets, seen);
             }
-            for &r in ctx.regions(op) {
-                for b in ctx.region_blocks(r) {
-                    for &a in ctx.block_args(b) {
-                        collect_type(ctx, ctx.value_type(a), &mut maps, &mut sets, &mut seen);
-                    }
-                }
+            for v in ctx.results(op) {
+                collect_type(ctx, ctx.value_type(v), maps, sets, seen);
             }
-            crate::ir::WalkResult::Advance
-        });
+            if custom {
+                regions(maps, sets, seen);
+            } else {
+                attrs(maps, sets, seen);
+            }
+        }
+        visit_op(
+            ctx,
+            root,
+            self.opts.generic,
+            &mut maps,
+            &mut sets,
+            &mut seen,
+        );
         for (i, a) in maps.into_iter().enumerate() {
             let name = if i == 0 {
                 "map".to_string()
@@ -377,7 +421,11 @@ impl<'c> OpAsmPrinter<'c> {
         if self.opts.debuginfo {
             let info = collect_locs(ctx, root);
             for (i, a) in info.order.into_iter().enumerate() {
-                let name = if i == 0 { "loc".to_string() } else { format!("loc{i}") };
+                let name = if i == 0 {
+                    "loc".to_string()
+                } else {
+                    format!("loc{i}")
+                };
                 self.aliases.locs.insert(a, name);
                 if info.non_deferred.contains(&a) {
                     self.aliases.loc_top.push(a);
@@ -395,13 +443,25 @@ impl<'c> OpAsmPrinter<'c> {
             self.out.push('#');
             self.out.push_str(&name);
             self.out.push_str(" = ");
-            self.print_attr_no_alias(a);
+            // Map and set aliases have no nested aliases: print in full.
+            print_attr_impl(
+                self.ctx,
+                a,
+                &mut self.out,
+                None,
+                self.opts.elide_elements_larger,
+                true,
+            );
             self.out.push('\n');
         }
     }
 
     fn print_loc_alias_defs(&mut self, top: bool) {
-        let list = if top { self.aliases.loc_top.clone() } else { self.aliases.loc_order.clone() };
+        let list = if top {
+            self.aliases.loc_top.clone()
+        } else {
+            self.aliases.loc_order.clone()
+        };
         for a in list {
             let name = self.aliases.locs[&a].clone();
             self.out.push('#');
@@ -423,10 +483,8 @@ impl<'c> OpAsmPrinter<'c> {
             }
             while let Some(a) = stack.pop() {
                 match ctx.attr_kind(a) {
-                    AttrKind::DenseResource { handle, .. } => {
-                        if seen.insert(*handle) {
-                            handles.push(*handle);
-                        }
+                    AttrKind::DenseResource { handle, .. } if seen.insert(*handle) => {
+                        handles.push(*handle);
                     }
                     AttrKind::Dictionary(e) => stack.extend(e.iter().rev().map(|x| x.1)),
                     AttrKind::Array(e) => stack.extend(e.iter().rev().copied()),
@@ -443,7 +501,7 @@ impl<'c> OpAsmPrinter<'c> {
             return;
         }
         self.out
-            .push_str("\n{-#\n  dialect_resources: {\n    builtin: {\n");
+            .push_str("{-#\n  dialect_resources: {\n    builtin: {\n");
         for (i, (h, b)) in blobs.iter().enumerate() {
             self.out.push_str("      ");
             let name = ctx.ident_str(*h);
@@ -467,7 +525,7 @@ impl<'c> OpAsmPrinter<'c> {
             }
             self.out.push('\n');
         }
-        self.out.push_str("    }\n  }\n#-}\n");
+        self.out.push_str("    }\n  }\n#-}\n\n");
     }
 
     // ----- ops ----------------------------------------------------------
@@ -549,7 +607,8 @@ impl<'c> OpAsmPrinter<'c> {
         let regions = ctx.regions(op);
         if !regions.is_empty() {
             self.out.push_str(" (");
-            self.default_dialects.push("builtin");
+            // Generic regions have no default dialect.
+            self.default_dialects.push("");
             for (i, &r) in regions.iter().enumerate() {
                 if i > 0 {
                     self.out.push_str(", ");
@@ -695,9 +754,7 @@ impl<'c> OpAsmPrinter<'c> {
             let has_args = !ctx.block_args(b).is_empty();
             let print_header = !entry
                 || (print_entry_args && has_args)
-                || (print_empty_block && ctx.block_is_empty(b) && blocks.len() == 1 && false);
-            let print_header = print_header
-                || (entry && print_entry_args && ctx.block_is_empty(b) && print_empty_block);
+                || (print_entry_args && print_empty_block && ctx.block_is_empty(b));
             if print_header {
                 self.out.push('\n');
                 for _ in 0..self.indent.saturating_sub(2) {
@@ -753,7 +810,7 @@ impl<'c> OpAsmPrinter<'c> {
         let preds = self.predecessors(b);
         if preds.is_empty() {
             self.out.push_str("  // no predecessors");
-        } else if preds.iter().all(|&p| p == preds[0]) {
+        } else if preds.len() == 1 {
             self.out.push_str("  // pred: ");
             self.names.write_block(preds[0], &mut self.out);
         } else {
@@ -798,13 +855,10 @@ impl<'c> OpAsmPrinter<'c> {
         dialect: Option<&'static str>,
         print_entry_args: bool,
     ) {
-        if let Some(d) = dialect {
-            self.default_dialects.push(d);
-        }
+        // An op without a default dialect clears it for its regions.
+        self.default_dialects.push(dialect.unwrap_or(""));
         self.print_region(r, print_entry_args, false);
-        if dialect.is_some() {
-            self.default_dialects.pop();
-        }
+        self.default_dialects.pop();
     }
 
     // ----- types --------------------------------------------------------
@@ -892,6 +946,12 @@ impl<'c> OpAsmPrinter<'c> {
             self.out.push(')');
             return;
         }
+        self.print_loc_full(l, true);
+    }
+
+    /// Prints a block argument's `loc(...)` inline, never as an alias (as
+    /// MLIR does for block and function arguments).
+    pub fn print_arg_loc(&mut self, l: Attr) {
         self.print_loc_full(l, true);
     }
 
@@ -999,7 +1059,10 @@ fn collect_type(
             elem,
             ..
         } => {
-            if let Some(l) = layout {
+            // Identity layouts are elided when printed: no alias.
+            if let Some(l) = layout
+                && !matches!(ctx.attr_kind(*l), AttrKind::AffineMap(m) if is_identity_map(m))
+            {
                 collect_attr(ctx, *l, maps, sets, seen);
             }
             if let Some(m) = memory_space {
@@ -1067,7 +1130,11 @@ struct LocAliasInfo {
 }
 
 fn collect_locs(ctx: &Context, root: Op) -> LocAliasInfo {
-    let mut info = LocAliasInfo { order: Vec::new(), depth: FxHashMap::default(), non_deferred: FxHashSet::default() };
+    let mut info = LocAliasInfo {
+        order: Vec::new(),
+        depth: FxHashMap::default(),
+        non_deferred: FxHashSet::default(),
+    };
     fn visit(ctx: &Context, l: Attr, info: &mut LocAliasInfo) -> u32 {
         if let Some(&d) = info.depth.get(&l) {
             return d;
@@ -1075,10 +1142,10 @@ fn collect_locs(ctx: &Context, root: Op) -> LocAliasInfo {
         let mut d = 0;
         if let AttrKind::Loc(loc) = ctx.attr_kind(l) {
             match loc {
-                Loc::Name { child: Some(c), .. } => {
-                    if !matches!(ctx.attr_kind(*c), AttrKind::Loc(Loc::Unknown)) {
-                        d = d.max(visit(ctx, *c, info) + 1);
-                    }
+                Loc::Name { child: Some(c), .. }
+                    if !matches!(ctx.attr_kind(*c), AttrKind::Loc(Loc::Unknown)) =>
+                {
+                    d = d.max(visit(ctx, *c, info) + 1);
                 }
                 Loc::CallSite { callee, caller } => {
                     d = d.max(visit(ctx, *callee, info) + 1);
@@ -1114,7 +1181,12 @@ fn collect_locs(ctx: &Context, root: Op) -> LocAliasInfo {
     }
     walk(ctx, root, &mut info);
     let depth = &info.depth;
-    let mut idx: Vec<(u32, usize, Attr)> = info.order.iter().enumerate().map(|(i, &a)| (depth[&a], i, a)).collect();
+    let mut idx: Vec<(u32, usize, Attr)> = info
+        .order
+        .iter()
+        .enumerate()
+        .map(|(i, &a)| (depth[&a], i, a))
+        .collect();
     idx.sort();
     info.order = idx.into_iter().map(|x| x.2).collect();
     info
@@ -1246,7 +1318,15 @@ fn print_type_impl(
                 out.push_str(", ");
                 // Integer memory spaces elide an i64 type.
                 match ctx.attr_kind(*m) {
-                    AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+                    AttrKind::Integer { value, ty }
+                        if matches!(
+                            ctx.type_kind(*ty),
+                            TypeKind::Integer {
+                                width: 64,
+                                signedness: Signedness::Signless
+                            }
+                        ) =>
+                    {
                         out.push_str(&value.to_string())
                     }
                     _ => attr(*m, out),
@@ -1261,7 +1341,15 @@ fn print_type_impl(
                 out.push_str(", ");
                 // Integer memory spaces elide an i64 type.
                 match ctx.attr_kind(*m) {
-                    AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+                    AttrKind::Integer { value, ty }
+                        if matches!(
+                            ctx.type_kind(*ty),
+                            TypeKind::Integer {
+                                width: 64,
+                                signedness: Signedness::Signless
+                            }
+                        ) =>
+                    {
                         out.push_str(&value.to_string())
                     }
                     _ => attr(*m, out),
@@ -1691,76 +1779,79 @@ fn print_dim_sym_list(nd: u32, ns: u32, out: &mut String) {
     }
 }
 
-/// Prints an affine expression with MLIR's parenthesisation rules.
+/// Prints an affine expression with MLIR's parenthesisation rules:
+/// `enclose` is set when the expression is an operand of a tightly binding
+/// operator (`*`, `floordiv`, `ceildiv`, `mod`) and gets parentheses if it is
+/// itself a binary expression. Additions of negated terms print as `-`.
 pub fn print_affine_expr(e: &AffineExpr, out: &mut String, enclose: bool) {
-    match e {
+    let (op, l, r) = match e {
         AffineExpr::Dim(i) => {
             out.push('d');
             push_u32(out, *i);
+            return;
         }
         AffineExpr::Symbol(i) => {
             out.push('s');
             push_u32(out, *i);
+            return;
         }
-        AffineExpr::Constant(c) => out.push_str(&c.to_string()),
-        AffineExpr::Bin(op, l, r) => {
-            if enclose {
-                out.push('(');
-            }
-            match op {
-                AffineBinOp::Mul => {
-                    // `-1 * x` prints as `-x`.
-                    if let AffineExpr::Constant(-1) = **r {
-                        out.push('-');
-                        print_affine_expr(l, out, true);
+        AffineExpr::Constant(c) => {
+            out.push_str(&c.to_string());
+            return;
+        }
+        AffineExpr::Bin(op, l, r) => (*op, &**l, &**r),
+    };
+    if enclose {
+        out.push('(');
+    }
+    match op {
+        AffineBinOp::Mul if *r == AffineExpr::Constant(-1) => {
+            out.push('-');
+            print_affine_expr(l, out, true);
+        }
+        AffineBinOp::Mul | AffineBinOp::FloorDiv | AffineBinOp::CeilDiv | AffineBinOp::Mod => {
+            print_affine_expr(l, out, true);
+            out.push_str(match op {
+                AffineBinOp::Mul => " * ",
+                AffineBinOp::FloorDiv => " floordiv ",
+                AffineBinOp::CeilDiv => " ceildiv ",
+                _ => " mod ",
+            });
+            print_affine_expr(r, out, true);
+        }
+        AffineBinOp::Add => {
+            print_affine_expr(l, out, false);
+            match r {
+                // `a + x * -1` prints as `a - x`; `a + x * -c` as `a - x * c`.
+                AffineExpr::Bin(AffineBinOp::Mul, x, k) if matches!(**k, AffineExpr::Constant(c) if c < 0) =>
+                {
+                    let AffineExpr::Constant(c) = **k else {
+                        unreachable!()
+                    };
+                    out.push_str(" - ");
+                    if c == -1 {
+                        let is_add = matches!(**x, AffineExpr::Bin(AffineBinOp::Add, ..));
+                        print_affine_expr(x, out, is_add);
                     } else {
-                        print_affine_expr(l, out, true);
+                        print_affine_expr(x, out, true);
                         out.push_str(" * ");
-                        print_affine_expr(r, out, true);
+                        out.push_str(&(-(c as i128)).to_string());
                     }
                 }
-                AffineBinOp::FloorDiv | AffineBinOp::CeilDiv | AffineBinOp::Mod => {
-                    print_affine_expr(l, out, true);
-                    out.push_str(match op {
-                        AffineBinOp::FloorDiv => " floordiv ",
-                        AffineBinOp::CeilDiv => " ceildiv ",
-                        _ => " mod ",
-                    });
-                    print_affine_expr(r, out, true);
+                // `a + -c` prints as `a - c`.
+                AffineExpr::Constant(c) if *c < 0 => {
+                    out.push_str(" - ");
+                    out.push_str(&(-(*c as i128)).to_string());
                 }
-                AffineBinOp::Add => {
-                    print_affine_expr(l, out, false);
-                    // `a + -c` prints as `a - c`; `a + x * -1` as `a - x`.
-                    match &**r {
-                        AffineExpr::Constant(c) if *c < 0 => {
-                            out.push_str(" - ");
-                            out.push_str(&(-(*c as i128)).to_string());
-                        }
-                        AffineExpr::Bin(AffineBinOp::Mul, x, k) if matches!(**k, AffineExpr::Constant(c) if c < 0) =>
-                        {
-                            let AffineExpr::Constant(c) = **k else {
-                                unreachable!()
-                            };
-                            out.push_str(" - ");
-                            if c == -1 {
-                                print_affine_expr(x, out, true);
-                            } else {
-                                print_affine_expr(x, out, true);
-                                out.push_str(" * ");
-                                out.push_str(&(-(c as i128)).to_string());
-                            }
-                        }
-                        _ => {
-                            out.push_str(" + ");
-                            print_affine_expr(r, out, false);
-                        }
-                    }
+                _ => {
+                    out.push_str(" + ");
+                    print_affine_expr(r, out, false);
                 }
-            }
-            if enclose {
-                out.push(')');
             }
         }
+    }
+    if enclose {
+        out.push(')');
     }
 }
 

@@ -239,10 +239,7 @@ impl<'c> Verifier<'c> {
             return true;
         }
         let ctx = self.ctx;
-        if !self.doms.contains_key(&r) {
-            let idom = compute_idoms(ctx, r);
-            self.doms.insert(r, idom);
-        }
+        self.doms.entry(r).or_insert_with(|| compute_idoms(ctx, r));
         let idom = &self.doms[&r];
         // Unreachable blocks are dominated by everything (as in MLIR).
         if !idom.contains_key(&b) {
@@ -365,17 +362,16 @@ impl<'c> Verifier<'c> {
                     return Err(ctx.op_error(op, format!("requires attribute '{}'", a.name)));
                 }
                 None => {}
-                Some(v) => {
-                    if !(a.constraint.check)(ctx, v) {
-                        return Err(ctx.op_error(
-                            op,
-                            format!(
-                                "attribute '{}' failed to satisfy constraint: {}",
-                                a.name, a.constraint.desc
-                            ),
-                        ));
-                    }
+                Some(v) if !(a.constraint.check)(ctx, v) => {
+                    return Err(ctx.op_error(
+                        op,
+                        format!(
+                            "attribute '{}' failed to satisfy constraint: {}",
+                            a.name, a.constraint.desc
+                        ),
+                    ));
                 }
+                Some(_) => {}
             }
         }
         // Regions and successors.

@@ -59,13 +59,17 @@ fn every_prefix_fails_cleanly() {
 
 #[test]
 fn every_byte_corruption_fails_cleanly() {
-    let replacements = [b'(', b')', b'{', b'}', b'<', b'>', b'%', b'"', b':', b'x', b'0', b'#', b'^', b'@', b' '];
+    let replacements = [
+        b'(', b')', b'{', b'}', b'<', b'>', b'%', b'"', b':', b'x', b'0', b'#', b'^', b'@', b' ',
+    ];
     let bytes = VALID.as_bytes();
     for i in 0..bytes.len() {
         for &r in &replacements {
             let mut b = bytes.to_vec();
             b[i] = r;
-            let Ok(s) = String::from_utf8(b) else { continue };
+            let Ok(s) = String::from_utf8(b) else {
+                continue;
+            };
             let res = std::panic::catch_unwind(|| parse(&s));
             if res.is_err() {
                 panic!("panic with byte {i} replaced by {:?}:\n{s}", r as char);

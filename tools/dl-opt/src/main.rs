@@ -106,6 +106,12 @@ fn build_cli(reg: &PassRegistry) -> Command {
         .arg(Arg::new("mlir-timing").long("mlir-timing").action(ArgAction::SetTrue).help("Print a tree of pass times to stderr"))
         .arg(Arg::new("mlir-print-op-generic").long("mlir-print-op-generic").action(ArgAction::SetTrue).help("Print ops in the generic form"))
         .arg(Arg::new("mlir-print-debuginfo").long("mlir-print-debuginfo").action(ArgAction::SetTrue).help("Print locations"))
+        .arg(
+            Arg::new("mlir-print-unique-ssa-ids")
+                .long("mlir-print-unique-ssa-ids")
+                .action(ArgAction::SetTrue)
+                .help("Number values uniquely across sibling regions"),
+        )
         .arg(Arg::new("mlir-print-local-scope").long("mlir-print-local-scope").action(ArgAction::SetTrue).help("Print without aliases"))
         .arg(
             Arg::new("mlir-elide-elementsattrs-if-larger")
@@ -217,11 +223,6 @@ fn process_buffer(
             return (None, diags, ctx);
         }
     };
-    timing_root.children.push(TimingNode {
-        name: "Parser".into(),
-        time: t0.elapsed(),
-        children: vec![],
-    });
     if s.no_implicit_module && ctx.op_name_str(module) != "builtin.module" {
         diags.push(Diagnostic::error(
             ctx.op_loc(module),
@@ -235,11 +236,9 @@ fn process_buffer(
         diags.extend(ctx.take_diagnostics());
         return (None, diags, ctx);
     }
-    timing_root.children.push(TimingNode {
-        name: "Verifier".into(),
-        time: t1.elapsed(),
-        children: vec![],
-    });
+    // MLIR counts the verification after parsing as part of the parser.
+    let _ = t1;
+    timing_root.child("Parser").time += t0.elapsed();
     let mut pm = match build_pipeline(reg, m) {
         Ok(pm) => pm,
         Err(e) => {
@@ -264,11 +263,7 @@ fn process_buffer(
     diags.extend(ctx.take_diagnostics());
     let t2 = Instant::now();
     let out = dlc_ir::print_op_to_string(&ctx, module, &s.print);
-    timing_root.children.push(TimingNode {
-        name: "Output".into(),
-        time: t2.elapsed(),
-        children: vec![],
-    });
+    timing_root.child("Output").time += t2.elapsed();
     let _ = s.verify_diagnostics;
     (Some(out), diags, ctx)
 }
@@ -280,12 +275,16 @@ fn read_input(path: &str) -> Result<String> {
             .read_to_string(&mut s)
             .context("dl-opt: error: could not read stdin")?;
     } else {
-        let bytes =
-            std::fs::read(path).with_context(|| format!("dl-opt: error: could not open input file '{path}'"))?;
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("dl-opt: error: could not open input file '{path}'"))?;
         s = String::from_utf8(bytes).map_err(|e| {
             let ok = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             let line = ok.iter().filter(|&&c| c == b'\n').count() + 1;
-            let line_start = ok.iter().rposition(|&c| c == b'\n').map(|p| p + 1).unwrap_or(0);
+            let line_start = ok
+                .iter()
+                .rposition(|&c| c == b'\n')
+                .map(|p| p + 1)
+                .unwrap_or(0);
             let col = ok.len() - line_start + 1;
             anyhow::anyhow!("{path}:{line}:{col}: error: input is not valid UTF-8")
         })?;
@@ -303,28 +302,41 @@ fn write_output(path: &str, text: &str) -> Result<()> {
         return Ok(());
     }
     let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
-    std::fs::write(&tmp, text).with_context(|| format!("dl-opt: error: could not write '{tmp}'"))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("dl-opt: error: could not move output to '{path}'"))?;
+    std::fs::write(&tmp, text)
+        .with_context(|| format!("dl-opt: error: could not write '{tmp}'"))?;
+    std::fs::rename(&tmp, path)
+        .with_context(|| format!("dl-opt: error: could not move output to '{path}'"))?;
     Ok(())
 }
 
 /// Splits at lines that are exactly the marker; keeps original line numbers
 /// by prefixing each chunk with as many newlines as lines precede it.
 fn split_input(src: &str, marker: &str) -> Vec<String> {
+    // Like mlir-opt, split at every occurrence of the marker. Each chunk is
+    // padded with the newlines and spaces that precede it in the file, so
+    // diagnostics keep the original line and column numbers.
     let mut chunks = Vec::new();
-    let mut cur = String::new();
-    let mut line_no = 0usize;
-    for line in src.split_inclusive('\n') {
-        if line.trim_end() == marker {
-            chunks.push(std::mem::take(&mut cur));
-            line_no += 1;
-            cur.push_str(&"\n".repeat(line_no));
-            continue;
+    let mut start = 0usize;
+    let mut search = 0usize;
+    loop {
+        let end = src[search..].find(marker).map(|p| p + search);
+        let chunk_end = end.unwrap_or(src.len());
+        let before = &src[..start];
+        let lines = before.matches('\n').count();
+        let col = start - before.rfind('\n').map(|p| p + 1).unwrap_or(0);
+        let mut chunk = String::with_capacity(lines + col + chunk_end - start);
+        chunk.push_str(&"\n".repeat(lines));
+        chunk.push_str(&" ".repeat(col));
+        chunk.push_str(&src[start..chunk_end]);
+        chunks.push(chunk);
+        match end {
+            Some(e) => {
+                start = e + marker.len();
+                search = start;
+            }
+            None => break,
         }
-        cur.push_str(line);
-        line_no += 1;
     }
-    chunks.push(cur);
     chunks
 }
 
@@ -344,13 +356,15 @@ fn main() {
     // Deeply nested input recurses deeply in the parser, verifier and
     // printer (their depth is bounded by `dlc_ir::parser::MAX_NESTING`); give
     // the work a stack that always suffices.
-    let worker = std::thread::Builder::new().stack_size(1 << 30).spawn(|| match run() {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("{e:#}");
-            1
-        }
-    });
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 30)
+        .spawn(|| match run() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("{e:#}");
+                1
+            }
+        });
     let code = match worker.map(|h| h.join()) {
         Ok(Ok(c)) => c,
         _ => {
@@ -392,6 +406,7 @@ fn run() -> Result<i32> {
             .get_one::<usize>("mlir-elide-elementsattrs-if-larger")
             .copied(),
         local_scope: m.get_flag("mlir-print-local-scope"),
+        unique_ssa_ids: m.get_flag("mlir-print-unique-ssa-ids"),
     };
     let inst = Instrumentation {
         print_before_all: m.get_flag("mlir-print-ir-before-all"),

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn lit_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in rd.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -28,7 +30,12 @@ fn dl_opt(args: &[&str], input: &str) -> Result<String, String> {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("run dl-opt");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     if out.status.success() {
         Ok(String::from_utf8(out.stdout).unwrap())
@@ -48,14 +55,38 @@ fn every_valid_lit_file_round_trips() {
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
         // Files about invalid input are covered by their own RUN lines.
-        if text.contains("expected-error") || text.contains("not dl-opt") || text.contains("XFAIL") {
+        if text.contains("expected-error") || text.contains("not dl-opt") || text.contains("XFAIL")
+        {
             continue;
         }
         for chunk in text.split("\n// -----\n") {
-            for mode in [&[][..], &["--mlir-print-op-generic"][..], &["--mlir-print-debuginfo"][..]] {
+            for mode in [
+                &[][..],
+                &["--mlir-print-op-generic"][..],
+                &["--mlir-print-debuginfo"][..],
+            ] {
                 let mut args = vec!["--allow-unregistered-dialect", "-"];
                 args.extend_from_slice(mode);
-                let Ok(first) = dl_opt(&args, chunk) else { continue };
+                let Ok(mut first) = dl_opt(&args, chunk) else {
+                    continue;
+                };
+                // Upstream's affine simplification is not idempotent (mlir-opt
+                // prints `d1 + d0 floordiv 2` and re-parsing reorders it), and
+                // dl-opt matches upstream's first print; such files declare it
+                // and must reach a fixed point one print later.
+                if text.contains("ROUNDTRIP-SETTLES-AFTER-ONE-PRINT") {
+                    match dl_opt(&args, &first) {
+                        Ok(s) => first = s,
+                        Err(e) => {
+                            failures.push(format!(
+                                "{}: {:?} output does not parse back:\n{e}",
+                                f.display(),
+                                mode
+                            ));
+                            continue;
+                        }
+                    }
+                }
                 match dl_opt(&args, &first) {
                     Ok(second) if second == first => {}
                     Ok(second) => failures.push(format!("{}: {:?} output changes when re-parsed:\n--- first\n{first}\n--- second\n{second}", f.display(), mode)),
@@ -65,6 +96,11 @@ fn every_valid_lit_file_round_trips() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} round trips failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} round trips failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     assert!(checked > 0, "no lit files found under {}", root.display());
 }
