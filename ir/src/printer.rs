@@ -299,24 +299,60 @@ pub struct OpAsmPrinter<'c> {
     indent: usize,
     aliases: Aliases,
     default_dialects: Vec<&'static str>,
+    /// Where full buffers go when printing to a writer.
+    sink: Option<&'c mut dyn std::io::Write>,
+    sink_error: Option<std::io::Error>,
 }
 
 /// Prints a top-level op (usually a module) with aliases and the resources
 /// section, exactly as `mlir-opt` would.
 pub fn print_op_to_string(ctx: &Context, op: Op, opts: &PrintOptions) -> String {
     let mut p = OpAsmPrinter::new(ctx, op, opts.clone());
-    p.collect_aliases(op);
-    p.print_alias_defs();
-    p.print_loc_alias_defs(true);
-    p.print_operation(op);
-    p.out.push('\n');
-    p.print_loc_alias_defs(false);
-    p.out.push('\n');
-    p.print_resources(op);
+    p.print_top_level(op);
     p.out
 }
 
+/// Like [`print_op_to_string`], streaming to `w` in chunks so that a large
+/// module is never held as one string.
+pub fn print_op_to_writer(ctx: &Context, op: Op, opts: &PrintOptions, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut p = OpAsmPrinter::new(ctx, op, opts.clone());
+    p.sink = Some(w);
+    p.print_top_level(op);
+    p.flush_sink(0);
+    match p.sink_error.take() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
 impl<'c> OpAsmPrinter<'c> {
+    fn print_top_level(&mut self, op: Op) {
+        let p = self;
+        p.collect_aliases(op);
+        p.print_alias_defs();
+        p.print_loc_alias_defs(true);
+        p.print_operation(op);
+        p.out.push('\n');
+        p.print_loc_alias_defs(false);
+        p.out.push('\n');
+        p.print_resources(op);
+    }
+
+    /// Hands the buffer to the sink once it holds more than `threshold` bytes.
+    fn flush_sink(&mut self, threshold: usize) {
+        if self.out.len() <= threshold {
+            return;
+        }
+        if let Some(w) = self.sink.as_mut() {
+            if self.sink_error.is_none()
+                && let Err(e) = w.write_all(self.out.as_bytes())
+            {
+                self.sink_error = Some(e);
+            }
+            self.out.clear();
+        }
+    }
+
     pub fn new(ctx: &'c Context, root: Op, opts: PrintOptions) -> Self {
         let names = NameState::compute(ctx, root, opts.generic || opts.unique_ssa_ids);
         OpAsmPrinter {
@@ -327,6 +363,8 @@ impl<'c> OpAsmPrinter<'c> {
             indent: 0,
             aliases: Aliases::default(),
             default_dialects: vec!["builtin"],
+            sink: None,
+            sink_error: None,
         }
     }
 
@@ -767,6 +805,7 @@ impl<'c> OpAsmPrinter<'c> {
                 self.newline();
                 self.print_operation(op);
                 cur = ctx.next_op(op);
+                self.flush_sink(1 << 16);
             }
         }
         self.indent -= 2;

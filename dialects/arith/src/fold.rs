@@ -384,7 +384,7 @@ pub fn fold_divui(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     }
     binary_int(ctx, op, c, |a, b, w| {
         let (a, b) = (zext(a, w), zext(b, w));
-        if b == 0 { None } else { Some((a / b) as i128) }
+        a.checked_div(b).map(|q| q as i128)
     })
     .unwrap_or(FoldResult::None)
 }
@@ -431,11 +431,7 @@ pub fn fold_ceildivui(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResu
     }
     binary_int(ctx, op, c, |a, b, w| {
         let (a, b) = (zext(a, w), zext(b, w));
-        if b == 0 {
-            None
-        } else {
-            Some((a / b + (a % b != 0) as u128) as i128)
-        }
+        a.checked_div(b).map(|q| (q + (a % b != 0) as u128) as i128)
     })
     .unwrap_or(FoldResult::None)
 }

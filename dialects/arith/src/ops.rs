@@ -624,8 +624,10 @@ fn verify_constant(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         ));
     }
     let e = ctx.element_type(rt);
-    if !(ctx.is_signless_integer(e) || ctx.is_index(e) || ctx.is_float(e))
-        && !matches!(ctx.type_kind(e), TypeKind::Complex(_))
+    if !(ctx.is_signless_integer(e)
+        || ctx.is_index(e)
+        || ctx.is_float(e)
+        || matches!(ctx.type_kind(e), TypeKind::Complex(_)))
     {
         return Err(ctx.op_error(op, "value must be an integer, float, or elements attribute"));
     }
@@ -684,8 +686,10 @@ fn verify_select(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
             "failed to verify that all of {true_value, false_value, result} have same type",
         ));
     }
-    if ctx.type_kind(c).is_shaped() {
-        if ctx.shape(c) != ctx.shape(rt) || !same_shaped_kind(ctx, c, rt) {
+    if ctx.type_kind(c).is_shaped()
+        && (ctx.shape(c) != ctx.shape(rt) || !same_shaped_kind(ctx, c, rt))
+    {
+        {
             return Err(ctx.op_error(
                 op,
                 "failed to verify that condition is signless i1 or has matching shape",

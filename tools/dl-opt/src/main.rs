@@ -202,17 +202,18 @@ struct Settings {
 /// Processes one buffer: parse, verify, run passes, print. Returns the
 /// printed IR, or the diagnostics that stopped it (plus any emitted ones).
 fn process_buffer(
-    src: &str,
+    src: &Arc<str>,
     file: &str,
     reg: &PassRegistry,
     m: &ArgMatches,
     s: &Settings,
     timing_root: &mut TimingNode,
-) -> (Option<String>, Vec<Diagnostic>, Context) {
+) -> (Option<dlc_ir::Op>, Vec<Diagnostic>, Context) {
     let mut ctx = Context::new();
     register_dialects(&mut ctx);
     ctx.allow_unregistered = s.allow_unregistered;
-    ctx.add_source(file, Arc::from(src));
+    ctx.add_source(file, src.clone());
+    let src: &str = src;
     let mut diags = Vec::new();
     let t0 = Instant::now();
     let module = match dlc_ir::parse_source(&mut ctx, src, file) {
@@ -261,11 +262,7 @@ fn process_buffer(
         }
     }
     diags.extend(ctx.take_diagnostics());
-    let t2 = Instant::now();
-    let out = dlc_ir::print_op_to_string(&ctx, module, &s.print);
-    timing_root.child("Output").time += t2.elapsed();
-    let _ = s.verify_diagnostics;
-    (Some(out), diags, ctx)
+    (Some(module), diags, ctx)
 }
 
 fn read_input(path: &str) -> Result<String> {
@@ -292,21 +289,56 @@ fn read_input(path: &str) -> Result<String> {
     Ok(s)
 }
 
-/// Writes the output atomically (temp file + rename), so a failed run never
-/// leaves a half-written file.
-fn write_output(path: &str, text: &str) -> Result<()> {
-    if path == "-" {
-        let mut out = std::io::stdout().lock();
-        out.write_all(text.as_bytes())?;
-        out.flush()?;
-        return Ok(());
+/// The output: stdout, or a file written through a temporary that is renamed
+/// into place only when the run succeeds, so a failed run never leaves a
+/// half-written file.
+enum Output {
+    Stdout(std::io::BufWriter<std::io::Stdout>),
+    File { tmp: String, path: String, w: std::io::BufWriter<std::fs::File> },
+}
+
+impl Output {
+    fn open(path: &str) -> Result<Output> {
+        if path == "-" {
+            return Ok(Output::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())));
+        }
+        let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
+        let f = std::fs::File::create(&tmp).with_context(|| format!("dl-opt: error: could not open output file '{path}'"))?;
+        Ok(Output::File { tmp, path: path.to_string(), w: std::io::BufWriter::with_capacity(1 << 16, f) })
     }
-    let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
-    std::fs::write(&tmp, text)
-        .with_context(|| format!("dl-opt: error: could not write '{tmp}'"))?;
-    std::fs::rename(&tmp, path)
-        .with_context(|| format!("dl-opt: error: could not move output to '{path}'"))?;
-    Ok(())
+    fn write(&mut self, b: &[u8]) -> Result<()> {
+        Write::write_all(self, b).map_err(|e| anyhow::anyhow!("dl-opt: error: could not write output: {e}"))
+    }
+    fn discard(self) {
+        if let Output::File { tmp, .. } = self {
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
+    fn commit(self) -> Result<()> {
+        match self {
+            Output::Stdout(mut w) => w.flush().context("dl-opt: error: could not write output"),
+            Output::File { tmp, path, mut w } => {
+                w.flush().with_context(|| format!("dl-opt: error: could not write '{path}'"))?;
+                drop(w);
+                std::fs::rename(&tmp, &path).with_context(|| format!("dl-opt: error: could not move output to '{path}'"))
+            }
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Output::Stdout(w) => w.write(b),
+            Output::File { w, .. } => w.write(b),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Stdout(w) => w.flush(),
+            Output::File { w, .. } => w.flush(),
+        }
+    }
 }
 
 /// Splits at lines that are exactly the marker; keeps original line numbers
@@ -433,52 +465,61 @@ fn run() -> Result<i32> {
         print,
         dump_pipeline: m.get_flag("dump-pass-pipeline"),
     };
-    let chunks = match m.get_one::<String>("split-input-file") {
-        Some(marker) => split_input(&src, marker),
-        None => vec![src.clone()],
+    let split = m.get_one::<String>("split-input-file").is_some();
+    let chunks: Vec<Arc<str>> = match m.get_one::<String>("split-input-file") {
+        Some(marker) => split_input(&src, marker).into_iter().map(Arc::from).collect(),
+        None => vec![Arc::from(src)],
     };
     let start = Instant::now();
     let mut timing = TimingNode::default();
-    let mut outputs = Vec::new();
+    let mut out = Output::open(&output)?;
     let mut failed = false;
     let keep = Keep::default();
-    for chunk in &chunks {
-        let (out, diags, ctx) = process_buffer(chunk, &file, &reg, &m, &settings, &mut timing);
+    for (i, chunk) in chunks.iter().enumerate() {
+        let (module, diags, ctx) = process_buffer(chunk, &file, &reg, &m, &settings, &mut timing);
         // Freeing a large IR takes time and the process is about to exit.
         let ctx = &*keep.alloc(ctx);
         if settings.verify_diagnostics {
-            let problems = diagnostics::check(&ctx, chunk, &file, &diags);
+            let problems = diagnostics::check(ctx, chunk, &file, &diags);
             if !problems.is_empty() {
                 for p in problems {
-                    eprint!("{}", render(&ctx, &p));
+                    eprint!("{}", render(ctx, &p));
                 }
                 failed = true;
             }
-            if let Some(o) = out {
-                outputs.push(o);
+        } else {
+            for d in &diags {
+                eprint!("{}", render(ctx, d));
+            }
+            if diags.iter().any(|d| d.severity == dlc_ir::Severity::Error) {
+                failed = true;
+            }
+        }
+        let Some(module) = module else {
+            // With --verify-diagnostics an expected error is a success.
+            if !settings.verify_diagnostics {
+                failed = true;
             }
             continue;
+        };
+        if failed && !settings.verify_diagnostics {
+            continue;
         }
-        let is_error = diags.iter().any(|d| d.severity == dlc_ir::Severity::Error);
-        for d in &diags {
-            eprint!("{}", render(&ctx, d));
+        let t = Instant::now();
+        if split && i > 0 {
+            out.write(b"// -----\n")?;
         }
-        match out {
-            Some(o) if !is_error => outputs.push(o),
-            _ => failed = true,
-        }
+        dlc_ir::printer::print_op_to_writer(ctx, module, &settings.print, &mut out)
+            .map_err(|e| anyhow::anyhow!("dl-opt: error: could not write output: {e}"))?;
+        timing.child("Output").time += t.elapsed();
     }
     if settings.inst.timing {
         eprint!("{}", format_timing(&timing, start.elapsed()));
     }
     if failed {
+        out.discard();
         return Ok(1);
     }
-    let text = if chunks.len() > 1 {
-        outputs.join("// -----\n")
-    } else {
-        outputs.concat()
-    };
-    write_output(&output, &text)?;
+    out.commit()?;
     Ok(0)
 }
