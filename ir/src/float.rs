@@ -231,19 +231,20 @@ pub fn format_exp(v: f64, prec: usize) -> String {
     format!("{mant}e{sign}{:02}", exp.abs())
 }
 
-/// Prints a float the way MLIR's AsmPrinter does: `%e` with six digits if
-/// that reads back to the same bits, else a shortest round-trip decimal,
-/// else (inf, NaN) the bit pattern in hex.
+/// Prints a float the way MLIR's AsmPrinter does: APFloat's `%e`-style
+/// string with six digits if that reads back to the same bits, else
+/// APFloat's default string (enough digits to round-trip) if it has a '.',
+/// else (inf, NaN, large integers) the bit pattern in hex.
 pub fn print_float(k: FloatKind, bits: u128, out: &mut String) {
     let v = bits_to_f64(k, bits);
     if v.is_finite() {
-        let s = format_exp(v, 6);
+        let s = apfloat_to_string(k, v, 6, 0, false);
         if reparse_equal(k, &s, bits) {
             out.push_str(&s);
             return;
         }
-        let s = shortest(k, v);
-        if s.contains('.') && reparse_equal(k, &s, bits) {
+        let s = apfloat_to_string(k, v, 0, 3, true);
+        if s.contains('.') {
             out.push_str(&s);
             return;
         }
@@ -258,24 +259,249 @@ fn reparse_equal(k: FloatKind, s: &str, bits: u128) -> bool {
     }
 }
 
-fn shortest(k: FloatKind, v: f64) -> String {
-    let s = match k {
-        FloatKind::F64 | FloatKind::F80 | FloatKind::F128 => format!("{v:?}"),
-        _ => format!("{:?}", v as f32),
-    };
-    // Rust prints 1e-7 style for small/large values; MLIR's lexer needs a '.'.
-    if s.contains('e') {
-        let (m, e) = s.split_once('e').unwrap();
-        let m = if m.contains('.') {
-            m.to_string()
-        } else {
-            format!("{m}.0")
-        };
-        let exp: i32 = e.parse().unwrap();
-        let sign = if exp < 0 { '-' } else { '+' };
-        return format!("{m}E{sign}{:02}", exp.abs());
+/// Bits of precision (significand incl. the implicit bit) of each format.
+fn semantics_precision(k: FloatKind) -> u32 {
+    match k {
+        FloatKind::F16 | FloatKind::TF32 => 11,
+        FloatKind::BF16 => 8,
+        FloatKind::F32 => 24,
+        // f80/f128 are stored as f64.
+        FloatKind::F64 | FloatKind::F80 | FloatKind::F128 => 53,
+        FloatKind::F8E5M2 | FloatKind::F8E5M2FNUZ | FloatKind::F6E3M2FN => 3,
+        FloatKind::F8E4M3 | FloatKind::F8E4M3FN | FloatKind::F8E4M3FNUZ | FloatKind::F8E4M3B11FNUZ | FloatKind::F6E2M3FN => 4,
+        FloatKind::F8E3M4 => 5,
+        FloatKind::F4E2M1FN => 2,
+        FloatKind::F8E8M0FNU => 1,
     }
-    s
+}
+
+/// A minimal unsigned big integer (little-endian base 2^32 limbs) for exact
+/// decimal expansion of binary floats.
+#[derive(Clone)]
+struct Big(Vec<u32>);
+
+impl Big {
+    fn from_u64(v: u64) -> Big {
+        let mut b = Big(vec![v as u32, (v >> 32) as u32]);
+        b.trim();
+        b
+    }
+    fn trim(&mut self) {
+        while self.0.last() == Some(&0) {
+            self.0.pop();
+        }
+    }
+    fn is_zero(&self) -> bool {
+        self.0.is_empty()
+    }
+    fn mul_small(&mut self, m: u32) {
+        let mut carry = 0u64;
+        for l in self.0.iter_mut() {
+            let x = *l as u64 * m as u64 + carry;
+            *l = x as u32;
+            carry = x >> 32;
+        }
+        if carry > 0 {
+            self.0.push(carry as u32);
+        }
+    }
+    fn shl(&mut self, n: u32) {
+        for _ in 0..n / 32 {
+            self.0.insert(0, 0);
+        }
+        let r = n % 32;
+        if r > 0 {
+            let mut carry = 0u32;
+            for l in self.0.iter_mut() {
+                let x = ((*l as u64) << r) | carry as u64;
+                *l = x as u32;
+                carry = (x >> 32) as u32;
+            }
+            if carry > 0 {
+                self.0.push(carry);
+            }
+        }
+        self.trim();
+    }
+    /// Divides in place, returning the remainder.
+    fn div_small(&mut self, d: u32) -> u32 {
+        let mut rem = 0u64;
+        for l in self.0.iter_mut().rev() {
+            let x = (rem << 32) | *l as u64;
+            *l = (x / d as u64) as u32;
+            rem = x % d as u64;
+        }
+        self.trim();
+        rem as u32
+    }
+    fn active_bits(&self) -> u32 {
+        match self.0.last() {
+            None => 0,
+            Some(&top) => (self.0.len() as u32 - 1) * 32 + (32 - top.leading_zeros()),
+        }
+    }
+}
+
+/// LLVM's `APFloat::toString(Str, FormatPrecision, FormatMaxPadding,
+/// TruncateZero)` for a finite value of format `k`.
+pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_padding: u32, truncate_zero: bool) -> String {
+    let mut out = String::new();
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    if v == 0.0 {
+        if max_padding == 0 {
+            if truncate_zero {
+                out.push_str("0.0E+0");
+            } else {
+                out.push_str("0.0");
+                for _ in 1..format_precision.max(1) {
+                    out.push('0');
+                }
+                out.push_str("e+00");
+            }
+        } else {
+            out.push('0');
+        }
+        return out;
+    }
+    let precision = semantics_precision(k);
+    let format_precision = if format_precision == 0 { 2 + precision * 59 / 196 } else { format_precision };
+    // v = m * 2^e exactly (v is finite and exactly an f64).
+    let bits = v.abs().to_bits();
+    let raw_exp = ((bits >> 52) & 0x7ff) as i32;
+    let (mut m, mut e) = if raw_exp == 0 { (bits & ((1 << 52) - 1), -1074) } else { ((bits & ((1 << 52) - 1)) | (1 << 52), raw_exp - 1075) };
+    let tz = m.trailing_zeros();
+    m >>= tz;
+    e += tz as i32;
+    let mut sig = Big::from_u64(m);
+    let mut exp: i32 = 0;
+    if e > 0 {
+        sig.shl(e as u32);
+    } else if e < 0 {
+        for _ in 0..(-e) {
+            sig.mul_small(5);
+        }
+        exp = e;
+    }
+    // Truncate excess precision (APFloat's first AdjustToPrecision).
+    let bits_required = (format_precision * 196 + 58) / 59;
+    let active = sig.active_bits();
+    if active > bits_required {
+        let tens = (active - bits_required) * 59 / 196;
+        for _ in 0..tens {
+            sig.div_small(10);
+        }
+        exp += tens as i32;
+    }
+    // Digits, least significant first, dropping trailing zeros.
+    let mut buffer: Vec<u8> = Vec::new();
+    let mut in_trail = true;
+    while !sig.is_zero() {
+        let d = sig.div_small(10) as u8;
+        if in_trail && d == 0 {
+            exp += 1;
+        } else {
+            buffer.push(b'0' + d);
+            in_trail = false;
+        }
+    }
+    // Round to the format precision (round half up, as APFloat does).
+    let n = buffer.len() as u32;
+    if n > format_precision {
+        let mut first = (n - format_precision) as usize;
+        if buffer[first - 1] < b'5' {
+            while first < buffer.len() && buffer[first] == b'0' {
+                first += 1;
+            }
+            exp += first as i32;
+            buffer.drain(..first);
+        } else {
+            let mut carried_all = true;
+            for i in first..buffer.len() {
+                if buffer[i] == b'9' {
+                    first += 1;
+                } else {
+                    buffer[i] += 1;
+                    carried_all = false;
+                    break;
+                }
+            }
+            if carried_all {
+                exp += first as i32;
+                buffer.clear();
+                buffer.push(b'1');
+            } else {
+                exp += first as i32;
+                buffer.drain(..first);
+            }
+        }
+    }
+    let ndigits = buffer.len() as u32;
+    let scientific = if max_padding == 0 {
+        true
+    } else if exp >= 0 {
+        exp as u32 > max_padding || ndigits + exp as u32 > format_precision
+    } else {
+        let msd = exp + ndigits as i32 - 1;
+        if msd >= 0 { false } else { (-msd) as u32 > max_padding }
+    };
+    let digit = |i: usize| buffer[i] as char;
+    let nd = ndigits as usize;
+    if scientific {
+        let mut x = exp + nd as i32 - 1;
+        out.push(digit(nd - 1));
+        out.push('.');
+        if nd == 1 && truncate_zero {
+            out.push('0');
+        } else {
+            for i in 1..nd {
+                out.push(digit(nd - 1 - i));
+            }
+        }
+        if !truncate_zero && format_precision + 1 > ndigits {
+            for _ in 0..(format_precision + 1 - ndigits) {
+                out.push('0');
+            }
+        }
+        out.push(if truncate_zero { 'E' } else { 'e' });
+        out.push(if x >= 0 { '+' } else { '-' });
+        x = x.abs();
+        let xs = x.to_string();
+        if !truncate_zero && xs.len() < 2 {
+            out.push('0');
+        }
+        out.push_str(&xs);
+        return out;
+    }
+    if exp >= 0 {
+        for i in 0..nd {
+            out.push(digit(nd - 1 - i));
+        }
+        for _ in 0..exp {
+            out.push('0');
+        }
+        return out;
+    }
+    let whole = exp + nd as i32;
+    let mut i = 0usize;
+    if whole > 0 {
+        while i < whole as usize {
+            out.push(digit(nd - i - 1));
+            i += 1;
+        }
+        out.push('.');
+    } else {
+        out.push_str("0.");
+        for _ in 0..(-whole) {
+            out.push('0');
+        }
+    }
+    while i < nd {
+        out.push(digit(nd - i - 1));
+        i += 1;
+    }
+    out
 }
 
 /// `0x7FC00000`-style hex literal of the bit pattern.
@@ -309,5 +535,31 @@ mod tests {
         s.clear();
         print_float(FloatKind::F32, f32::NAN.to_bits() as u128, &mut s);
         assert_eq!(s, "0x7FC00000");
+    }
+}
+
+#[cfg(test)]
+mod apfloat_tests {
+    use super::*;
+
+    fn p(k: FloatKind, v: f64) -> String {
+        let mut s = String::new();
+        print_float(k, f64_to_bits(k, v), &mut s);
+        s
+    }
+
+    #[test]
+    fn matches_mlir_printing() {
+        assert_eq!(p(FloatKind::F32, 1.0), "1.000000e+00");
+        assert_eq!(p(FloatKind::F32, 1.5), "1.500000e+00");
+        assert_eq!(p(FloatKind::F32, 1.0 / 3.0), "0.333333343");
+        assert_eq!(p(FloatKind::F64, 0.1), "1.000000e-01");
+        assert_eq!(p(FloatKind::F64, 123456789.125), "123456789.125");
+        // Six significant digits plus a padding zero, as APFloat does.
+        assert_eq!(p(FloatKind::F32, 1.234567), "1.23456705");
+        assert_eq!(p(FloatKind::F32, f32::from_bits(0x7FC0) as f64), "4.582810e-41");
+        assert_eq!(p(FloatKind::F64, -0.0), "-0.000000e+00");
+        assert_eq!(p(FloatKind::F64, 1.0e-7), "9.9999999999999995E-8");
+        assert_eq!(p(FloatKind::F64, 123456789.0), "0x419D6F3454000000");
     }
 }
