@@ -268,7 +268,11 @@ fn semantics_precision(k: FloatKind) -> u32 {
         // f80/f128 are stored as f64.
         FloatKind::F64 | FloatKind::F80 | FloatKind::F128 => 53,
         FloatKind::F8E5M2 | FloatKind::F8E5M2FNUZ | FloatKind::F6E3M2FN => 3,
-        FloatKind::F8E4M3 | FloatKind::F8E4M3FN | FloatKind::F8E4M3FNUZ | FloatKind::F8E4M3B11FNUZ | FloatKind::F6E2M3FN => 4,
+        FloatKind::F8E4M3
+        | FloatKind::F8E4M3FN
+        | FloatKind::F8E4M3FNUZ
+        | FloatKind::F8E4M3B11FNUZ
+        | FloatKind::F6E2M3FN => 4,
         FloatKind::F8E3M4 => 5,
         FloatKind::F4E2M1FN => 2,
         FloatKind::F8E8M0FNU => 1,
@@ -344,7 +348,13 @@ impl Big {
 
 /// LLVM's `APFloat::toString(Str, FormatPrecision, FormatMaxPadding,
 /// TruncateZero)` for a finite value of format `k`.
-pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_padding: u32, truncate_zero: bool) -> String {
+pub fn apfloat_to_string(
+    k: FloatKind,
+    v: f64,
+    format_precision: u32,
+    max_padding: u32,
+    truncate_zero: bool,
+) -> String {
     let mut out = String::new();
     if v.is_sign_negative() {
         out.push('-');
@@ -366,11 +376,19 @@ pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_paddin
         return out;
     }
     let precision = semantics_precision(k);
-    let format_precision = if format_precision == 0 { 2 + precision * 59 / 196 } else { format_precision };
+    let format_precision = if format_precision == 0 {
+        2 + precision * 59 / 196
+    } else {
+        format_precision
+    };
     // v = m * 2^e exactly (v is finite and exactly an f64).
     let bits = v.abs().to_bits();
     let raw_exp = ((bits >> 52) & 0x7ff) as i32;
-    let (mut m, mut e) = if raw_exp == 0 { (bits & ((1 << 52) - 1), -1074) } else { ((bits & ((1 << 52) - 1)) | (1 << 52), raw_exp - 1075) };
+    let (mut m, mut e) = if raw_exp == 0 {
+        (bits & ((1 << 52) - 1), -1074)
+    } else {
+        ((bits & ((1 << 52) - 1)) | (1 << 52), raw_exp - 1075)
+    };
     let tz = m.trailing_zeros();
     m >>= tz;
     e += tz as i32;
@@ -385,7 +403,7 @@ pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_paddin
         exp = e;
     }
     // Truncate excess precision (APFloat's first AdjustToPrecision).
-    let bits_required = (format_precision * 196 + 58) / 59;
+    let bits_required = (format_precision * 196).div_ceil(59);
     let active = sig.active_bits();
     if active > bits_required {
         let tens = (active - bits_required) * 59 / 196;
@@ -417,10 +435,13 @@ pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_paddin
             exp += first as i32;
             buffer.drain(..first);
         } else {
+            // Decimal add-with-carry from the lowest kept digit.
             let mut carried_all = true;
-            for i in first..buffer.len() {
+            let mut i = first;
+            while i < buffer.len() {
                 if buffer[i] == b'9' {
                     first += 1;
+                    i += 1;
                 } else {
                     buffer[i] += 1;
                     carried_all = false;
@@ -444,7 +465,11 @@ pub fn apfloat_to_string(k: FloatKind, v: f64, format_precision: u32, max_paddin
         exp as u32 > max_padding || ndigits + exp as u32 > format_precision
     } else {
         let msd = exp + ndigits as i32 - 1;
-        if msd >= 0 { false } else { (-msd) as u32 > max_padding }
+        if msd >= 0 {
+            false
+        } else {
+            (-msd) as u32 > max_padding
+        }
     };
     let digit = |i: usize| buffer[i] as char;
     let nd = ndigits as usize;
@@ -557,7 +582,10 @@ mod apfloat_tests {
         assert_eq!(p(FloatKind::F64, 123456789.125), "123456789.125");
         // Six significant digits plus a padding zero, as APFloat does.
         assert_eq!(p(FloatKind::F32, 1.234567), "1.23456705");
-        assert_eq!(p(FloatKind::F32, f32::from_bits(0x7FC0) as f64), "4.582810e-41");
+        assert_eq!(
+            p(FloatKind::F32, f32::from_bits(0x7FC0) as f64),
+            "4.582810e-41"
+        );
         assert_eq!(p(FloatKind::F64, -0.0), "-0.000000e+00");
         assert_eq!(p(FloatKind::F64, 1.0e-7), "9.9999999999999995E-8");
         assert_eq!(p(FloatKind::F64, 123456789.0), "0x419D6F3454000000");

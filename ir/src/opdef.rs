@@ -212,6 +212,9 @@ pub struct OpDef {
     /// Fills in default-valued properties (ODS `DefaultValuedAttr`) that the
     /// state lacks; called by [`Context::create_op`].
     pub populate_defaults: Option<fn(&mut Context, &mut OperationState)>,
+    /// Results print under their declared names (`%sum, %overflow = ...`),
+    /// like ops whose `getAsmResultNames` names them in MLIR.
+    pub name_results: bool,
 }
 
 impl OpDef {
@@ -237,6 +240,7 @@ impl OpDef {
         parents: &[],
         interfaces: Interfaces::NONE,
         populate_defaults: None,
+        name_results: false,
     };
 
     pub fn has_trait(&self, t: Traits) -> bool {
@@ -371,7 +375,7 @@ impl OpNames {
 /// attribute `[optional]`; a region or successor `[variadic]`. The hooks that
 /// follow `traits` are optional but must keep this order: format, parse,
 /// print, verify, verify_regions, fold, canonicalize, infer_types,
-/// default_dialect, parents, interfaces, populate_defaults.
+/// default_dialect, parents, interfaces, populate_defaults, name_results.
 #[macro_export]
 macro_rules! define_op {
     (
@@ -396,6 +400,7 @@ macro_rules! define_op {
             $( parents: $parents:expr, )?
             $( interfaces: $interfaces:expr, )?
             $( populate_defaults: $defaults:expr, )?
+            $( name_results: $name_results:expr, )?
         }
     ) => {
         $(#[$m])*
@@ -444,6 +449,7 @@ macro_rules! define_op {
                 $( parents: $parents, )?
                 $( interfaces: $interfaces, )?
                 $( populate_defaults: Some($defaults), )?
+                $( name_results: $name_results, )?
                 ..$crate::OpDef::DEFAULT
             };
 

@@ -128,6 +128,19 @@ impl NameState {
         let first = ctx.result(op, 0);
         if let Some(def) = ctx.op_def(op)
             && !self.unique
+            && def.name_results
+            && def.results.len() == n
+        {
+            for (i, r) in def.results.iter().enumerate() {
+                let name = unique_name(&sanitize(r.name), c, used);
+                self.values
+                    .set(ctx.result(op, i), TAG_NAMED | self.named.len() as u32);
+                self.named.push(name);
+            }
+            return;
+        }
+        if let Some(def) = ctx.op_def(op)
+            && !self.unique
             && let Some(hint) = result_name_hint(ctx, op, def)
         {
             let name = unique_name(&sanitize(&hint), c, used);
@@ -142,7 +155,9 @@ impl NameState {
     /// Writes `%name` (with `#N` for a non-first result of a multi-result op).
     pub fn write_value(&self, ctx: &Context, v: Value, out: &mut String) {
         let (head, suffix) = match ctx.value_def(v) {
-            ValueDef::Result { op, index } if ctx.num_results(op) > 1 => {
+            ValueDef::Result { op, index }
+                if ctx.num_results(op) > 1 && !self.individually_named(ctx, op) =>
+            {
                 (ctx.result(op, 0), Some(index))
             }
             _ => (v, None),
@@ -165,6 +180,11 @@ impl NameState {
             out.push('#');
             push_u32(out, i);
         }
+    }
+
+    /// Whether each result of `op` has its own name (`%a, %b = ...`).
+    pub fn individually_named(&self, ctx: &Context, op: Op) -> bool {
+        ctx.num_results(op) > 1 && *self.values.get(ctx.result(op, 1)) != NAME_NONE
     }
 
     /// Writes the name of a result group's head without a `#N` suffix.
@@ -314,7 +334,12 @@ pub fn print_op_to_string(ctx: &Context, op: Op, opts: &PrintOptions) -> String 
 
 /// Like [`print_op_to_string`], streaming to `w` in chunks so that a large
 /// module is never held as one string.
-pub fn print_op_to_writer(ctx: &Context, op: Op, opts: &PrintOptions, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn print_op_to_writer(
+    ctx: &Context,
+    op: Op,
+    opts: &PrintOptions,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut p = OpAsmPrinter::new(ctx, op, opts.clone());
     p.sink = Some(w);
     p.print_top_level(op);
@@ -582,7 +607,13 @@ impl<'c> OpAsmPrinter<'c> {
         if n > 0 {
             let first = ctx.result(op, 0);
             self.names.write_value_head(first, &mut self.out);
-            if n > 1 {
+            if self.names.individually_named(ctx, op) {
+                for i in 1..n {
+                    self.out.push_str(", ");
+                    self.names
+                        .write_value_head(ctx.result(op, i), &mut self.out);
+                }
+            } else if n > 1 {
                 self.out.push(':');
                 push_u32(&mut self.out, n as u32);
             }

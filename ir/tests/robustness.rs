@@ -28,7 +28,7 @@ fn parse(src: &str) -> Result<(), String> {
         Err(d) => {
             // Every error is located in the input.
             match ctx.file_line_col(d.loc) {
-                Some((f, _, _)) if f == "t.mlir" => Err(d.message),
+                Some(("t.mlir", _, _)) => Err(d.message),
                 _ => panic!("error without a location: {}", d.message),
             }
         }

@@ -309,6 +309,7 @@ dlc_ir::define_op! {
         print: print_addui_extended,
         verify: verify_addui_extended,
         fold: fold_addui_extended,
+        name_results: true,
     }
 }
 dlc_ir::define_op! {
@@ -320,6 +321,7 @@ dlc_ir::define_op! {
         traits: PURE | COMMUTATIVE | SAME_OPERANDS_AND_RESULT_TYPE | ELEMENTWISE,
         format: "$lhs `,` $rhs attr-dict `:` type($lhs)",
         fold: fold_mulsi_extended,
+        name_results: true,
     }
 }
 dlc_ir::define_op! {
@@ -331,6 +333,7 @@ dlc_ir::define_op! {
         traits: PURE | COMMUTATIVE | SAME_OPERANDS_AND_RESULT_TYPE | ELEMENTWISE,
         format: "$lhs `,` $rhs attr-dict `:` type($lhs)",
         fold: fold_mului_extended,
+        name_results: true,
     }
 }
 

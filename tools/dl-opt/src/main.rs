@@ -163,7 +163,7 @@ fn build_pipeline(reg: &PassRegistry, m: &ArgMatches) -> Result<OpPassManager, S
     }
     for (n, _, _) in reg.pipelines() {
         if reg.lookup(n).is_none()
-            && let Some(idx) = m.indices_of(*n)
+            && let Some(idx) = m.indices_of(n)
         {
             for i in idx {
                 flags.push((i, n.to_string(), String::new()));
@@ -254,12 +254,12 @@ fn process_buffer(
             pm.to_pretty_text(0)
         );
     }
-    if !pm.is_empty() {
-        if let Err(d) = pm.run(&mut ctx, module, &s.inst, timing_root, module) {
-            diags.push(d);
-            diags.extend(ctx.take_diagnostics());
-            return (None, diags, ctx);
-        }
+    if !pm.is_empty()
+        && let Err(d) = pm.run(&mut ctx, module, &s.inst, timing_root, module)
+    {
+        diags.push(d);
+        diags.extend(ctx.take_diagnostics());
+        return (None, diags, ctx);
     }
     diags.extend(ctx.take_diagnostics());
     (Some(module), diags, ctx)
@@ -294,20 +294,33 @@ fn read_input(path: &str) -> Result<String> {
 /// half-written file.
 enum Output {
     Stdout(std::io::BufWriter<std::io::Stdout>),
-    File { tmp: String, path: String, w: std::io::BufWriter<std::fs::File> },
+    File {
+        tmp: String,
+        path: String,
+        w: std::io::BufWriter<std::fs::File>,
+    },
 }
 
 impl Output {
     fn open(path: &str) -> Result<Output> {
         if path == "-" {
-            return Ok(Output::Stdout(std::io::BufWriter::with_capacity(1 << 16, std::io::stdout())));
+            return Ok(Output::Stdout(std::io::BufWriter::with_capacity(
+                1 << 16,
+                std::io::stdout(),
+            )));
         }
         let tmp = format!("{path}.tmp-dl-opt-{}", std::process::id());
-        let f = std::fs::File::create(&tmp).with_context(|| format!("dl-opt: error: could not open output file '{path}'"))?;
-        Ok(Output::File { tmp, path: path.to_string(), w: std::io::BufWriter::with_capacity(1 << 16, f) })
+        let f = std::fs::File::create(&tmp)
+            .with_context(|| format!("dl-opt: error: could not open output file '{path}'"))?;
+        Ok(Output::File {
+            tmp,
+            path: path.to_string(),
+            w: std::io::BufWriter::with_capacity(1 << 16, f),
+        })
     }
     fn write(&mut self, b: &[u8]) -> Result<()> {
-        Write::write_all(self, b).map_err(|e| anyhow::anyhow!("dl-opt: error: could not write output: {e}"))
+        Write::write_all(self, b)
+            .map_err(|e| anyhow::anyhow!("dl-opt: error: could not write output: {e}"))
     }
     fn discard(self) {
         if let Output::File { tmp, .. } = self {
@@ -318,9 +331,11 @@ impl Output {
         match self {
             Output::Stdout(mut w) => w.flush().context("dl-opt: error: could not write output"),
             Output::File { tmp, path, mut w } => {
-                w.flush().with_context(|| format!("dl-opt: error: could not write '{path}'"))?;
+                w.flush()
+                    .with_context(|| format!("dl-opt: error: could not write '{path}'"))?;
                 drop(w);
-                std::fs::rename(&tmp, &path).with_context(|| format!("dl-opt: error: could not move output to '{path}'"))
+                std::fs::rename(&tmp, &path)
+                    .with_context(|| format!("dl-opt: error: could not move output to '{path}'"))
             }
         }
     }
@@ -467,7 +482,10 @@ fn run() -> Result<i32> {
     };
     let split = m.get_one::<String>("split-input-file").is_some();
     let chunks: Vec<Arc<str>> = match m.get_one::<String>("split-input-file") {
-        Some(marker) => split_input(&src, marker).into_iter().map(Arc::from).collect(),
+        Some(marker) => split_input(&src, marker)
+            .into_iter()
+            .map(Arc::from)
+            .collect(),
         None => vec![Arc::from(src)],
     };
     let start = Instant::now();
@@ -478,7 +496,7 @@ fn run() -> Result<i32> {
     for (i, chunk) in chunks.iter().enumerate() {
         let (module, diags, ctx) = process_buffer(chunk, &file, &reg, &m, &settings, &mut timing);
         // Freeing a large IR takes time and the process is about to exit.
-        let ctx = &*keep.alloc(ctx);
+        let ctx = keep.alloc(ctx);
         if settings.verify_diagnostics {
             let problems = diagnostics::check(ctx, chunk, &file, &diags);
             if !problems.is_empty() {
