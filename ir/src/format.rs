@@ -15,6 +15,7 @@ use crate::opdef::{Arity, AttrFormat, OpDef, Traits};
 use crate::parser::{OpAsmParser, PResult, UnresolvedOperand};
 use crate::printer::OpAsmPrinter;
 use crate::types::Type;
+use smallvec::SmallVec;
 
 #[derive(Clone, Debug, PartialEq)]
 enum Var {
@@ -81,19 +82,19 @@ impl Format {
             .def(st.name)
             .expect("format of unregistered op");
         let mut ps = ParseState {
-            operands: vec![Vec::new(); def.operands.len()],
+            operands: smallvec::smallvec![SmallVec::new(); def.operands.len()],
             all_operands: None,
-            operand_types: vec![None; def.operands.len()],
+            operand_types: smallvec::smallvec![None; def.operands.len()],
             all_operand_types: None,
-            result_types: vec![None; def.results.len()],
+            result_types: smallvec::smallvec![None; def.results.len()],
             all_result_types: None,
         };
         self.parse_elems(&self.elems, def, p, st, &mut ps)?;
         // Result types.
-        let mut results: Vec<Type> = Vec::new();
+        let mut results: Vec<Type> = Vec::with_capacity(def.results.len());
         let mut have_results = true;
         if let Some(t) = ps.all_result_types.take() {
-            results = t;
+            results = t.into_vec();
         } else {
             for (i, r) in def.results.iter().enumerate() {
                 match &ps.result_types[i] {
@@ -106,17 +107,14 @@ impl Format {
             }
         }
         // Operand types.
-        let mut operand_tys: Vec<Vec<Type>> = Vec::new();
-        let mut operands: Vec<UnresolvedOperand<'s>> = Vec::new();
+        let mut tys: SmallVec<[Type; 4]> = SmallVec::new();
+        let mut operands: SmallVec<[UnresolvedOperand<'s>; 4]> = SmallVec::new();
         if let Some(all) = ps.all_operands.take() {
-            let tys = match ps.all_operand_types.take() {
-                Some(t) => t,
-                None => {
-                    return Err(p.error_at(name_tok, "format does not specify the operand types"));
-                }
+            let Some(all_tys) = ps.all_operand_types.take() else {
+                return Err(p.error_at(name_tok, "format does not specify the operand types"));
             };
-            operands = all;
-            operand_tys.push(tys);
+            operands.extend(all);
+            tys.extend(all_tys);
         } else {
             let same_all = def.traits.contains(Traits::SAME_OPERANDS_AND_RESULT_TYPE);
             let same_operands = def.traits.contains(Traits::SAME_TYPE_OPERANDS) || same_all;
@@ -127,9 +125,11 @@ impl Format {
                 .flat_map(|v| v.first().copied())
                 .next();
             for (i, group) in ps.operands.iter().enumerate() {
-                let tys = match &ps.operand_types[i] {
-                    Some(t) if t.len() == group.len() => t.clone(),
-                    Some(t) if t.len() == 1 && same_operands => vec![t[0]; group.len()],
+                match &ps.operand_types[i] {
+                    Some(t) if t.len() == group.len() => tys.extend(t.iter().copied()),
+                    Some(t) if t.len() == 1 && same_operands => {
+                        tys.extend(std::iter::repeat_n(t[0], group.len()))
+                    }
                     Some(t) => {
                         return Err(p.error_at(
                             name_tok,
@@ -145,8 +145,8 @@ impl Format {
                             None
                         };
                         match fill {
-                            Some(t) => vec![t; group.len()],
-                            None if group.is_empty() => Vec::new(),
+                            Some(t) => tys.extend(std::iter::repeat_n(t, group.len())),
+                            None if group.is_empty() => {}
                             None => {
                                 return Err(p.error_at(
                                     name_tok,
@@ -158,13 +158,25 @@ impl Format {
                             }
                         }
                     }
-                };
-                operand_tys.push(tys);
+                }
                 operands.extend(group.iter().copied());
             }
         }
-        let tys: Vec<Type> = operand_tys.into_iter().flatten().collect();
-        st.operands = p.resolve_operands(&operands, &tys, name_tok)?;
+        if operands.len() != tys.len() {
+            return Err(p.error_at(
+                name_tok,
+                format!(
+                    "{} operands present, but expected {}",
+                    operands.len(),
+                    tys.len()
+                ),
+            ));
+        }
+        st.operands.reserve(operands.len());
+        for (u, &t) in operands.iter().zip(tys.iter()) {
+            let v = p.resolve_operand(u, t)?;
+            st.operands.push(v);
+        }
         if !have_results {
             if def.traits.contains(Traits::SAME_OPERANDS_AND_RESULT_TYPE) && !tys.is_empty() {
                 results = vec![tys[0]; def.results.len()];
@@ -198,14 +210,14 @@ impl Format {
                 Elem::Literal(l) => expect_literal(p, l)?,
                 Elem::Space(_) => {}
                 Elem::Operand(i) => {
-                    let g = match def.operands[*i].arity {
-                        Arity::Single => vec![p.parse_operand()?],
+                    let g: Operands<'s> = match def.operands[*i].arity {
+                        Arity::Single => smallvec::smallvec![p.parse_operand()?],
                         Arity::Optional => p.parse_optional_operand()?.into_iter().collect(),
-                        Arity::Variadic => p.parse_operand_list()?,
+                        Arity::Variadic => p.parse_operand_list()?.into(),
                     };
                     ps.operands[*i] = g;
                 }
-                Elem::AllOperands => ps.all_operands = Some(p.parse_operand_list()?),
+                Elem::AllOperands => ps.all_operands = Some(p.parse_operand_list()?.into()),
                 Elem::Attr(i) => {
                     let ad = &def.attributes[*i];
                     let a = parse_format_attr(p, ad.constraint.format)?;
@@ -228,14 +240,14 @@ impl Format {
                         Var::Result(i) => def.results[*i].arity != Arity::Single,
                         _ => true,
                     };
-                    let tys = if variadic {
-                        let mut v = Vec::new();
+                    let tys: Types = if variadic {
                         if p.at_type_start() {
-                            v = p.parse_type_list_no_parens()?;
+                            p.parse_type_list_no_parens()?.into()
+                        } else {
+                            Types::new()
                         }
-                        v
                     } else {
-                        vec![p.parse_type()?]
+                        smallvec::smallvec![p.parse_type()?]
                     };
                     assign_types(v, tys, ps);
                 }
@@ -249,8 +261,8 @@ impl Format {
                     else {
                         return Err(p.error_at(t, "expected function type"));
                     };
-                    assign_types(a, ins, ps);
-                    assign_types(b, outs, ps);
+                    assign_types(a, ins.into(), ps);
+                    assign_types(b, outs.into(), ps);
                 }
                 Elem::AttrDict(kw) => {
                     if *kw {
@@ -516,16 +528,19 @@ fn expect_literal(p: &mut OpAsmParser<'_, '_>, l: &str) -> PResult<()> {
     }
 }
 
+type Operands<'s> = SmallVec<[UnresolvedOperand<'s>; 2]>;
+type Types = SmallVec<[Type; 2]>;
+
 struct ParseState<'s> {
-    operands: Vec<Vec<UnresolvedOperand<'s>>>,
-    all_operands: Option<Vec<UnresolvedOperand<'s>>>,
-    operand_types: Vec<Option<Vec<Type>>>,
-    all_operand_types: Option<Vec<Type>>,
-    result_types: Vec<Option<Vec<Type>>>,
-    all_result_types: Option<Vec<Type>>,
+    operands: SmallVec<[Operands<'s>; 3]>,
+    all_operands: Option<Operands<'s>>,
+    operand_types: SmallVec<[Option<Types>; 3]>,
+    all_operand_types: Option<Types>,
+    result_types: SmallVec<[Option<Types>; 2]>,
+    all_result_types: Option<Types>,
 }
 
-fn assign_types(v: &Var, tys: Vec<Type>, ps: &mut ParseState<'_>) {
+fn assign_types(v: &Var, tys: Types, ps: &mut ParseState<'_>) {
     match v {
         Var::Operand(i) => ps.operand_types[*i] = Some(tys),
         Var::Result(i) => ps.result_types[*i] = Some(tys),

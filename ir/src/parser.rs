@@ -45,6 +45,10 @@ pub struct BlockArgDecl<'s> {
 }
 
 struct ValueScope<'s> {
+    /// Values named `%N` (canonical decimal), indexed by N: (first value
+    /// id + 1, count), 0 when unbound. Printed IR names nearly everything
+    /// this way, so most lookups skip hashing.
+    nums: Vec<(u32, u32)>,
     defs: FxHashMap<&'s str, (Value, u32)>,
     /// Forward references: (name, result number) -> placeholder.
     fwd: FxHashMap<(&'s str, u32), (Value, Token)>,
@@ -295,7 +299,8 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
 
     fn parse_top_level(&mut self) -> PResult<Op> {
         // Size the arenas from the input: about one op per 60 bytes of text.
-        let estimate = self.src.len() / 60;
+        // Over-reserving is cheap: untouched capacity is never paged in.
+        let estimate = self.src.len() / 24;
         self.ctx.reserve(estimate, estimate, estimate * 2);
         let top_block = self.ctx.create_block(&[], self.ctx.unknown_loc());
         self.push_value_scope(true);
@@ -463,6 +468,7 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
 
     fn push_value_scope(&mut self, isolated: bool) {
         self.value_scopes.push(ValueScope {
+            nums: Vec::new(),
             defs: FxHashMap::default(),
             fwd: FxHashMap::default(),
             isolated,
@@ -497,7 +503,14 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
     }
 
     fn lookup_value(&self, name: &str) -> Option<(Value, u32)> {
+        let num = numeric_name(name);
         for s in self.value_scopes.iter().rev() {
+            if let Some(n) = num
+                && let Some(&(v, c)) = s.nums.get(n)
+                && v != 0
+            {
+                return Some((Value::new(v as usize - 1), c));
+            }
             if let Some(&v) = s.defs.get(name) {
                 return Some(v);
             }
@@ -517,12 +530,31 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         count: u32,
     ) -> PResult<()> {
         let scope = self.value_scopes.last_mut().expect("no scope");
-        match scope.defs.entry(name) {
-            std::collections::hash_map::Entry::Occupied(_) => {
+        // Dense numbering goes to the table; a stray huge number does not
+        // get to allocate it.
+        let table_index = numeric_name(name).filter(|&n| n < (scope.nums.len() * 2).max(1 << 16));
+        let defined = |scope: &ValueScope<'s>| {
+            numeric_name(name).is_some_and(|n| scope.nums.get(n).is_some_and(|e| e.0 != 0))
+                || scope.defs.contains_key(name)
+        };
+        if let Some(n) = table_index {
+            if defined(scope) {
                 return Err(self.error_at(tok, format!("redefinition of SSA value '{name}'")));
             }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert((first, count));
+            if n >= scope.nums.len() {
+                scope.nums.resize((n + 1).max(scope.nums.len() * 2), (0, 0));
+            }
+            scope.nums[n] = (first.index() as u32 + 1, count);
+        } else if defined(scope) {
+            return Err(self.error_at(tok, format!("redefinition of SSA value '{name}'")));
+        } else {
+            match scope.defs.entry(name) {
+                std::collections::hash_map::Entry::Occupied(_) => {
+                    return Err(self.error_at(tok, format!("redefinition of SSA value '{name}'")));
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((first, count));
+                }
             }
         }
         let scope = self.value_scopes.last_mut().expect("no scope");
@@ -2388,6 +2420,25 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
 enum LocOrAlias<'s> {
     Loc(Attr),
     Alias(&'s str, Token),
+}
+
+/// `N` for an SSA name `%N` written in canonical decimal (`%0`, `%17`, not
+/// `%007`), if it is small enough to index a table.
+#[inline]
+fn numeric_name(name: &str) -> Option<usize> {
+    let d = name.as_bytes().get(1..)?;
+    if d.is_empty()
+        || d.len() > 9
+        || (d[0] == b'0' && d.len() > 1)
+        || !d.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut n = 0usize;
+    for &c in d {
+        n = n * 10 + (c - b'0') as usize;
+    }
+    (n < (1 << 26)).then_some(n)
 }
 
 fn parse_int_literal(text: &str) -> Option<i128> {

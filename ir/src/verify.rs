@@ -318,40 +318,48 @@ impl<'c> Verifier<'c> {
         // Operand and result counts.
         check_count(ctx, op, def.operands, ctx.num_operands(op), "operand")?;
         check_count(ctx, op, def.results, ctx.num_results(op), "result")?;
-        let oranges = ctx.group_ranges(
-            op,
-            def.operands,
-            ctx.num_operands(op),
-            "operandSegmentSizes",
-        );
-        for (g, a) in def.operands.iter().enumerate() {
-            for i in oranges[g].clone() {
+        // Fixed-arity groups (the common case) map index to index; only ops
+        // with optional or variadic groups need the ranges computed.
+        let fixed_operands = def.operands.iter().all(|a| a.arity == Arity::Single);
+        if fixed_operands {
+            for (i, a) in def.operands.iter().enumerate() {
                 let t = ctx.value_type(ctx.operand(op, i));
                 if !(a.constraint.check)(ctx, t) {
-                    return Err(ctx.op_error(
-                        op,
-                        format!(
-                            "operand #{i} must be {}, but got '{}'",
-                            a.constraint.desc,
-                            type_str(ctx, t)
-                        ),
-                    ));
+                    return Err(constraint_error(ctx, op, "operand", i, a, t));
+                }
+            }
+        } else {
+            let oranges = ctx.group_ranges(
+                op,
+                def.operands,
+                ctx.num_operands(op),
+                "operandSegmentSizes",
+            );
+            for (g, a) in def.operands.iter().enumerate() {
+                for i in oranges[g].clone() {
+                    let t = ctx.value_type(ctx.operand(op, i));
+                    if !(a.constraint.check)(ctx, t) {
+                        return Err(constraint_error(ctx, op, "operand", i, a, t));
+                    }
                 }
             }
         }
-        let rranges = ctx.group_ranges(op, def.results, ctx.num_results(op), "resultSegmentSizes");
-        for (g, a) in def.results.iter().enumerate() {
-            for i in rranges[g].clone() {
+        if def.results.iter().all(|a| a.arity == Arity::Single) {
+            for (i, a) in def.results.iter().enumerate() {
                 let t = ctx.value_type(ctx.result(op, i));
                 if !(a.constraint.check)(ctx, t) {
-                    return Err(ctx.op_error(
-                        op,
-                        format!(
-                            "result #{i} must be {}, but got '{}'",
-                            a.constraint.desc,
-                            type_str(ctx, t)
-                        ),
-                    ));
+                    return Err(constraint_error(ctx, op, "result", i, a, t));
+                }
+            }
+        } else {
+            let rranges =
+                ctx.group_ranges(op, def.results, ctx.num_results(op), "resultSegmentSizes");
+            for (g, a) in def.results.iter().enumerate() {
+                for i in rranges[g].clone() {
+                    let t = ctx.value_type(ctx.result(op, i));
+                    if !(a.constraint.check)(ctx, t) {
+                        return Err(constraint_error(ctx, op, "result", i, a, t));
+                    }
                 }
             }
         }
@@ -398,15 +406,21 @@ impl<'c> Verifier<'c> {
         // Traits.
         let t = def.traits;
         if t.contains(Traits::SAME_OPERANDS_AND_RESULT_TYPE) {
-            let mut tys = ctx.operand_types(op);
-            tys.extend(ctx.result_types(op));
-            if tys.windows(2).any(|w| w[0] != w[1]) {
+            let mut tys = ctx
+                .operands(op)
+                .chain(ctx.results(op))
+                .map(|v| ctx.value_type(v));
+            if let Some(first) = tys.next()
+                && tys.any(|t| t != first)
+            {
                 return Err(ctx.op_error(op, "requires the same type for all operands and results"));
             }
         }
         if t.contains(Traits::SAME_TYPE_OPERANDS) {
-            let tys = ctx.operand_types(op);
-            if tys.windows(2).any(|w| w[0] != w[1]) {
+            let mut tys = ctx.operands(op).map(|v| ctx.value_type(v));
+            if let Some(first) = tys.next()
+                && tys.any(|t| t != first)
+            {
                 return Err(ctx.op_error(op, "requires all operands to have the same type"));
             }
         }
@@ -468,6 +482,24 @@ impl<'c> Verifier<'c> {
         }
         Ok(())
     }
+}
+
+fn constraint_error(
+    ctx: &Context,
+    op: Op,
+    what: &str,
+    i: usize,
+    a: &crate::opdef::ArgDef,
+    t: crate::Type,
+) -> Diagnostic {
+    ctx.op_error(
+        op,
+        format!(
+            "{what} #{i} must be {}, but got '{}'",
+            a.constraint.desc,
+            type_str(ctx, t)
+        ),
+    )
 }
 
 fn shape_kind(ctx: &Context, t: crate::Type) -> u8 {

@@ -19,7 +19,12 @@ fn run(input: &str, extra: &[&str]) -> (i32, String, bool) {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     let leftover = std::fs::read_dir(&dir).unwrap().next().is_some();
@@ -28,7 +33,13 @@ fn run(input: &str, extra: &[&str]) -> (i32, String, bool) {
 }
 
 fn deep(n: usize, open: &str, close: &str, around: (&str, &str)) -> String {
-    format!("{}{}{}{}", around.0, open.repeat(n), close.repeat(n), around.1)
+    format!(
+        "{}{}{}{}",
+        around.0,
+        open.repeat(n),
+        close.repeat(n),
+        around.1
+    )
 }
 
 #[test]
@@ -63,14 +74,22 @@ fn malformed_inputs_fail_with_one_located_error() {
     for (name, input, extra) in &cases {
         let (code, stderr, leftover) = run(input, extra);
         let errors = stderr.lines().filter(|l| l.contains("error:")).count();
-        let located = stderr.lines().any(|l| l.starts_with("<stdin>:") && l.contains(": error:"));
-        let config_error = extra.iter().any(|a| a.starts_with("--pass-pipeline") || a.starts_with("--canonicalize"));
+        let located = stderr
+            .lines()
+            .any(|l| l.starts_with("<stdin>:") && l.contains(": error:"));
+        let config_error = extra
+            .iter()
+            .any(|a| a.starts_with("--pass-pipeline") || a.starts_with("--canonicalize"));
         if code != 1 {
             problems.push(format!("{name}: exit status {code}, expected 1\n{stderr}"));
         } else if errors != 1 {
-            problems.push(format!("{name}: {errors} error lines, expected 1\n{stderr}"));
+            problems.push(format!(
+                "{name}: {errors} error lines, expected 1\n{stderr}"
+            ));
         } else if !located && !config_error {
-            problems.push(format!("{name}: error is not located in the input\n{stderr}"));
+            problems.push(format!(
+                "{name}: error is not located in the input\n{stderr}"
+            ));
         } else if leftover {
             problems.push(format!("{name}: an output file was left behind"));
         }
