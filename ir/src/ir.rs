@@ -557,6 +557,10 @@ impl Context {
     pub fn num_uses(&self, v: Value) -> usize {
         self.uses(v).count()
     }
+    /// Whether `v` has at most `n` uses; O(n), unlike counting them.
+    pub fn has_at_most_uses(&self, v: Value, n: usize) -> bool {
+        self.uses(v).nth(n).is_none()
+    }
     /// Points every use of `from` at `to`.
     pub fn replace_all_uses_with(&mut self, from: Value, to: Value) {
         if from == to {

@@ -191,7 +191,7 @@ impl<'a> PatternRewriter<'a> {
         let mut defs = Vec::new();
         for &o in &nested {
             for v in self.ctx.operands(o) {
-                if self.ctx.num_uses(v) <= 1
+                if self.ctx.has_at_most_uses(v, 1)
                     && let Some(d) = self.ctx.defining_op(v)
                 {
                     defs.push(d);

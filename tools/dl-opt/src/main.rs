@@ -72,6 +72,7 @@ fn build_cli(reg: &PassRegistry) -> Command {
         }
     }
     let mut cmd = Command::new("dl-opt")
+        .version(env!("CARGO_PKG_VERSION"))
         .about("dlc modular optimizer driver: parse, run passes, print (mlir-opt conventions)")
         .after_help(help)
         .arg(Arg::new("input").default_value("-").help("Input file ('-' for stdin)"))
