@@ -193,8 +193,23 @@ def run_once(argv, stderr_path, stdout_path, timeout):
         (os.POSIX_SPAWN_OPEN, 1, stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
         (os.POSIX_SPAWN_OPEN, 2, stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
     ]
+    # fork+exec, not posix_spawn: a vfork-style spawn shares this process's
+    # memory map, and Linux then reports *this* process's high-water RSS
+    # (the generated inputs) as the child's ru_maxrss.
     t0 = time.perf_counter()
-    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=actions)
+    pid = os.fork()
+    if pid == 0:  # child
+        try:
+            for fd, path, flags in ((0, "/dev/null", os.O_RDONLY),
+                                    (1, stdout_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC),
+                                    (2, stderr_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)):
+                nfd = os.open(path, flags, 0o644)
+                os.dup2(nfd, fd)
+                os.close(nfd)
+            os.execv(argv[0], argv)
+        finally:
+            os._exit(127)
+    del actions
     timer = None
     if timeout:
         def kill():

@@ -1,0 +1,2 @@
+//! ONNX protobuf (prost) to the onnx dialect.
+//! (Being written: see docs/LOWERING.md.)
