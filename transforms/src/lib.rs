@@ -8,6 +8,7 @@ pub mod cse;
 pub mod dce;
 pub mod inline;
 pub mod symbol_dce;
+pub mod test_diagnostics;
 
 /// Registers every pass of this crate.
 pub fn register_passes(reg: &mut PassRegistry) {
@@ -16,4 +17,5 @@ pub fn register_passes(reg: &mut PassRegistry) {
     dce::register(reg);
     inline::register(reg);
     symbol_dce::register(reg);
+    test_diagnostics::register(reg);
 }

@@ -128,24 +128,26 @@ fn matches(e: &Expected, msg: &str) -> bool {
     true
 }
 
-/// Returns the problems found (empty when every diagnostic was expected and
-/// every expectation was met).
-pub fn check(ctx: &Context, src: &str, file: &str, diags: &[Diagnostic]) -> Vec<Diagnostic> {
+/// Renders a problem at an expectation's own position, with the source line.
+fn at_line(src: &str, file: &str, line: u32, col: u32, msg: &str) -> String {
+    let mut out = format!("{file}:{line}:{col}: error: {msg}\n");
+    if let Some(text) = src.lines().nth(line.saturating_sub(1) as usize) {
+        out.push_str(text);
+        out.push('\n');
+        out.push_str(&" ".repeat(col.saturating_sub(1) as usize));
+        out.push_str("^\n");
+    }
+    out
+}
+
+/// Returns the problems found, rendered (empty when every diagnostic was
+/// expected and every expectation was met).
+pub fn check(ctx: &Context, src: &str, file: &str, diags: &[Diagnostic]) -> Vec<String> {
     let mut problems = Vec::new();
-    let ctx_loc = |line: u32, col: u32| -> dlc_ir::Attr {
-        // Locations of expectations: we can't intern into a shared context,
-        // so render them by file name through a fresh lookup.
-        let _ = (line, col);
-        ctx.unknown_loc()
-    };
     let mut expected = match parse_expectations(src) {
         Ok(e) => e,
         Err((line, col, msg)) => {
-            let _ = ctx_loc(line, col);
-            problems.push(Diagnostic::error(
-                ctx.unknown_loc(),
-                format!("{file}:{line}:{col}: {msg}"),
-            ));
+            problems.push(at_line(src, file, line, col, &msg));
             return problems;
         }
     };
@@ -169,21 +171,17 @@ pub fn check(ctx: &Context, src: &str, file: &str, diags: &[Diagnostic]) -> Vec<
                     format!("unexpected {}: {}", d.severity.as_str(), d.message),
                 );
                 p.severity = Severity::Error;
-                problems.push(p);
+                problems.push(dlc_ir::diag::render(ctx, &p));
             }
         }
     }
     for e in expected.iter().filter(|e| !e.matched) {
-        problems.push(Diagnostic::error(
-            ctx.unknown_loc(),
-            format!(
-                "{file}:{}:{}: expected {} \"{}\" was not produced",
-                e.at,
-                e.col,
-                e.severity.as_str(),
-                e.text
-            ),
-        ));
+        let msg = format!(
+            "expected {} \"{}\" was not produced",
+            e.severity.as_str(),
+            e.text
+        );
+        problems.push(at_line(src, file, e.at, e.col, &msg));
     }
     problems
 }

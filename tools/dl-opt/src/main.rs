@@ -502,7 +502,7 @@ fn run() -> Result<i32> {
             let problems = diagnostics::check(ctx, chunk, &file, &diags);
             if !problems.is_empty() {
                 for p in problems {
-                    eprint!("{}", render(ctx, &p));
+                    eprint!("{p}");
                 }
                 failed = true;
             }
