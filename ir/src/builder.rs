@@ -35,19 +35,7 @@ impl<'a> Builder<'a> {
     }
     /// Inserts a detached op at the insertion point.
     pub fn insert(&mut self, op: Op) -> Op {
-        match self.ip {
-            InsertPoint::Before(a) => self.ctx.insert_op_before(a, op),
-            InsertPoint::After(a) => {
-                self.ctx.insert_op_after(a, op);
-                self.ip = InsertPoint::After(op);
-            }
-            InsertPoint::BlockStart(b) => {
-                self.ctx.prepend_op(b, op);
-                self.ip = InsertPoint::After(op);
-            }
-            InsertPoint::BlockEnd(b) => self.ctx.append_op(b, op),
-            InsertPoint::Detached => {}
-        }
+        crate::rewrite::insert_at(self.ctx, &mut self.ip, op);
         op
     }
     pub fn create(&mut self, st: OperationState) -> Op {

@@ -1331,6 +1331,13 @@ fn print_type_impl(
         }
         print_attr_impl(ctx, a, out, aliases, elide, true);
     };
+    // Integer memory spaces elide an i64 type.
+    let memory_space_attr = |m: Attr, out: &mut String| match ctx.attr_kind(m) {
+        AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+            out.push_str(&value.to_string())
+        }
+        _ => attr(m, out),
+    };
     match ctx.type_kind(t) {
         TypeKind::Integer { width, signedness } => {
             out.push_str(match signedness {
@@ -1386,21 +1393,7 @@ fn print_type_impl(
             }
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                // Integer memory spaces elide an i64 type.
-                match ctx.attr_kind(*m) {
-                    AttrKind::Integer { value, ty }
-                        if matches!(
-                            ctx.type_kind(*ty),
-                            TypeKind::Integer {
-                                width: 64,
-                                signedness: Signedness::Signless
-                            }
-                        ) =>
-                    {
-                        out.push_str(&value.to_string())
-                    }
-                    _ => attr(*m, out),
-                }
+                memory_space_attr(*m, out);
             }
             out.push('>');
         }
@@ -1409,21 +1402,7 @@ fn print_type_impl(
             print_type_impl(ctx, *elem, out, aliases, elide);
             if let Some(m) = memory_space {
                 out.push_str(", ");
-                // Integer memory spaces elide an i64 type.
-                match ctx.attr_kind(*m) {
-                    AttrKind::Integer { value, ty }
-                        if matches!(
-                            ctx.type_kind(*ty),
-                            TypeKind::Integer {
-                                width: 64,
-                                signedness: Signedness::Signless
-                            }
-                        ) =>
-                    {
-                        out.push_str(&value.to_string())
-                    }
-                    _ => attr(*m, out),
-                }
+                memory_space_attr(*m, out);
             }
             out.push('>');
         }

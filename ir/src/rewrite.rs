@@ -97,6 +97,24 @@ pub enum InsertPoint {
     Detached,
 }
 
+/// Inserts a detached op at `ip`, advancing `ip` past it where ops are
+/// inserted in sequence (after an op, at a block start).
+pub fn insert_at(ctx: &mut Context, ip: &mut InsertPoint, op: Op) {
+    match *ip {
+        InsertPoint::Before(a) => ctx.insert_op_before(a, op),
+        InsertPoint::After(a) => {
+            ctx.insert_op_after(a, op);
+            *ip = InsertPoint::After(op);
+        }
+        InsertPoint::BlockStart(b) => {
+            ctx.prepend_op(b, op);
+            *ip = InsertPoint::After(op);
+        }
+        InsertPoint::BlockEnd(b) => ctx.append_op(b, op),
+        InsertPoint::Detached => {}
+    }
+}
+
 /// Mutates IR on behalf of patterns, recording every change.
 pub struct PatternRewriter<'a> {
     pub ctx: &'a mut Context,
@@ -120,19 +138,7 @@ impl<'a> PatternRewriter<'a> {
     }
     /// Inserts a detached op at the insertion point.
     pub fn insert(&mut self, op: Op) -> Op {
-        match self.ip {
-            InsertPoint::Before(a) => self.ctx.insert_op_before(a, op),
-            InsertPoint::After(a) => {
-                self.ctx.insert_op_after(a, op);
-                self.ip = InsertPoint::After(op);
-            }
-            InsertPoint::BlockStart(b) => {
-                self.ctx.prepend_op(b, op);
-                self.ip = InsertPoint::After(op);
-            }
-            InsertPoint::BlockEnd(b) => self.ctx.append_op(b, op),
-            InsertPoint::Detached => {}
-        }
+        insert_at(self.ctx, &mut self.ip, op);
         self.events.push(RewriteEvent::Inserted(op));
         op
     }
