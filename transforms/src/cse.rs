@@ -62,8 +62,19 @@ fn op_hash(ctx: &Context, op: Op) -> u64 {
     for t in ctx.result_types(op) {
         t.hash(&mut h);
     }
-    for v in ctx.operands(op) {
-        v.hash(&mut h);
+    if ctx.op_has_trait(op, Traits::COMMUTATIVE) {
+        // Operand order does not matter: combine the operand hashes with an
+        // order-independent sum (as upstream's `computeHash`).
+        let sum = ctx.operands(op).fold(0u64, |acc, v| {
+            let mut vh = FxHasher::default();
+            v.hash(&mut vh);
+            acc.wrapping_add(vh.finish())
+        });
+        sum.hash(&mut h);
+    } else {
+        for v in ctx.operands(op) {
+            v.hash(&mut h);
+        }
     }
     h.finish()
 }
@@ -135,10 +146,24 @@ fn equivalent_in_region(ctx: &Context, a: Op, b: Op, map: &mut FxHashMap<Value, 
     {
         return false;
     }
-    for (x, y) in ctx.operands(a).zip(ctx.operands(b)) {
-        let x = map.get(&x).copied().unwrap_or(x);
-        if x != y {
-            return false;
+    if ctx.op_has_trait(a, Traits::COMMUTATIVE) {
+        // Commutative ops compare their operands in a canonical (sorted)
+        // order, as upstream's `isEquivalentTo` does.
+        let mut xs: Vec<Value> = ctx.operands(a).collect();
+        let mut ys: Vec<Value> = ctx.operands(b).collect();
+        xs.sort_unstable();
+        ys.sort_unstable();
+        for (x, y) in xs.into_iter().zip(ys) {
+            if map.get(&x).copied().unwrap_or(x) != y {
+                return false;
+            }
+        }
+    } else {
+        for (x, y) in ctx.operands(a).zip(ctx.operands(b)) {
+            let x = map.get(&x).copied().unwrap_or(x);
+            if x != y {
+                return false;
+            }
         }
     }
     for (&ra, &rb) in ctx.regions(a).iter().zip(ctx.regions(b)) {

@@ -301,9 +301,11 @@ fn def_named(ctx: &Context, op: Op, i: usize, name: &str) -> Option<Op> {
 // ----- integer folds -----------------------------------------------------
 
 pub fn fold_addi(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_addi_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_addi_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     if is_int(ctx, c, 1, 0) {
         return value(operand(ctx, op, 0));
     }
@@ -344,11 +346,14 @@ pub fn fold_subi(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
 }
 
 pub fn fold_muli(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_muli_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_muli_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
+    // muli(x, 0) -> the zero operand itself (no new constant)
     if is_int(ctx, c, 1, 0) {
-        return int_result(ctx, op, Some(0));
+        return value(operand(ctx, op, 1));
     }
     if is_int(ctx, c, 1, 1) {
         return value(operand(ctx, op, 0));
@@ -468,38 +473,110 @@ pub fn fold_remui(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     .unwrap_or(FoldResult::None)
 }
 
-pub fn fold_andi(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
+/// Whether `v` is defined by an integer constant with all bits set.
+fn is_all_ones(ctx: &Context, v: Value) -> bool {
+    value_constant(ctx, v)
+        .and_then(|a| int_const(ctx, a))
+        .is_some_and(|x| x.v == -1)
+}
+
+/// If `v` is `xori(x, allOnes)` (a bitwise not of `x`), its all-ones operand.
+fn not_of(ctx: &Context, v: Value, x: Value) -> Option<Value> {
+    let d = ctx.defining_op(v)?;
+    if ctx.op_name_str(d) != "arith.xori" || operand(ctx, d, 0) != x {
+        return None;
+    }
+    let ones = operand(ctx, d, 1);
+    is_all_ones(ctx, ones).then_some(ones)
+}
+
+/// The trait folds upstream runs when an op's own fold fails: `Commutative`
+/// moves a constant lhs to the right (in place), then `Idempotent` folds
+/// `op(x, x)` to `x`.
+fn trait_folds(
+    ctx: &mut Context,
+    op: Op,
+    c: &[Option<Attr>],
+    r: FoldResult,
+    idempotent: bool,
+) -> FoldResult {
+    if !matches!(r, FoldResult::None) {
+        return r;
+    }
     if move_constant_right(ctx, op, c) {
         return FoldResult::InPlace;
     }
+    let (l, rhs) = (operand(ctx, op, 0), operand(ctx, op, 1));
+    if idempotent && l == rhs {
+        return value(l);
+    }
+    FoldResult::None
+}
+
+/// `Commutative` only.
+fn commutative(ctx: &mut Context, op: Op, c: &[Option<Attr>], r: FoldResult) -> FoldResult {
+    trait_folds(ctx, op, c, r, false)
+}
+
+pub fn fold_andi(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
+    let r = andi_own(ctx, op, c);
+    trait_folds(ctx, op, c, r, true)
+}
+
+fn andi_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     let (l, r) = (operand(ctx, op, 0), operand(ctx, op, 1));
+    // and(x, 0) -> 0 ; and(x, allOnes) -> x
     if is_int(ctx, c, 1, 0) {
         return value(r);
     }
-    if is_int(ctx, c, 1, -1) || l == r {
+    if is_int(ctx, c, 1, -1) {
         return value(l);
+    }
+    // and(x, not(x)) -> 0 ; and(not(x), x) -> 0
+    if not_of(ctx, r, l).is_some() || not_of(ctx, l, r).is_some() {
+        return int_result(ctx, op, Some(0));
+    }
+    // and(a, and(a, b)) -> and(a, b), either operand order
+    for (inner, other) in [(l, r), (r, l)] {
+        if let Some(d) = ctx.defining_op(inner)
+            && ctx.op_name_str(d) == "arith.andi"
+            && (operand(ctx, d, 0) == other || operand(ctx, d, 1) == other)
+        {
+            return value(inner);
+        }
     }
     binary_int(ctx, op, c, |a, b, _| Some(a & b)).unwrap_or(FoldResult::None)
 }
 
 pub fn fold_ori(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = ori_own(ctx, op, c);
+    trait_folds(ctx, op, c, r, true)
+}
+
+fn ori_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     let (l, r) = (operand(ctx, op, 0), operand(ctx, op, 1));
-    if is_int(ctx, c, 1, 0) || l == r {
+    // or(x, 0) -> x ; or(x, allOnes) -> allOnes (as a new constant)
+    if is_int(ctx, c, 1, 0) {
         return value(l);
     }
-    if is_int(ctx, c, 1, -1) {
-        return value(r);
+    if is_int(ctx, c, 1, -1)
+        && let Some(a) = c[1]
+    {
+        return FoldResult::attr(a);
+    }
+    // or(x, not(x)) -> allOnes ; or(not(x), x) -> allOnes
+    if let Some(ones) = not_of(ctx, r, l).or_else(|| not_of(ctx, l, r)) {
+        return value(ones);
     }
     binary_int(ctx, op, c, |a, b, _| Some(a | b)).unwrap_or(FoldResult::None)
 }
 
 pub fn fold_xori(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = xori_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn xori_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     let (l, r) = (operand(ctx, op, 0), operand(ctx, op, 1));
     if is_int(ctx, c, 1, 0) {
         return value(l);
@@ -507,12 +584,21 @@ pub fn fold_xori(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     if l == r {
         return int_result(ctx, op, Some(0));
     }
-    // xori(xori(x, a), a) -> x
+    // xori(xori(x, a), a) -> x ; xori(xori(a, x), a) -> x
     if let Some(x) = def_named(ctx, op, 0, "arith.xori") {
         if operand(ctx, x, 1) == r {
             return value(operand(ctx, x, 0));
         }
         if operand(ctx, x, 0) == r {
+            return value(operand(ctx, x, 1));
+        }
+    }
+    // xori(a, xori(x, a)) -> x ; xori(a, xori(a, x)) -> x
+    if let Some(x) = def_named(ctx, op, 1, "arith.xori") {
+        if operand(ctx, x, 1) == l {
+            return value(operand(ctx, x, 0));
+        }
+        if operand(ctx, x, 0) == l {
             return value(operand(ctx, x, 1));
         }
     }
@@ -561,9 +647,18 @@ fn fold_minmax(
     identity: fn(u32) -> i128,
     pick: fn(i128, i128, u32) -> i128,
 ) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_minmax_own(ctx, op, c, absorbing, identity, pick);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_minmax_own(
+    ctx: &mut Context,
+    op: Op,
+    c: &[Option<Attr>],
+    absorbing: fn(u32) -> i128,
+    identity: fn(u32) -> i128,
+    pick: fn(i128, i128, u32) -> i128,
+) -> FoldResult {
     let (l, r) = (operand(ctx, op, 0), operand(ctx, op, 1));
     if l == r {
         return value(l);
@@ -625,9 +720,11 @@ fn two_results(ctx: &mut Context, op: Op, a: i128, b: i128) -> FoldResult {
 }
 
 pub fn fold_addui_extended(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_addui_extended_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_addui_extended_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     // addui_extended(x, 0) -> x, false
     if is_int(ctx, c, 1, 0) {
         let t1 = result_type(ctx, op, 1);
@@ -647,9 +744,16 @@ pub fn fold_addui_extended(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> Fol
 }
 
 fn fold_mul_extended(ctx: &mut Context, op: Op, c: &[Option<Attr>], signed: bool) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_mul_extended_own(ctx, op, c, signed);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_mul_extended_own(
+    ctx: &mut Context,
+    op: Op,
+    c: &[Option<Attr>],
+    signed: bool,
+) -> FoldResult {
     let (Some(a), Some(b)) = (int_at(ctx, c, 0), int_at(ctx, c, 1)) else {
         // x * 0 -> (0, 0)
         if is_int(ctx, c, 1, 0) {
@@ -683,9 +787,11 @@ fn is_float(ctx: &Context, c: &[Option<Attr>], i: usize, f: impl Fn(f64) -> bool
 }
 
 pub fn fold_addf(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_addf_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_addf_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     // x + -0.0 -> x
     if is_float(ctx, c, 1, |v| v == 0.0 && v.is_sign_negative()) {
         return value(operand(ctx, op, 0));
@@ -702,9 +808,11 @@ pub fn fold_subf(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
 }
 
 pub fn fold_mulf(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_mulf_own(ctx, op, c);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_mulf_own(ctx: &mut Context, op: Op, c: &[Option<Attr>]) -> FoldResult {
     if is_float(ctx, c, 1, |v| v == 1.0) {
         return value(operand(ctx, op, 0));
     }
@@ -779,9 +887,17 @@ fn fold_fminmax(
     identity: f64,
     f: fn(f64, f64) -> f64,
 ) -> FoldResult {
-    if move_constant_right(ctx, op, c) {
-        return FoldResult::InPlace;
-    }
+    let r = fold_fminmax_own(ctx, op, c, identity, f);
+    commutative(ctx, op, c, r)
+}
+
+fn fold_fminmax_own(
+    ctx: &mut Context,
+    op: Op,
+    c: &[Option<Attr>],
+    identity: f64,
+    f: fn(f64, f64) -> f64,
+) -> FoldResult {
     let (l, r) = (operand(ctx, op, 0), operand(ctx, op, 1));
     if l == r {
         return value(l);
