@@ -687,7 +687,8 @@ impl<'c> OpAsmPrinter<'c> {
             self.default_dialects.pop();
             self.out.push(')');
         }
-        self.print_optional_attr_dict(op, &[]);
+        // Properties were printed as `<{...}>`: only discardable attributes here.
+        self.print_attr_dict_entries(op, &[], false, false);
         self.out.push_str(" : ");
         let ins = ctx.operand_types(op);
         let outs = ctx.result_types(op);
@@ -754,17 +755,19 @@ impl<'c> OpAsmPrinter<'c> {
     /// Prints ` {a = 1 : i64, b}` for the op's attributes (properties and
     /// discardable; in generic form only discardable), skipping `elided`.
     pub fn print_optional_attr_dict(&mut self, op: Op, elided: &[&str]) {
-        self.print_attr_dict_impl(op, elided, false);
+        self.print_attr_dict_entries(op, elided, false, !self.opts.generic);
     }
     /// Like [`Self::print_optional_attr_dict`] with the `attributes` keyword.
     pub fn print_optional_attr_dict_with_keyword(&mut self, op: Op, elided: &[&str]) {
-        self.print_attr_dict_impl(op, elided, true);
+        self.print_attr_dict_entries(op, elided, true, !self.opts.generic);
     }
 
-    fn print_attr_dict_impl(&mut self, op: Op, elided: &[&str], keyword: bool) {
+    /// Prints the attribute dictionary; `custom`: the op is printed in its
+    /// custom form, so inherent attributes (properties) belong here too.
+    fn print_attr_dict_entries(&mut self, op: Op, elided: &[&str], keyword: bool, custom: bool) {
         let ctx = self.ctx;
         let mut entries: Vec<(crate::intern::Ident, Attr)> = Vec::new();
-        let custom = !self.opts.generic && ctx.op_def(op).is_some();
+        let custom = custom && ctx.op_def(op).is_some();
         if custom && let Some(p) = ctx.op_props(op) {
             entries.extend(ctx.dict_entries(p).iter().copied());
         }
