@@ -45,6 +45,9 @@ DLC_APT_PACKAGES=(
 #     Pin versions as needed, e.g. "onnx==1.23.*". Changing this list makes the
 #     next setup run `pip install` again; otherwise pip is not touched.
 DLC_PY_PACKAGES=(
+  "onnx==1.23.*"         # test-suite/models/gen_models.py (helpers default to IR 14)
+  "onnxruntime==1.31.*"  # reference outputs (reads ONNX IR <= 13)
+  "numpy==2.*"
 )
 # <<<
 

@@ -1,2 +1,83 @@
-//! The onnx dialect: one op per ONNX operator, with shape and type inference.
-//! (Being written: see docs/LOWERING.md.)
+//! The onnx dialect: one op per ONNX operator (`onnx.Conv`, `onnx.Gemm`, ...),
+//! attributes named as in the ONNX specification, shape and type inference
+//! ([`ops::infer_result_types`], applied by the importer and re-checked by
+//! every verifier) and cheap constant folding (Identity, Reshape, Flatten,
+//! Transpose of constants). It is the first level of the pipeline
+//! (docs/LOWERING.md): `frontends/onnx` produces it, `--lower-onnx-to-graph`
+//! consumes it.
+//!
+//! Ops print in the generic form, as ONNX-MLIR's do:
+//!
+//! ```text
+//! %1 = "onnx.Conv"(%x, %w, %b) <{kernel_shape = [3, 3], pads = [1, 1, 1, 1]}>
+//!        : (tensor<1x3x28x28xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x28x28xf32>
+//! ```
+//!
+//! ONNX attribute kinds map to builtin attributes: `INT` to `i64`, `FLOAT`
+//! to `f32`, `INTS` to an array of `i64`, `STRING` to a string, `TENSOR` to
+//! a `dense`/`dense_resource` elements attribute.
+
+pub mod ops;
+pub mod shape;
+
+use dlc_ir::{Attr, Context, DialectDef, Op, Type};
+pub use ops::*;
+
+fn materialize_constant(ctx: &mut Context, value: Attr, ty: Type, loc: Attr) -> Option<Op> {
+    ops::build_constant(ctx, value, ty, loc)
+}
+
+/// The ONNX operators this dialect defines, by ONNX op type.
+pub const SUPPORTED_OPS: &[&str] = &[
+    "Constant",
+    "Identity",
+    "MatMul",
+    "Gemm",
+    "Add",
+    "Sub",
+    "Mul",
+    "Div",
+    "Relu",
+    "Sigmoid",
+    "Tanh",
+    "Softmax",
+    "Reshape",
+    "Flatten",
+    "Transpose",
+    "Conv",
+    "MaxPool",
+    "AveragePool",
+    "GlobalAveragePool",
+    "BatchNormalization",
+    "Concat",
+];
+
+pub static DIALECT: DialectDef = DialectDef {
+    name: "onnx",
+    summary: "ONNX operators with shape inference",
+    ops: &[
+        &ConstantOp::DEF,
+        &IdentityOp::DEF,
+        &MatMulOp::DEF,
+        &GemmOp::DEF,
+        &AddOp::DEF,
+        &SubOp::DEF,
+        &MulOp::DEF,
+        &DivOp::DEF,
+        &ReluOp::DEF,
+        &SigmoidOp::DEF,
+        &TanhOp::DEF,
+        &SoftmaxOp::DEF,
+        &ReshapeOp::DEF,
+        &FlattenOp::DEF,
+        &TransposeOp::DEF,
+        &ConvOp::DEF,
+        &MaxPoolOp::DEF,
+        &AveragePoolOp::DEF,
+        &GlobalAveragePoolOp::DEF,
+        &BatchNormalizationOp::DEF,
+        &ConcatOp::DEF,
+    ],
+    materialize_constant: Some(materialize_constant),
+    ..DialectDef::DEFAULT
+};

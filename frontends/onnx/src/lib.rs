@@ -1,2 +1,1021 @@
-//! ONNX protobuf (prost) to the onnx dialect.
-//! (Being written: see docs/LOWERING.md.)
+//! ONNX protobuf (decoded with prost) to the onnx dialect: the entry of the
+//! pipeline (docs/LOWERING.md).
+//!
+//! A model becomes a `builtin.module` (with an `onnx.opset` attribute) that
+//! holds `func.func @main_graph(...)`: arguments are the graph inputs that
+//! are not initializers, results the graph outputs, one `onnx.*` op per node
+//! in topological order, and one `onnx.Constant` per initializer (small ones
+//! as `dense<...>`, the rest as `dense_resource<...>` blobs in
+//! `ctx.resources`). Every result type is inferred at import, so every value
+//! has a ranked tensor type. Each op carries `loc("node"("model.onnx":0:0))`.
+
+pub mod proto;
+
+use dlc_ir::attrs::DenseData;
+use dlc_ir::context::ResourceBlob;
+use dlc_ir::types::{DYNAMIC, FloatKind, Signedness};
+use dlc_ir::{Attr, Context, Op, OperationState, Type, Value};
+use prost::Message;
+use proto::{AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto, ValueInfoProto};
+use rustc_hash::FxHashMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use thiserror::Error;
+
+/// An operator the importer cannot translate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsupportedOp {
+    pub op_type: String,
+    pub domain: String,
+    pub node: String,
+    pub opset: i64,
+}
+
+impl std::fmt::Display for UnsupportedOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let dom = if self.domain.is_empty() {
+            "ai.onnx"
+        } else {
+            &self.domain
+        };
+        write!(
+            f,
+            "'{}' (node '{}', domain '{dom}', opset {})",
+            self.op_type, self.node, self.opset
+        )
+    }
+}
+
+fn list_unsupported(ops: &[UnsupportedOp]) -> String {
+    ops.iter().map(|o| format!("\n  {o}")).collect::<String>()
+}
+
+/// Why a model could not be imported.
+#[derive(Debug, Error)]
+pub enum ImportError {
+    #[error("could not read '{path}': {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("not a valid ONNX model: {0}")]
+    Decode(#[from] prost::DecodeError),
+    #[error("the model has no graph")]
+    NoGraph,
+    #[error("{} unsupported ONNX operator(s):{}", .0.len(), list_unsupported(.0))]
+    Unsupported(Vec<UnsupportedOp>),
+    #[error("tensor '{tensor}': {msg}")]
+    Tensor { tensor: String, msg: String },
+    #[error("tensor '{tensor}': external data path '{path}' escapes the model's folder")]
+    PathEscape { tensor: String, path: String },
+    #[error("value '{value}': {msg}")]
+    Value { value: String, msg: String },
+    #[error("node '{node}' ({op_type}): {msg}")]
+    Node {
+        node: String,
+        op_type: String,
+        msg: String,
+    },
+    #[error("the graph has a cycle through node '{0}'")]
+    Cycle(String),
+}
+
+fn tensor_err(t: &TensorProto, msg: impl Into<String>) -> ImportError {
+    ImportError::Tensor {
+        tensor: t.name.clone(),
+        msg: msg.into(),
+    }
+}
+
+/// Tensors with at most this many elements become `dense<...>`; larger ones
+/// `dense_resource<...>` blobs.
+pub const DENSE_INLINE_LIMIT: usize = 32;
+
+/// Registers the dialects imported IR uses (idempotent).
+pub fn register_dialects(ctx: &mut Context) {
+    if !ctx.is_dialect_registered("func") {
+        ctx.register_dialect(&dlc_func::DIALECT);
+    }
+    if !ctx.is_dialect_registered("onnx") {
+        ctx.register_dialect(&dlc_onnx::DIALECT);
+    }
+}
+
+/// Imports the model file at `path`; external data is resolved against its
+/// folder.
+pub fn import_file(ctx: &mut Context, path: &Path) -> Result<Op, ImportError> {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let name = path.display().to_string();
+    import_bytes(ctx, &bytes, &name, Some(&dir))
+}
+
+/// Imports a serialized model. `file` names it in locations; `base_dir`
+/// (if any) is where external data files are looked up.
+pub fn import_bytes(
+    ctx: &mut Context,
+    bytes: &[u8],
+    file: &str,
+    base_dir: Option<&Path>,
+) -> Result<Op, ImportError> {
+    let model = ModelProto::decode(bytes)?;
+    import_model(ctx, &model, file, base_dir)
+}
+
+/// The importer's state for one graph.
+struct Importer<'a> {
+    ctx: &'a mut Context,
+    file_loc: Attr,
+    base_dir: Option<&'a Path>,
+    opsets: FxHashMap<String, i64>,
+    values: FxHashMap<String, Value>,
+    block: dlc_ir::Block,
+}
+
+fn norm_domain(d: &str) -> &str {
+    if d == "ai.onnx" { "" } else { d }
+}
+
+/// Imports a decoded model.
+pub fn import_model(
+    ctx: &mut Context,
+    model: &ModelProto,
+    file: &str,
+    base_dir: Option<&Path>,
+) -> Result<Op, ImportError> {
+    register_dialects(ctx);
+    let graph = model.graph.as_ref().ok_or(ImportError::NoGraph)?;
+    let mut opsets = FxHashMap::default();
+    for o in &model.opset_import {
+        opsets.insert(norm_domain(&o.domain).to_string(), o.version);
+    }
+    // IR version 3 and later always list opsets; older files mean opset 1.
+    opsets.entry(String::new()).or_insert(1);
+    check_supported(graph, &opsets)?;
+    if !graph.sparse_initializer.is_empty() {
+        return Err(ImportError::Tensor {
+            tensor: "<sparse_initializer>".into(),
+            msg: "sparse initializers are not supported".into(),
+        });
+    }
+    let file_loc = ctx.file_loc(file, 0, 0);
+    let module = dlc_ir::builtin::create_module(ctx, file_loc);
+    // Record the opsets: {ai.onnx = 13 : i64, ...}.
+    let mut entries: Vec<(String, i64)> = opsets
+        .iter()
+        .map(|(d, v)| {
+            (
+                if d.is_empty() {
+                    "ai.onnx".to_string()
+                } else {
+                    d.clone()
+                },
+                *v,
+            )
+        })
+        .collect();
+    entries.sort();
+    let mut dict = Vec::new();
+    for (d, v) in entries {
+        let k = ctx.ident(&d);
+        let a = ctx.i64_attr(v);
+        dict.push((k, a));
+    }
+    let dict = ctx.dictionary_attr(dict);
+    ctx.set_attr(module, "onnx.opset", dict);
+
+    let region = ctx.create_region();
+    let inits: FxHashMap<&str, &TensorProto> = graph
+        .initializer
+        .iter()
+        .map(|t| (t.name.as_str(), t))
+        .collect();
+    let inputs: Vec<&ValueInfoProto> = graph
+        .input
+        .iter()
+        .filter(|i| !inits.contains_key(i.name.as_str()))
+        .collect();
+    let mut arg_types = Vec::with_capacity(inputs.len());
+    for i in &inputs {
+        arg_types.push(value_info_type(ctx, i)?);
+    }
+    let block = ctx.create_block(&arg_types, file_loc);
+    ctx.append_block(region, block);
+    let mut imp = Importer {
+        ctx,
+        file_loc,
+        base_dir,
+        opsets,
+        values: FxHashMap::default(),
+        block,
+    };
+    for (k, i) in inputs.iter().enumerate() {
+        let v = imp.ctx.block_arg(block, k);
+        let loc = imp.named_loc(&i.name);
+        imp.ctx.set_block_arg_loc(v, loc);
+        imp.values.insert(i.name.clone(), v);
+    }
+    for t in &graph.initializer {
+        let attr = imp.tensor_attr(t, true)?;
+        let loc = imp.named_loc(&t.name);
+        let v = imp.constant(attr, loc);
+        imp.values.insert(t.name.clone(), v);
+    }
+    for idx in topo_order(graph, &imp.values)? {
+        imp.import_node(&graph.node[idx])?;
+    }
+    let mut outs = Vec::with_capacity(graph.output.len());
+    for o in &graph.output {
+        let v = *imp.values.get(&o.name).ok_or_else(|| ImportError::Value {
+            value: o.name.clone(),
+            msg: "graph output is not produced by any node, input or initializer".into(),
+        })?;
+        outs.push(v);
+    }
+    let ctx = imp.ctx;
+    let ret_name = ctx.op_name_id("func.return");
+    let mut st = OperationState::new(ret_name, file_loc);
+    st.operands = outs.clone();
+    let ret = ctx.create_op(st);
+    ctx.append_op(block, ret);
+
+    let res_types: Vec<Type> = outs.iter().map(|v| ctx.value_type(*v)).collect();
+    let fty = ctx.function_type(&arg_types, &res_types);
+    let func_name = ctx.op_name_id("func.func");
+    let mut st = OperationState::new(func_name, file_loc);
+    let a = ctx.string_attr("main_graph");
+    let id = ctx.ident("sym_name");
+    st.props.push((id, a));
+    let a = ctx.type_attr(fty);
+    let id = ctx.ident("function_type");
+    st.props.push((id, a));
+    let names: Vec<Attr> = inputs.iter().map(|i| ctx.string_attr(&i.name)).collect();
+    let a = ctx.array_attr(names);
+    let id = ctx.ident("onnx.input_names");
+    st.attrs.push((id, a));
+    let names: Vec<Attr> = graph
+        .output
+        .iter()
+        .map(|i| ctx.string_attr(&i.name))
+        .collect();
+    let a = ctx.array_attr(names);
+    let id = ctx.ident("onnx.output_names");
+    st.attrs.push((id, a));
+    st.regions.push(region);
+    let func = ctx.create_op(st);
+    let body = dlc_ir::builtin::module_body(ctx, module);
+    ctx.append_op(body, func);
+    Ok(module)
+}
+
+/// Lists every node whose operator is not supported, all at once.
+fn check_supported(graph: &GraphProto, opsets: &FxHashMap<String, i64>) -> Result<(), ImportError> {
+    let mut bad = Vec::new();
+    for n in &graph.node {
+        let dom = norm_domain(&n.domain);
+        if dom.is_empty() && dlc_onnx::SUPPORTED_OPS.contains(&n.op_type.as_str()) {
+            continue;
+        }
+        bad.push(UnsupportedOp {
+            op_type: n.op_type.clone(),
+            domain: dom.to_string(),
+            node: n.name.clone(),
+            opset: opsets.get(dom).copied().unwrap_or(0),
+        });
+    }
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportError::Unsupported(bad))
+    }
+}
+
+/// Node indices in a topological order (the file's order when it is one).
+fn topo_order(
+    graph: &GraphProto,
+    available: &FxHashMap<String, Value>,
+) -> Result<Vec<usize>, ImportError> {
+    let n = graph.node.len();
+    let mut producer: FxHashMap<&str, usize> = FxHashMap::default();
+    for (i, node) in graph.node.iter().enumerate() {
+        for o in &node.output {
+            if !o.is_empty() {
+                producer.insert(o.as_str(), i);
+            }
+        }
+    }
+    let mut indeg = vec![0usize; n];
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, node) in graph.node.iter().enumerate() {
+        for inp in &node.input {
+            if inp.is_empty() {
+                continue;
+            }
+            if let Some(&p) = producer.get(inp.as_str()) {
+                indeg[i] += 1;
+                users[p].push(i);
+            } else if !available.contains_key(inp) {
+                return Err(ImportError::Node {
+                    node: node.name.clone(),
+                    op_type: node.op_type.clone(),
+                    msg: format!("input '{inp}' is not produced by any node, input or initializer"),
+                });
+            }
+        }
+    }
+    // Kahn's algorithm, always taking the smallest ready index: keeps the
+    // file's order when it already is topological.
+    let mut ready: std::collections::BinaryHeap<std::cmp::Reverse<usize>> = (0..n)
+        .filter(|&i| indeg[i] == 0)
+        .map(std::cmp::Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(n);
+    while let Some(std::cmp::Reverse(i)) = ready.pop() {
+        order.push(i);
+        for &u in &users[i] {
+            indeg[u] -= 1;
+            if indeg[u] == 0 {
+                ready.push(std::cmp::Reverse(u));
+            }
+        }
+    }
+    if order.len() != n {
+        let stuck = (0..n).find(|&i| indeg[i] > 0).unwrap_or(0);
+        return Err(ImportError::Cycle(graph.node[stuck].name.clone()));
+    }
+    Ok(order)
+}
+
+/// The builtin element type of an ONNX data type.
+pub fn element_type(ctx: &mut Context, dt: i32) -> Option<Type> {
+    use proto::data_type as d;
+    Some(match dt {
+        d::FLOAT => ctx.f32(),
+        d::DOUBLE => ctx.f64(),
+        d::FLOAT16 => ctx.float_type(FloatKind::F16),
+        d::BFLOAT16 => ctx.float_type(FloatKind::BF16),
+        d::INT8 => ctx.integer_type(8),
+        d::INT16 => ctx.integer_type(16),
+        d::INT32 => ctx.integer_type(32),
+        d::INT64 => ctx.integer_type(64),
+        d::UINT8 => ctx.integer_type_signed(8, Signedness::Unsigned),
+        d::UINT16 => ctx.integer_type_signed(16, Signedness::Unsigned),
+        d::UINT32 => ctx.integer_type_signed(32, Signedness::Unsigned),
+        d::UINT64 => ctx.integer_type_signed(64, Signedness::Unsigned),
+        d::BOOL => ctx.i1(),
+        _ => return None,
+    })
+}
+
+/// Bytes per element of an ONNX data type in `raw_data` (and in dense
+/// storage: bool takes a byte).
+fn elem_bytes(dt: i32) -> usize {
+    use proto::data_type as d;
+    match dt {
+        d::INT8 | d::UINT8 | d::BOOL => 1,
+        d::INT16 | d::UINT16 | d::FLOAT16 | d::BFLOAT16 => 2,
+        d::INT32 | d::UINT32 | d::FLOAT => 4,
+        _ => 8,
+    }
+}
+
+fn data_type_name(dt: i32) -> String {
+    use proto::data_type as d;
+    match dt {
+        d::UNDEFINED => "UNDEFINED".into(),
+        d::STRING => "STRING".into(),
+        d::COMPLEX64 => "COMPLEX64".into(),
+        d::COMPLEX128 => "COMPLEX128".into(),
+        other => format!("data type {other}"),
+    }
+}
+
+/// The type of a graph input/output: `dim_param` or missing dims are `?`;
+/// no shape at all is an unranked tensor.
+fn value_info_type(ctx: &mut Context, vi: &ValueInfoProto) -> Result<Type, ImportError> {
+    let verr = |msg: &str| ImportError::Value {
+        value: vi.name.clone(),
+        msg: msg.into(),
+    };
+    let tt = vi
+        .r#type
+        .as_ref()
+        .and_then(|t| t.tensor_type.as_ref())
+        .ok_or_else(|| verr("only tensor types are supported"))?;
+    let elem = element_type(ctx, tt.elem_type).ok_or_else(|| {
+        verr(&format!(
+            "unsupported element type ({})",
+            data_type_name(tt.elem_type)
+        ))
+    })?;
+    Ok(match &tt.shape {
+        None => ctx.intern_type(dlc_ir::TypeKind::UnrankedTensor { elem }),
+        Some(s) => {
+            let dims: Vec<i64> = s
+                .dim
+                .iter()
+                .map(|d| match d.dim_value {
+                    Some(v) if v >= 0 && d.dim_param.is_none() => v,
+                    _ => DYNAMIC,
+                })
+                .collect();
+            ctx.tensor_type(&dims, elem)
+        }
+    })
+}
+
+/// Whether `rel` stays inside its base folder (relative, no `..` that climbs
+/// out, no root or prefix).
+fn stays_inside(rel: &Path) -> bool {
+    let mut depth = 0i64;
+    for c in rel.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return false,
+        }
+    }
+    true
+}
+
+impl Importer<'_> {
+    fn named_loc(&mut self, name: &str) -> Attr {
+        let child = Some(self.file_loc);
+        self.ctx.name_loc(name, child)
+    }
+
+    fn constant(&mut self, value: Attr, loc: Attr) -> Value {
+        let ty = self
+            .ctx
+            .attr_type(value)
+            .unwrap_or_else(|| self.ctx.none_type());
+        let n = self.ctx.op_name_id(dlc_onnx::ConstantOp::NAME);
+        let mut st = OperationState::new(n, loc);
+        let id = self.ctx.ident("value");
+        st.props.push((id, value));
+        st.result_types.push(ty);
+        let op = self.ctx.create_op(st);
+        self.ctx.append_op(self.block, op);
+        self.ctx.result(op, 0)
+    }
+
+    /// The little-endian bytes of a tensor, from raw_data, external data or
+    /// the typed fields.
+    fn tensor_bytes(&self, t: &TensorProto, n: usize) -> Result<Vec<u8>, ImportError> {
+        use proto::data_type as d;
+        if t.segment.is_some() {
+            return Err(tensor_err(t, "segmented tensors are not supported"));
+        }
+        let eb = elem_bytes(t.data_type);
+        let want = n
+            .checked_mul(eb)
+            .ok_or_else(|| tensor_err(t, "tensor is too large"))?;
+        let bytes = if t.data_location == proto::data_location::EXTERNAL {
+            self.external_bytes(t)?
+        } else if !t.raw_data.is_empty() || n == 0 {
+            t.raw_data.clone()
+        } else {
+            let mut out = Vec::new();
+            match t.data_type {
+                d::FLOAT => t
+                    .float_data
+                    .iter()
+                    .for_each(|v| out.extend(v.to_le_bytes())),
+                d::DOUBLE => t
+                    .double_data
+                    .iter()
+                    .for_each(|v| out.extend(v.to_le_bytes())),
+                d::INT64 => t
+                    .int64_data
+                    .iter()
+                    .for_each(|v| out.extend(v.to_le_bytes())),
+                d::UINT32 | d::UINT64 => t
+                    .uint64_data
+                    .iter()
+                    .for_each(|v| out.extend(&v.to_le_bytes()[..eb])),
+                // int32_data holds every narrower type (float16/bfloat16 as
+                // their bit patterns, bool as 0/1).
+                _ => t.int32_data.iter().for_each(|v| {
+                    let v = if t.data_type == d::BOOL {
+                        i32::from(*v != 0)
+                    } else {
+                        *v
+                    };
+                    out.extend(&v.to_le_bytes()[..eb])
+                }),
+            }
+            out
+        };
+        if bytes.len() != want {
+            return Err(tensor_err(
+                t,
+                format!(
+                    "has {} bytes of data but its shape {:?} needs {want}",
+                    bytes.len(),
+                    t.dims
+                ),
+            ));
+        }
+        Ok(bytes)
+    }
+
+    fn external_bytes(&self, t: &TensorProto) -> Result<Vec<u8>, ImportError> {
+        let mut location = None;
+        let mut offset = 0u64;
+        let mut length = None;
+        for e in &t.external_data {
+            let num = || {
+                e.value.parse::<u64>().map_err(|_| {
+                    tensor_err(
+                        t,
+                        format!("external data {} '{}' is not a number", e.key, e.value),
+                    )
+                })
+            };
+            match e.key.as_str() {
+                "location" => location = Some(e.value.clone()),
+                "offset" => offset = num()?,
+                "length" => length = Some(num()?),
+                _ => {}
+            }
+        }
+        let location = location.ok_or_else(|| tensor_err(t, "external data without a location"))?;
+        let base = self.base_dir.ok_or_else(|| {
+            tensor_err(
+                t,
+                "external data needs the model's folder (import from a file)",
+            )
+        })?;
+        let rel = Path::new(&location);
+        let escape = || ImportError::PathEscape {
+            tensor: t.name.clone(),
+            path: location.clone(),
+        };
+        if !stays_inside(rel) {
+            return Err(escape());
+        }
+        let path = base.join(rel);
+        // Symbolic links may still point outside: compare canonical paths.
+        let io = |source| ImportError::Io {
+            path: path.display().to_string(),
+            source,
+        };
+        let canon_base = base.canonicalize().map_err(io)?;
+        let canon = path.canonicalize().map_err(io)?;
+        if !canon.starts_with(&canon_base) {
+            return Err(escape());
+        }
+        let data = std::fs::read(&canon).map_err(io)?;
+        let start = usize::try_from(offset).unwrap_or(usize::MAX);
+        let end = match length {
+            Some(l) => start.checked_add(usize::try_from(l).unwrap_or(usize::MAX)),
+            None => Some(data.len()),
+        };
+        match end {
+            Some(end) if start <= end && end <= data.len() => Ok(data[start..end].to_vec()),
+            _ => Err(tensor_err(
+                t,
+                format!(
+                    "external data range (offset {offset}, length {length:?}) is outside '{location}' ({} bytes)",
+                    data.len()
+                ),
+            )),
+        }
+    }
+
+    /// A tensor as an elements attribute: `dense<...>` when small (or a
+    /// splat), else a `dense_resource` blob when `allow_resource`.
+    fn tensor_attr(&mut self, t: &TensorProto, allow_resource: bool) -> Result<Attr, ImportError> {
+        let elem = element_type(self.ctx, t.data_type).ok_or_else(|| {
+            tensor_err(
+                t,
+                format!("unsupported element type ({})", data_type_name(t.data_type)),
+            )
+        })?;
+        if t.dims.iter().any(|&d| d < 0) {
+            return Err(tensor_err(t, "negative dimension"));
+        }
+        let n = dlc_ir::dense::num_elements(&t.dims)
+            .ok_or_else(|| tensor_err(t, "tensor is too large"))?;
+        let bytes = self.tensor_bytes(t, n)?;
+        let ty = self.ctx.tensor_type(&t.dims, elem);
+        let eb = elem_bytes(t.data_type);
+        let splat = n > 1 && bytes.chunks(eb).all(|c| c == &bytes[..eb]);
+        if n <= DENSE_INLINE_LIMIT || splat || !allow_resource {
+            let bytes: Arc<[u8]> = if splat {
+                bytes[..eb].into()
+            } else {
+                bytes.into()
+            };
+            return Ok(self.ctx.dense_attr(ty, DenseData { splat, bytes }));
+        }
+        let handle = self.unique_handle(&t.name);
+        self.ctx.resources.insert(
+            handle,
+            ResourceBlob {
+                alignment: eb as u32,
+                data: bytes.into(),
+            },
+        );
+        Ok(self
+            .ctx
+            .intern_attr(dlc_ir::AttrKind::DenseResource { ty, handle }))
+    }
+
+    fn unique_handle(&mut self, name: &str) -> dlc_ir::Ident {
+        let base = if name.is_empty() { "onnx_tensor" } else { name };
+        let mut cand = base.to_string();
+        let mut k = 0;
+        loop {
+            let id = self.ctx.ident(&cand);
+            if !self.ctx.resources.contains_key(&id) {
+                return id;
+            }
+            k += 1;
+            cand = format!("{base}_{k}");
+        }
+    }
+
+    fn node_err(node: &NodeProto, msg: impl Into<String>) -> ImportError {
+        ImportError::Node {
+            node: node.name.clone(),
+            op_type: node.op_type.clone(),
+            msg: msg.into(),
+        }
+    }
+
+    /// An ONNX attribute as a builtin attribute.
+    fn attribute(&mut self, node: &NodeProto, a: &AttributeProto) -> Result<Attr, ImportError> {
+        use proto::attribute_type as k;
+        let kind = if a.r#type != k::UNDEFINED {
+            a.r#type
+        } else if a.t.is_some() {
+            k::TENSOR
+        } else if !a.ints.is_empty() {
+            k::INTS
+        } else if !a.floats.is_empty() {
+            k::FLOATS
+        } else if !a.strings.is_empty() {
+            k::STRINGS
+        } else if !a.s.is_empty() {
+            k::STRING
+        } else if a.f != 0.0 {
+            k::FLOAT
+        } else {
+            k::INT
+        };
+        let ctx = &mut *self.ctx;
+        Ok(match kind {
+            k::FLOAT => {
+                let f32t = ctx.f32();
+                ctx.float_attr(f32t, f64::from(a.f))
+            }
+            k::INT => ctx.i64_attr(a.i),
+            k::STRING => ctx.string_attr(&String::from_utf8_lossy(&a.s)),
+            k::INTS => {
+                let v = a.ints.iter().map(|&i| ctx.i64_attr(i)).collect();
+                ctx.array_attr(v)
+            }
+            k::FLOATS => {
+                let f32t = ctx.f32();
+                let v = a
+                    .floats
+                    .iter()
+                    .map(|&f| ctx.float_attr(f32t, f64::from(f)))
+                    .collect();
+                ctx.array_attr(v)
+            }
+            k::STRINGS => {
+                let v = a
+                    .strings
+                    .iter()
+                    .map(|s| ctx.string_attr(&String::from_utf8_lossy(s)))
+                    .collect();
+                ctx.array_attr(v)
+            }
+            k::TENSOR => {
+                let t = a.t.as_ref().ok_or_else(|| {
+                    Self::node_err(node, format!("attribute '{}' has no tensor", a.name))
+                })?;
+                self.tensor_attr(t, true)?
+            }
+            other => {
+                return Err(Self::node_err(
+                    node,
+                    format!("attribute '{}' has an unsupported kind ({other})", a.name),
+                ));
+            }
+        })
+    }
+
+    fn import_node(&mut self, node: &NodeProto) -> Result<(), ImportError> {
+        let opset = self
+            .opsets
+            .get(norm_domain(&node.domain))
+            .copied()
+            .unwrap_or(1);
+        let loc_name = if node.name.is_empty() {
+            node.output.first().cloned().unwrap_or_default()
+        } else {
+            node.name.clone()
+        };
+        let loc = self.named_loc(&loc_name);
+        let mut attrs: Vec<(String, Attr)> = Vec::with_capacity(node.attribute.len());
+        for a in &node.attribute {
+            let v = self.attribute(node, a)?;
+            attrs.push((a.name.clone(), v));
+        }
+        if node.op_type == "Constant" {
+            return self.import_constant_node(node, &attrs, loc);
+        }
+        // Opset differences.
+        let has = |attrs: &[(String, Attr)], n: &str| attrs.iter().any(|(k, _)| k == n);
+        if node.op_type == "Concat" && opset < 4 && !has(&attrs, "axis") {
+            let one = self.ctx.i64_attr(1);
+            attrs.push(("axis".into(), one));
+        }
+        if node.op_type == "BatchNormalization"
+            && let Some((_, a)) = attrs.iter().find(|(k, _)| k == "spatial")
+            && self.ctx.int_value(*a) == Some(0)
+        {
+            return Err(Self::node_err(
+                node,
+                "spatial = 0 (opset < 9) is not supported",
+            ));
+        }
+        let mut operands = Vec::with_capacity(node.input.len());
+        for (i, inp) in node.input.iter().enumerate() {
+            if inp.is_empty() {
+                if node.input[i..].iter().any(|s| !s.is_empty()) {
+                    return Err(Self::node_err(
+                        node,
+                        "omitted optional inputs before the last one are not supported",
+                    ));
+                }
+                break;
+            }
+            let v = *self
+                .values
+                .get(inp)
+                .ok_or_else(|| Self::node_err(node, format!("unknown input '{inp}'")))?;
+            operands.push(v);
+        }
+        // Reshape took its target shape as an attribute before opset 5.
+        if node.op_type == "Reshape"
+            && operands.len() == 1
+            && let Some(pos) = attrs.iter().position(|(k, _)| k == "shape")
+        {
+            let (_, a) = attrs.remove(pos);
+            let dims = dlc_onnx::ints_value(self.ctx, a)
+                .ok_or_else(|| Self::node_err(node, "attribute 'shape' must be integers"))?;
+            let v = self.int64_constant(&dims, loc);
+            operands.push(v);
+        }
+        let outputs: Vec<&String> = node.output.iter().collect();
+        let num_results = match node.op_type.as_str() {
+            "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
+            _ => {
+                if outputs.iter().skip(1).any(|o| !o.is_empty()) {
+                    return Err(Self::node_err(
+                        node,
+                        "optional outputs are not supported for this operator",
+                    ));
+                }
+                1
+            }
+        };
+        if outputs.is_empty() {
+            return Err(Self::node_err(node, "node has no outputs"));
+        }
+        let results = if node.op_type == "Softmax" && opset < 13 {
+            self.legacy_softmax(node, operands, attrs, loc, opset)?
+        } else {
+            let op = self.build(
+                node,
+                &node.op_type,
+                operands,
+                attrs,
+                num_results,
+                loc,
+                opset,
+            )?;
+            self.ctx.results(op).collect()
+        };
+        for (o, v) in outputs.iter().zip(results) {
+            self.values.insert((*o).clone(), v);
+        }
+        Ok(())
+    }
+
+    /// A rank-1 i64 constant (a shape operand).
+    fn int64_constant(&mut self, dims: &[i64], loc: Attr) -> Value {
+        let i64t = self.ctx.i64();
+        let ty = self.ctx.tensor_type(&[dims.len() as i64], i64t);
+        let bytes: Vec<u8> = dims.iter().flat_map(|d| d.to_le_bytes()).collect();
+        let a = self.ctx.dense_attr(
+            ty,
+            DenseData {
+                splat: false,
+                bytes: bytes.into(),
+            },
+        );
+        self.constant(a, loc)
+    }
+
+    /// Before opset 13, Softmax coerced its input to 2-D around `axis`
+    /// (default 1) and normalised over the whole trailing block. Unless the
+    /// axis is the last one, that is Flatten + Softmax(-1) + Reshape.
+    fn legacy_softmax(
+        &mut self,
+        node: &NodeProto,
+        operands: Vec<Value>,
+        mut attrs: Vec<(String, Attr)>,
+        loc: Attr,
+        opset: i64,
+    ) -> Result<Vec<Value>, ImportError> {
+        let axis = match attrs.iter().find(|(k, _)| k == "axis") {
+            Some((_, a)) => self
+                .ctx
+                .int_value(*a)
+                .ok_or_else(|| Self::node_err(node, "attribute 'axis' must be an integer"))?
+                as i64,
+            None => 1,
+        };
+        let input = *operands
+            .first()
+            .ok_or_else(|| Self::node_err(node, "Softmax needs an input"))?;
+        let shape = self
+            .ctx
+            .shape(self.ctx.value_type(input))
+            .map(|s| s.to_vec())
+            .ok_or_else(|| Self::node_err(node, "Softmax before opset 13 needs a ranked input"))?;
+        let rank = shape.len() as i64;
+        let a = if axis < 0 {
+            axis.saturating_add(rank)
+        } else {
+            axis
+        };
+        attrs.retain(|(k, _)| k != "axis");
+        if a == rank - 1 {
+            let last = self.ctx.i64_attr(-1);
+            attrs.push(("axis".into(), last));
+            let op = self.build(node, "Softmax", operands, attrs, 1, loc, opset)?;
+            return Ok(vec![self.ctx.result(op, 0)]);
+        }
+        if shape.contains(&DYNAMIC) {
+            return Err(Self::node_err(
+                node,
+                format!("Softmax (opset {opset}) over a non-last axis needs a static shape"),
+            ));
+        }
+        let axis_attr = self.ctx.i64_attr(axis);
+        let flat = self.build(
+            node,
+            "Flatten",
+            operands,
+            vec![("axis".into(), axis_attr)],
+            1,
+            loc,
+            opset,
+        )?;
+        let flat = self.ctx.result(flat, 0);
+        let last = self.ctx.i64_attr(-1);
+        attrs.push(("axis".into(), last));
+        let sm = self.build(node, "Softmax", vec![flat], attrs, 1, loc, opset)?;
+        let sm = self.ctx.result(sm, 0);
+        let target = self.int64_constant(&shape, loc);
+        let r = self.build(node, "Reshape", vec![sm, target], vec![], 1, loc, opset)?;
+        Ok(vec![self.ctx.result(r, 0)])
+    }
+
+    /// Creates `onnx.<op_type>` with inferred result types at the end of the
+    /// body.
+    #[allow(clippy::too_many_arguments)]
+    fn build(
+        &mut self,
+        node: &NodeProto,
+        op_type: &str,
+        operands: Vec<Value>,
+        attrs: Vec<(String, Attr)>,
+        num_results: usize,
+        loc: Attr,
+        opset: i64,
+    ) -> Result<Op, ImportError> {
+        let name = format!("onnx.{op_type}");
+        let types: Vec<Type> = operands.iter().map(|v| self.ctx.value_type(*v)).collect();
+        let consts: Vec<Option<Attr>> = operands
+            .iter()
+            .map(|v| dlc_onnx::constant_value(self.ctx, *v))
+            .collect();
+        let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, a)| *a);
+        let inferred =
+            dlc_onnx::infer_result_types(self.ctx, &name, &types, &consts, &get, num_results)
+                .map_err(|e| Self::node_err(node, format!("{e} (opset {opset})")))?;
+        let result_types = match inferred {
+            Some(t) => t,
+            None => {
+                // An unranked operand: fall back to the element type.
+                let elem = types
+                    .first()
+                    .map(|t| self.ctx.element_type(*t))
+                    .unwrap_or_else(|| self.ctx.f32());
+                let t = self
+                    .ctx
+                    .intern_type(dlc_ir::TypeKind::UnrankedTensor { elem });
+                vec![t; num_results]
+            }
+        };
+        let op_name = self.ctx.op_name_id(&name);
+        let mut st = OperationState::new(op_name, loc);
+        st.operands = operands;
+        st.result_types = result_types;
+        for (k, v) in attrs {
+            let id = self.ctx.ident(&k);
+            st.add_attr(id, v);
+        }
+        let op = self.ctx.create_op(st);
+        self.ctx.append_op(self.block, op);
+        Ok(op)
+    }
+
+    /// `Constant` nodes: `value` (a tensor) or one of the scalar/list forms.
+    fn import_constant_node(
+        &mut self,
+        node: &NodeProto,
+        attrs: &[(String, Attr)],
+        loc: Attr,
+    ) -> Result<(), ImportError> {
+        let Some((kind, a)) = attrs.first() else {
+            return Err(Self::node_err(node, "Constant needs a value attribute"));
+        };
+        let ctx = &mut *self.ctx;
+        let value = match kind.as_str() {
+            "value" => *a,
+            "value_float" | "value_int" => {
+                let (ty, f) = if kind == "value_float" {
+                    (ctx.f32(), ctx.float_value(*a))
+                } else {
+                    (ctx.i64(), ctx.int_value(*a).map(|v| v as f64))
+                };
+                let tt = ctx.tensor_type(&[], ty);
+                let r = if kind == "value_float" {
+                    f.and_then(|f| dlc_ir::dense::dense_from_f64(ctx, tt, &[f]))
+                } else {
+                    ctx.int_value(*a)
+                        .and_then(|i| dlc_ir::dense::dense_from_i128(ctx, tt, &[i]))
+                };
+                r.ok_or_else(|| Self::node_err(node, "bad scalar constant"))?
+            }
+            "value_floats" | "value_ints" => {
+                let elems = ctx.array_value(*a).map(|e| e.to_vec()).unwrap_or_default();
+                let floats = kind == "value_floats";
+                let ety = if floats { ctx.f32() } else { ctx.i64() };
+                let tt = ctx.tensor_type(&[elems.len() as i64], ety);
+                let r = if floats {
+                    let v: Vec<f64> = elems.iter().filter_map(|e| ctx.float_value(*e)).collect();
+                    if v.is_empty() {
+                        None
+                    } else {
+                        dlc_ir::dense::dense_from_f64(ctx, tt, &v)
+                    }
+                } else {
+                    let v: Vec<i128> = elems.iter().filter_map(|e| ctx.int_value(*e)).collect();
+                    if v.is_empty() {
+                        None
+                    } else {
+                        dlc_ir::dense::dense_from_i128(ctx, tt, &v)
+                    }
+                };
+                r.ok_or_else(|| Self::node_err(node, "bad list constant"))?
+            }
+            other => {
+                return Err(Self::node_err(
+                    node,
+                    format!("unsupported Constant attribute '{other}'"),
+                ));
+            }
+        };
+        let out = node
+            .output
+            .first()
+            .ok_or_else(|| Self::node_err(node, "node has no outputs"))?
+            .clone();
+        let v = self.constant(value, loc);
+        self.values.insert(out, v);
+        Ok(())
+    }
+}
