@@ -1336,7 +1336,15 @@ fn print_type_impl(
     };
     // Integer memory spaces elide an i64 type.
     let memory_space_attr = |m: Attr, out: &mut String| match ctx.attr_kind(m) {
-        AttrKind::Integer { value, ty } if matches!(ctx.type_kind(*ty), TypeKind::Integer { width: 64, signedness: Signedness::Signless }) => {
+        AttrKind::Integer { value, ty }
+            if matches!(
+                ctx.type_kind(*ty),
+                TypeKind::Integer {
+                    width: 64,
+                    signedness: Signedness::Signless
+                }
+            ) =>
+        {
             out.push_str(&value.to_string())
         }
         _ => attr(m, out),

@@ -1,6 +1,15 @@
 //! Lowerings between the levels, one module and one registered pass each.
 
+pub mod graph_interp;
+pub mod graph_to_te;
+pub mod loop_to_llvm;
+pub mod onnx_to_graph;
+
 use dlc_ir::pass::PassRegistry;
 
 /// Registers every lowering pass.
-pub fn register_passes(_reg: &mut PassRegistry) {}
+pub fn register_passes(reg: &mut PassRegistry) {
+    graph_to_te::register(reg);
+    loop_to_llvm::register(reg);
+    onnx_to_graph::register(reg);
+}

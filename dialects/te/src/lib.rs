@@ -1,2 +1,596 @@
-//! The te dialect: tensor expressions (te.compute index-space lambdas with reductions) and schedules.
-//! (Being written: see docs/LOWERING.md.)
+//! The te dialect: tensor expressions, TVM's `te.compute` as IR. It sits
+//! between `graph` and `loop` (docs/LOWERING.md): `--lower-graph-to-te`
+//! produces it, `--te-schedule` annotates it, `--lower-te-to-loops` consumes it.
+//!
+//! # Ops
+//!
+//! ```text
+//! %c = te.compute (%i, %j) reduce (%k) ins(%a, %b : tensor<4x8xf32>, tensor<8x4xf32>)
+//!        {combiner = "add", init = 0.0 : f32, reduce_extents = array<i64: 8>} -> tensor<4x4xf32> {
+//!   %x = te.extract %a[%i, %k] : tensor<4x8xf32>
+//!   %y = te.extract %b[%k, %j] : tensor<8x4xf32>
+//!   %m = arith.mulf %x, %y : f32
+//!   te.yield %m : f32
+//! }
+//! ```
+//!
+//! * `te.compute` produces one statically shaped tensor. Its single-block
+//!   region's arguments are the output indices (one per result dimension)
+//!   followed by the reduction indices (one per `reduce_extents` entry), all
+//!   `index`. The body reads tensors with `te.extract`, computes with `arith`
+//!   and `math`, and ends in `te.yield` of one element-typed value. With
+//!   reduction axes, `out[i] = combiner(init, body(i, r) for r in extents)`;
+//!   `combiner` is `add|mul|max|min`, `init` defaults to its identity. The
+//!   region is not isolated: it reads the tensors listed in `ins(...)` (the
+//!   verifier checks every `te.extract` reads one of them), so dataflow
+//!   between computes is explicit in operands, as TVM's tensor inputs.
+//! * `te.extract %t[%i, ...] : tensor<...>` reads one element.
+//! * `te.yield` ends a compute body or a `te.group`.
+//! * `te.group` holds the computes of one fused group (from `graph.fused`):
+//!   an isolated single-block region whose arguments are the group's inputs,
+//!   ended by `te.yield` of the group results. We keep groups as regions
+//!   rather than outlined functions so the te-to-loop lowering sees the
+//!   group boundary (one loop-nest fusion scope) without call plumbing.
+//!
+//! Constants stay `graph.constant` at this level (shared weight blobs are
+//! never copied); scalars inside bodies are `arith.constant`.
+//!
+//! # Schedules
+//!
+//! A compute may carry `schedule = {...}` (see [`schedule`]): axes are
+//! numbered output axes first, then reduction axes.
+
+pub mod canonicalize;
+pub mod interp;
+pub mod schedule;
+
+use dlc_ir::constraints::*;
+use dlc_ir::lexer::Tok;
+use dlc_ir::parser::BlockArgDecl;
+use dlc_ir::pass::PassRegistry;
+use dlc_ir::{
+    Context, Diagnostic, DialectDef, Op, OpAsmParser, OpAsmPrinter, OperationState, PResult,
+    Traits, Type, TypeConstraint, TypeKind, Value,
+};
+
+/// A ranked tensor.
+pub const TENSOR: TypeConstraint = TypeConstraint {
+    desc: "ranked tensor of any type values",
+    check: |c, t| matches!(c.type_kind(t), TypeKind::Tensor { .. }),
+};
+
+dlc_ir::define_op! {
+    /// An index-space lambda producing one tensor (TVM's `te.compute`).
+    pub struct ComputeOp = "te.compute" {
+        summary: "tensor expression: one output element per index point",
+        operands: [inputs[variadic]: TENSOR],
+        results: [result: TENSOR],
+        regions: [body],
+        traits: SINGLE_BLOCK | RECURSIVE_MEMORY_EFFECTS | PURE,
+        parse: parse_compute,
+        print: print_compute,
+        verify: verify_compute,
+        canonicalize: crate::canonicalize::compute_patterns,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Reads one element of a tensor: `te.extract %t[%i, %j] : tensor<4x4xf32>`.
+    pub struct ExtractOp = "te.extract" {
+        summary: "read one tensor element",
+        operands: [tensor: TENSOR, indices[variadic]: INDEX],
+        results: [result: ANY_TYPE],
+        traits: PURE,
+        parse: parse_extract,
+        print: print_extract,
+        verify: verify_extract,
+        canonicalize: crate::canonicalize::extract_patterns,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Ends a compute body (one element value) or a group (its results).
+    pub struct YieldOp = "te.yield" {
+        summary: "yields the element of a compute or the results of a group",
+        operands: [operands[variadic]: ANY_TYPE],
+        traits: PURE | TERMINATOR | RETURN_LIKE,
+        format: "attr-dict ($operands^ `:` type($operands))?",
+        parents: &["te.compute", "te.group"],
+    }
+}
+
+dlc_ir::define_op! {
+    /// The computes of one fused group, isolated from above.
+    pub struct GroupOp = "te.group" {
+        summary: "a fused group of te computes",
+        operands: [inputs[variadic]: ANY_TYPE],
+        results: [results[variadic]: ANY_TYPE],
+        regions: [body],
+        traits: ISOLATED_FROM_ABOVE | SINGLE_BLOCK | RECURSIVE_MEMORY_EFFECTS,
+        parse: parse_group,
+        print: print_group,
+        verify: verify_group,
+    }
+}
+
+pub static DIALECT: DialectDef = DialectDef {
+    name: "te",
+    summary: "Tensor expressions: te.compute index-space lambdas, reductions and schedules",
+    ops: &[
+        &ComputeOp::DEF,
+        &ExtractOp::DEF,
+        &YieldOp::DEF,
+        &GroupOp::DEF,
+    ],
+    ..DialectDef::DEFAULT
+};
+
+/// Registers the te passes (`te-schedule`).
+pub fn register_passes(reg: &mut PassRegistry) {
+    schedule::register(reg);
+}
+
+/// Combiners a reduction may use.
+pub const COMBINERS: &[&str] = &["add", "mul", "max", "min"];
+
+/// The static facts of a compute, read from its type and attributes.
+#[derive(Clone, Debug)]
+pub struct ComputeInfo {
+    pub shape: Vec<i64>,
+    pub elem: Type,
+    pub reduce_extents: Vec<i64>,
+    pub combiner: Option<String>,
+}
+
+impl ComputeInfo {
+    /// Extents of all axes: output axes then reduction axes.
+    pub fn all_extents(&self) -> Vec<i64> {
+        let mut v = self.shape.clone();
+        v.extend_from_slice(&self.reduce_extents);
+        v
+    }
+    pub fn rank(&self) -> usize {
+        self.shape.len()
+    }
+}
+
+/// Reads the shape, reduction extents and combiner of a `te.compute`.
+pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
+    if ctx.num_results(op) != 1 {
+        return Err("expects one result".into());
+    }
+    let t = ctx.value_type(ctx.result(op, 0));
+    let shape = ctx
+        .shape(t)
+        .filter(|_| matches!(ctx.type_kind(t), TypeKind::Tensor { .. }))
+        .ok_or("result must be a ranked tensor")?
+        .to_vec();
+    if shape.iter().any(|&d| d < 0) {
+        return Err("result must have a static shape".into());
+    }
+    let reduce_extents = match ctx.attr(op, "reduce_extents") {
+        None => Vec::new(),
+        Some(a) => ctx
+            .dense_int_array(a)
+            .ok_or("'reduce_extents' must be an array<i64>")?,
+    };
+    if reduce_extents.iter().any(|&e| e <= 0) {
+        return Err("'reduce_extents' must be positive".into());
+    }
+    let combiner = match ctx.attr(op, "combiner") {
+        None => None,
+        Some(a) => Some(
+            ctx.string_value(a)
+                .ok_or("'combiner' must be a string")?
+                .to_string(),
+        ),
+    };
+    Ok(ComputeInfo {
+        shape,
+        elem: ctx.element_type(t),
+        reduce_extents,
+        combiner,
+    })
+}
+
+/// The body block of a compute or group, if any.
+pub fn body_block(ctx: &Context, op: Op) -> Option<dlc_ir::Block> {
+    ctx.regions(op)
+        .first()
+        .and_then(|&r| ctx.region_first_block(r))
+}
+
+fn verify_compute(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let info = compute_info(ctx, op).map_err(|e| ctx.op_error(op, e))?;
+    if !info.reduce_extents.is_empty() {
+        match info.combiner.as_deref() {
+            Some(c) if COMBINERS.contains(&c) => {}
+            Some(c) => {
+                return Err(ctx.op_error(
+                    op,
+                    format!("unknown combiner '{c}' (expected add, mul, max or min)"),
+                ));
+            }
+            None => {
+                return Err(ctx.op_error(op, "a reduction requires a 'combiner'"));
+            }
+        }
+    } else if info.combiner.is_some() {
+        return Err(ctx.op_error(op, "'combiner' given without 'reduce_extents'"));
+    }
+    if let Some(init) = ctx.attr(op, "init")
+        && ctx.attr_type(init) != Some(info.elem)
+    {
+        return Err(ctx.op_error(op, "'init' must be an attribute of the element type"));
+    }
+    let Some(b) = body_block(ctx, op) else {
+        return Err(ctx.op_error(op, "expects a non-empty body"));
+    };
+    let n = info.rank() + info.reduce_extents.len();
+    let args = ctx.block_args(b);
+    if args.len() != n {
+        return Err(ctx.op_error(
+            op,
+            format!(
+                "expects {n} index block arguments ({} output + {} reduction), got {}",
+                info.rank(),
+                info.reduce_extents.len(),
+                args.len()
+            ),
+        ));
+    }
+    if args.iter().any(|&a| !ctx.is_index(ctx.value_type(a))) {
+        return Err(ctx.op_error(op, "block arguments must be of index type"));
+    }
+    match ctx.terminator(b) {
+        Some(t) if YieldOp::cast(ctx, t).is_some() => {
+            let tys = ctx.operand_types(t);
+            if tys.len() != 1 || tys[0] != info.elem {
+                return Err(
+                    ctx.op_error(op, "body must yield one value of the result element type")
+                );
+            }
+        }
+        _ => return Err(ctx.op_error(op, "body must end in 'te.yield'")),
+    }
+    let inputs: Vec<Value> = ctx.operands(op).collect();
+    for o in ctx.nested_ops(op) {
+        if o == op || ExtractOp::cast(ctx, o).is_none() || ctx.num_operands(o) == 0 {
+            continue;
+        }
+        let src = ctx.operand(o, 0);
+        let inside = match ctx.defining_op(src) {
+            Some(d) => ctx.is_ancestor(op, d) && d != op,
+            None => ctx
+                .value_block(src)
+                .and_then(|bb| ctx.block_parent_op(bb))
+                .is_some_and(|p| p != op && ctx.is_ancestor(op, p)),
+        };
+        if !inside && !inputs.contains(&src) {
+            return Err(ctx.op_error(
+                o,
+                "reads a tensor that is not an input of the enclosing 'te.compute'",
+            ));
+        }
+    }
+    schedule::verify_schedule(ctx, op, &info).map_err(|e| ctx.op_error(op, e))?;
+    Ok(())
+}
+
+fn verify_extract(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    if ctx.num_operands(op) == 0 || ctx.num_results(op) != 1 {
+        return Err(ctx.op_error(op, "expects a tensor operand and one result"));
+    }
+    let t = ctx.value_type(ctx.operand(op, 0));
+    let rank = ctx.shape(t).map_or(0, |s| s.len());
+    let n = ctx.num_operands(op) - 1;
+    if n != rank {
+        return Err(ctx.op_error(
+            op,
+            format!("expects {rank} indices for a rank-{rank} tensor, got {n}"),
+        ));
+    }
+    if ctx.value_type(ctx.result(op, 0)) != ctx.element_type(t) {
+        return Err(ctx.op_error(op, "result type must be the tensor's element type"));
+    }
+    Ok(())
+}
+
+fn verify_group(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let Some(b) = body_block(ctx, op) else {
+        return Err(ctx.op_error(op, "expects a non-empty body"));
+    };
+    if ctx.block_arg_types(b) != ctx.operand_types(op) {
+        return Err(ctx.op_error(op, "body argument types must match the operand types"));
+    }
+    match ctx.terminator(b) {
+        Some(t) if YieldOp::cast(ctx, t).is_some() => {
+            if ctx.operand_types(t) != ctx.result_types(op) {
+                return Err(ctx.op_error(op, "yielded types must match the result types"));
+            }
+        }
+        _ => return Err(ctx.op_error(op, "body must end in 'te.yield'")),
+    }
+    Ok(())
+}
+
+// ----- assembly ---------------------------------------------------------------
+
+type NameWithLoc<'s> = (dlc_ir::parser::UnresolvedOperand<'s>, Option<dlc_ir::Attr>);
+
+fn parse_name_list<'s>(p: &mut OpAsmParser<'s, '_>) -> PResult<Vec<NameWithLoc<'s>>> {
+    p.expect(Tok::LParen, "to begin an index list")?;
+    let mut v = Vec::new();
+    if p.consume_if(Tok::RParen) {
+        return Ok(v);
+    }
+    loop {
+        let name = p.parse_operand()?;
+        let loc = p.parse_optional_location()?;
+        v.push((name, loc));
+        if !p.consume_if(Tok::Comma) {
+            break;
+        }
+    }
+    p.expect(Tok::RParen, "to end an index list")?;
+    Ok(v)
+}
+
+/// `te.compute (%i, ...) [reduce (%k, ...)] [ins(%a, ... : T, ...)] {attrs} -> R { body }`
+fn parse_compute<'s>(p: &mut OpAsmParser<'s, '_>, st: &mut OperationState) -> PResult<()> {
+    let mut names = parse_name_list(p)?;
+    if p.consume_keyword("reduce") {
+        names.extend(parse_name_list(p)?);
+    }
+    if p.consume_keyword("ins") {
+        p.expect(Tok::LParen, "after 'ins'")?;
+        let vals = if p.peek() == Tok::PercentIdent {
+            let mut v = Vec::new();
+            loop {
+                v.push(p.parse_operand()?);
+                if !p.consume_if(Tok::Comma) {
+                    break;
+                }
+            }
+            v
+        } else {
+            Vec::new()
+        };
+        let tok = p.token();
+        let tys = if vals.is_empty() {
+            Vec::new()
+        } else {
+            p.expect(Tok::Colon, "before the input types")?;
+            p.parse_type_list_no_parens()?
+        };
+        if tys.len() != vals.len() {
+            return Err(p.error_at(
+                tok,
+                format!("expected {} input types, got {}", vals.len(), tys.len()),
+            ));
+        }
+        p.expect(Tok::RParen, "to end 'ins'")?;
+        for (v, &t) in vals.iter().zip(&tys) {
+            let r = p.resolve_operand(v, t)?;
+            st.operands.push(r);
+        }
+    }
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Arrow, "before the result type")?;
+    let t = p.parse_type()?;
+    st.result_types.push(t);
+    let idx = p.ctx.index_type();
+    let args: Vec<BlockArgDecl<'_>> = names
+        .into_iter()
+        .map(|(name, loc)| BlockArgDecl {
+            name,
+            ty: idx,
+            loc,
+            attrs: None,
+        })
+        .collect();
+    let r = p.ctx.create_region();
+    p.parse_region_with(r, &args, false, None)?;
+    st.regions.push(r);
+    Ok(())
+}
+
+/// A block argument, with its location under `--mlir-print-debuginfo`.
+fn print_arg(pr: &mut OpAsmPrinter<'_>, a: Value) {
+    pr.print_operand(a);
+    if pr.opts.debuginfo
+        && let Some(l) = pr.ctx.block_arg_loc(a)
+    {
+        pr.write(" ");
+        pr.print_arg_loc(l);
+    }
+}
+
+fn print_compute(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    if ctx.num_regions(op) != 1 || ctx.num_results(op) != 1 {
+        pr.write(" <<malformed te.compute>>");
+        return;
+    }
+    let nred = ctx
+        .attr(op, "reduce_extents")
+        .and_then(|a| ctx.dense_int_array(a))
+        .map_or(0, |v| v.len());
+    let args: Vec<Value> = body_block(ctx, op)
+        .map(|b| ctx.block_args(b).to_vec())
+        .unwrap_or_default();
+    let nout = args.len().saturating_sub(nred);
+    pr.write(" (");
+    for (i, &a) in args[..nout].iter().enumerate() {
+        if i > 0 {
+            pr.write(", ");
+        }
+        print_arg(pr, a);
+    }
+    pr.write(")");
+    if nred > 0 && args.len() >= nred {
+        pr.write(" reduce (");
+        for (i, &a) in args[nout..].iter().enumerate() {
+            if i > 0 {
+                pr.write(", ");
+            }
+            print_arg(pr, a);
+        }
+        pr.write(")");
+    }
+    let ins: Vec<Value> = ctx.operands(op).collect();
+    if !ins.is_empty() {
+        pr.write(" ins(");
+        pr.print_operands(&ins);
+        pr.write(" : ");
+        let tys = ctx.operand_types(op);
+        pr.print_type_list(&tys);
+        pr.write(")");
+    }
+    pr.print_optional_attr_dict(op, &[]);
+    pr.write(" -> ");
+    pr.print_type(ctx.value_type(ctx.result(op, 0)));
+    pr.write(" ");
+    pr.print_region_with_default_dialect(ctx.region(op, 0), None, false);
+}
+
+/// `te.extract %t[%i, %j] : tensor<...>`
+fn parse_extract(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let t = p.parse_operand()?;
+    p.expect(Tok::LSquare, "to begin the indices")?;
+    let mut idx = Vec::new();
+    if !p.consume_if(Tok::RSquare) {
+        loop {
+            idx.push(p.parse_operand()?);
+            if !p.consume_if(Tok::Comma) {
+                break;
+            }
+        }
+        p.expect(Tok::RSquare, "to end the indices")?;
+    }
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the tensor type")?;
+    let tok = p.token();
+    let ty = p.parse_type()?;
+    if !matches!(p.ctx.type_kind(ty), TypeKind::Tensor { .. }) {
+        return Err(p.error_at(tok, "expected a ranked tensor type"));
+    }
+    let tv = p.resolve_operand(&t, ty)?;
+    st.operands.push(tv);
+    let it = p.ctx.index_type();
+    for i in &idx {
+        let v = p.resolve_operand(i, it)?;
+        st.operands.push(v);
+    }
+    let e = p.ctx.element_type(ty);
+    st.result_types.push(e);
+    Ok(())
+}
+
+fn print_extract(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    let ops: Vec<Value> = ctx.operands(op).collect();
+    let Some(&t) = ops.first() else {
+        pr.write(" <<malformed te.extract>>");
+        return;
+    };
+    pr.write(" ");
+    pr.print_operand(t);
+    pr.write("[");
+    pr.print_operands(&ops[1..]);
+    pr.write("]");
+    pr.print_optional_attr_dict(op, &[]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(t));
+}
+
+/// `te.group (%arg0 = %x, ...) {attrs} : (T...) -> R { body }`
+fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    p.expect(Tok::LParen, "to begin group operands")?;
+    let mut names = Vec::new();
+    let mut vals = Vec::new();
+    if !p.consume_if(Tok::RParen) {
+        loop {
+            let name = p.parse_operand()?;
+            p.expect(Tok::Equal, "after group argument name")?;
+            vals.push(p.parse_operand()?);
+            let loc = p.parse_optional_location()?;
+            names.push((name, loc));
+            if !p.consume_if(Tok::Comma) {
+                break;
+            }
+        }
+        p.expect(Tok::RParen, "to end group operands")?;
+    }
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the group signature")?;
+    let tok = p.token();
+    let ins = p.parse_paren_type_list()?;
+    p.expect(Tok::Arrow, "in the group signature")?;
+    let outs = p.parse_function_result_types()?;
+    if ins.len() != vals.len() {
+        return Err(p.error_at(
+            tok,
+            format!("expected {} input types, got {}", vals.len(), ins.len()),
+        ));
+    }
+    for (v, &t) in vals.iter().zip(&ins) {
+        let r = p.resolve_operand(v, t)?;
+        st.operands.push(r);
+    }
+    st.result_types = outs;
+    let args: Vec<BlockArgDecl<'_>> = names
+        .into_iter()
+        .zip(&ins)
+        .map(|((name, loc), &ty)| BlockArgDecl {
+            name,
+            ty,
+            loc,
+            attrs: None,
+        })
+        .collect();
+    let r = p.ctx.create_region();
+    p.parse_region_with(r, &args, true, None)?;
+    st.regions.push(r);
+    Ok(())
+}
+
+fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    if ctx.num_regions(op) != 1 {
+        pr.write(" <<malformed te.group>>");
+        return;
+    }
+    pr.write(" (");
+    let entry = body_block(ctx, op);
+    for (i, v) in ctx.operands(op).enumerate() {
+        if i > 0 {
+            pr.write(", ");
+        }
+        let arg = entry.and_then(|b| ctx.block_args(b).get(i).copied());
+        if let Some(a) = arg {
+            pr.print_operand(a);
+            pr.write(" = ");
+        }
+        pr.print_operand(v);
+        if pr.opts.debuginfo
+            && let Some(l) = arg.and_then(|a| ctx.block_arg_loc(a))
+        {
+            pr.write(" ");
+            pr.print_arg_loc(l);
+        }
+    }
+    pr.write(")");
+    pr.print_optional_attr_dict(op, &[]);
+    pr.write(" : ");
+    let ins = ctx.operand_types(op);
+    let outs = ctx.result_types(op);
+    pr.print_function_sig(&ins, &outs);
+    pr.write(" ");
+    pr.print_region_with_default_dialect(ctx.region(op, 0), None, false);
+}
+
+/// Whether an op is a terminator.
+pub(crate) fn is_terminator(ctx: &Context, op: Op) -> bool {
+    ctx.op_has_trait(op, Traits::TERMINATOR)
+}

@@ -21,11 +21,20 @@ pub fn register_dialects(ctx: &mut Context) {
     ctx.register_dialect(&dlc_cf::DIALECT);
     ctx.register_dialect(&dlc_arith::DIALECT);
     ctx.register_dialect(&dlc_math::DIALECT);
+    ctx.register_dialect(&dlc_llvm::DIALECT);
+    ctx.register_dialect(&dlc_graph::DIALECT);
+    ctx.register_dialect(&dlc_onnx::DIALECT);
+    ctx.register_dialect(&dlc_te::DIALECT);
+    ctx.register_dialect(&dlc_loop::DIALECT);
 }
 
 /// Registers every pass dl-opt knows.
 pub fn register_passes(reg: &mut PassRegistry) {
     dlc_transforms::register_passes(reg);
+    dlc_graph::register_passes(reg);
+    dlc_te::register_passes(reg);
+    dlc_lowering::register_passes(reg);
+    dlc_loop::register_passes(reg);
 }
 
 const FIXED_FLAGS: &[&str] = &[
@@ -163,7 +172,9 @@ fn build_pipeline(reg: &PassRegistry, m: &ArgMatches) -> Result<OpPassManager, S
         }
     }
     for (n, _, _) in reg.pipelines() {
+        // A `Count` flag reports an index even when absent: check the count.
         if reg.lookup(n).is_none()
+            && m.get_count(n) > 0
             && let Some(idx) = m.indices_of(n)
         {
             for i in idx {
@@ -217,7 +228,12 @@ fn process_buffer(
     let src: &str = src;
     let mut diags = Vec::new();
     let t0 = Instant::now();
-    let module = match dlc_ir::parse_source(&mut ctx, src, file) {
+    let parsed = if file.ends_with(".onnx") {
+        import_onnx(&mut ctx, file)
+    } else {
+        dlc_ir::parse_source(&mut ctx, src, file)
+    };
+    let module = match parsed {
         Ok(m) => m,
         Err(d) => {
             diags.push(d);
@@ -264,6 +280,12 @@ fn process_buffer(
     }
     diags.extend(ctx.take_diagnostics());
     (Some(module), diags, ctx)
+}
+
+/// `dl-opt model.onnx`: imports the model instead of parsing text.
+fn import_onnx(ctx: &mut Context, file: &str) -> Result<dlc_ir::Op, Diagnostic> {
+    dlc_onnx_frontend::import_file(ctx, std::path::Path::new(file))
+        .map_err(|e| Diagnostic::error(ctx.file_loc(file, 0, 0), e.to_string()))
 }
 
 fn read_input(path: &str) -> Result<String> {
@@ -441,7 +463,11 @@ fn run() -> Result<i32> {
     let _ = FIXED_FLAGS;
     let input = m.get_one::<String>("input").unwrap().clone();
     let output = m.get_one::<String>("output").unwrap().clone();
-    let src = read_input(&input)?;
+    let src = if input.ends_with(".onnx") {
+        String::new()
+    } else {
+        read_input(&input)?
+    };
     let file = if input == "-" {
         "<stdin>".to_string()
     } else {

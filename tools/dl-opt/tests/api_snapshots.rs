@@ -50,7 +50,11 @@ fn built_function_prints_in_custom_form() {
 fn built_function_prints_in_generic_form_with_locations() {
     let mut ctx = context();
     let m = build_axpy(&mut ctx);
-    let opts = PrintOptions { generic: true, debuginfo: true, ..Default::default() };
+    let opts = PrintOptions {
+        generic: true,
+        debuginfo: true,
+        ..Default::default()
+    };
     insta::assert_snapshot!(print_op_to_string(&ctx, m, &opts));
 }
 
@@ -61,16 +65,28 @@ fn rewrites_through_the_api_print_as_expected() {
     let mut ctx = context();
     let m = build_axpy(&mut ctx);
     let ops = ctx.nested_ops(m);
-    let mulf = ops.iter().copied().find(|&o| ctx.op_name_str(o) == "arith.mulf").unwrap();
+    let mulf = ops
+        .iter()
+        .copied()
+        .find(|&o| ctx.op_name_str(o) == "arith.mulf")
+        .unwrap();
     let (a, x) = (ctx.operand(mulf, 0), ctx.operand(mulf, 1));
     ctx.set_operands(mulf, &[x, a]);
-    let exp = ops.iter().copied().find(|&o| ctx.op_name_str(o) == "math.exp").unwrap();
+    let exp = ops
+        .iter()
+        .copied()
+        .find(|&o| ctx.op_name_str(o) == "math.exp")
+        .unwrap();
     let input = ctx.operand(exp, 0);
     let out = ctx.result(exp, 0);
     ctx.replace_all_uses_with(out, input);
     ctx.erase_op(exp);
     // And add a constant before the return with the rewriter API.
-    let ret = ops.iter().copied().find(|&o| ctx.op_name_str(o) == "func.return").unwrap();
+    let ret = ops
+        .iter()
+        .copied()
+        .find(|&o| ctx.op_name_str(o) == "func.return")
+        .unwrap();
     let i32t = ctx.i32();
     let one = ctx.int_attr(i32t, 1);
     let mut rw = dlc_ir::PatternRewriter::new(&mut ctx);

@@ -1,0 +1,48 @@
+// RUN: dl-opt %s | FileCheck %s
+// RUN: dl-opt %s | dl-opt | FileCheck %s
+// RUN: dl-opt %s --mlir-print-op-generic | dl-opt | FileCheck %s
+// Custom assembly forms of the loop dialect round-trip.
+
+// CHECK-LABEL: func.func @loops
+// CHECK-SAME: (%[[A:.*]]: memref<4x8xf32>, %[[OUT:.*]]: memref<4xf32>, %[[WS:.*]]: memref<?xi8>)
+func.func @loops(%a: memref<4x8xf32>, %out: memref<4xf32>, %ws: memref<?xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %zero = arith.constant 0.0 : f32
+  // CHECK: %[[T:.*]] = loop.view %[[WS]][%{{.*}}] : memref<?xi8> to memref<4xf32>
+  %t = loop.view %ws[%c0] : memref<?xi8> to memref<4xf32>
+  // CHECK: loop.for parallel %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+  loop.for parallel %i = %c0 to %c4 step %c1 {
+    // CHECK: %[[R:.*]] = loop.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[S:.*]] = %{{.*}}) -> (f32) {
+    %r = loop.for %j = %c0 to %c8 step %c1 iter_args(%s = %zero) -> (f32) {
+      // CHECK: %[[X:.*]] = loop.load %[[A]][%[[I]], %[[J]]] : memref<4x8xf32>
+      %x = loop.load %a[%i, %j] : memref<4x8xf32>
+      %n = arith.addf %s, %x : f32
+      // CHECK: loop.yield %{{.*}} : f32
+      loop.yield %n : f32
+    }
+    // CHECK: loop.store %[[R]], %[[T]][%[[I]]] : memref<4xf32>
+    loop.store %r, %t[%i] : memref<4xf32>
+    // An empty yield may be left out; it is printed.
+    // CHECK: loop.yield
+  }
+  return
+}
+
+// CHECK-LABEL: func.func @vectors_and_alloc
+func.func @vectors_and_alloc(%a: memref<16xf32>) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  // CHECK: %[[V:.*]] = loop.vector_load %{{.*}}[%{{.*}}] : memref<16xf32>, vector<8xf32>
+  %v = loop.vector_load %a[%c0] : memref<16xf32>, vector<8xf32>
+  // CHECK: loop.vector_store %[[V]], %{{.*}}[%{{.*}}] : memref<16xf32>, vector<8xf32>
+  loop.vector_store %v, %a[%c8] : memref<16xf32>, vector<8xf32>
+  // CHECK: loop.alloc() : memref<2x2xf32>
+  %b = loop.alloc() : memref<2x2xf32>
+  // CHECK: loop.load %{{.*}}[] : memref<f32>
+  %s = loop.alloc() : memref<f32>
+  %x = loop.load %s[] : memref<f32>
+  return
+}

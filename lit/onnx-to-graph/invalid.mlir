@@ -1,0 +1,60 @@
+// RUN: dl-opt %s --split-input-file --verify-diagnostics --lower-onnx-to-graph
+// What the graph dialect cannot express fails, located at the onnx op,
+// naming it and the reason.
+
+func.func @dilated_pool(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32> {
+  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: dilated pooling is not supported by the graph dialect}}
+  %0 = onnx.MaxPool %x {kernel_shape = [3, 3], dilations = [2, 2]} : (tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+func.func @pool_indices(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x2x2xi64> {
+  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: the Indices result of MaxPool is not supported}}
+  %y, %idx = onnx.MaxPool %x {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x4x4x4xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x4x2x2xi64>)
+  return %idx : tensor<1x4x2x2xi64>
+}
+
+// -----
+
+func.func @conv1d(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>) -> tensor<1x3x6xf32> {
+  // expected-error@+1 {{'onnx.Conv' op failed to lower to graph: only 2-D convolution (rank-4 X and W) lowers to graph.conv2d, got rank 3}}
+  %0 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
+  return %0 : tensor<1x3x6xf32>
+}
+
+// -----
+
+func.func @training_bn(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error@+1 {{'onnx.BatchNormalization' op failed to lower to graph: training_mode = 1 is not supported (inference only)}}
+  %0 = onnx.BatchNormalization %x, %p, %p, %p, %p {training_mode = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
+func.func @dynamic_reshape(%x: tensor<4x2xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  // expected-error@+1 {{'onnx.Reshape' op failed to lower to graph: needs a static shape to reshape to}}
+  %0 = onnx.Reshape %x, %s : (tensor<4x2xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
+func.func @unranked(%x: tensor<*xf32>) -> tensor<*xf32> {
+  // expected-error@+1 {{'onnx.Relu' op failed to lower to graph: needs ranked tensor operands, got tensor<*xf32>}}
+  %0 = onnx.Relu %x : (tensor<*xf32>) -> tensor<*xf32>
+  return %0 : tensor<*xf32>
+}
+
+// -----
+
+// Every failing op is reported: the first as the error, the others as notes.
+func.func @two_failures(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>) -> (tensor<1x3x6xf32>, tensor<1x3x6xf32>) {
+  // expected-error@+1 {{'onnx.Conv' op failed to lower to graph}}
+  %0 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
+  // expected-note@+1 {{'onnx.Conv' op failed to lower to graph}}
+  %1 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
+  return %0, %1 : tensor<1x3x6xf32>, tensor<1x3x6xf32>
+}

@@ -1,0 +1,125 @@
+// RUN: dl-opt %s --split-input-file --lower-onnx-to-graph | FileCheck %s
+// RUN: dl-opt %s --split-input-file --lower-onnx-to-graph | dl-opt --split-input-file | FileCheck %s
+// Every onnx op lowered to graph ops, one case per function.
+
+// A 1-D operand gets a unit dimension for graph.matmul, dropped afterwards.
+// CHECK-LABEL: func.func @matmul_1d
+// CHECK-SAME: (%[[V:.+]]: tensor<3xf32>, %[[M:.+]]: tensor<2x3x4xf32>, %[[W:.+]]: tensor<4xf32>)
+// CHECK: %[[A:.+]] = graph.reshape %[[V]] {shape = array<i64: 1, 3>} : (tensor<3xf32>) -> tensor<1x3xf32>
+// CHECK-NEXT: %[[P:.+]] = graph.matmul %[[A]], %[[M]] : (tensor<1x3xf32>, tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+// CHECK-NEXT: %[[R0:.+]] = graph.reshape %[[P]] {shape = array<i64: 2, 4>} : (tensor<2x1x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[B:.+]] = graph.reshape %[[W]] {shape = array<i64: 4, 1>} : (tensor<4xf32>) -> tensor<4x1xf32>
+// CHECK-NEXT: %[[Q:.+]] = graph.matmul %[[M]], %[[B]] : (tensor<2x3x4xf32>, tensor<4x1xf32>) -> tensor<2x3x1xf32>
+// CHECK-NEXT: %[[R1:.+]] = graph.reshape %[[Q]] {shape = array<i64: 2, 3>} : (tensor<2x3x1xf32>) -> tensor<2x3xf32>
+// CHECK: graph.matmul %{{.+}}, %{{.+}} : (tensor<1x4xf32>, tensor<4x1xf32>) -> tensor<1x1xf32>
+// CHECK-NEXT: %[[R2:.+]] = graph.reshape %{{.+}} {shape = array<i64>} : (tensor<1x1xf32>) -> tensor<f32>
+// CHECK-NEXT: return %[[R0]], %[[R1]], %[[R2]]
+// CHECK-NOT: onnx.
+func.func @matmul_1d(%v: tensor<3xf32>, %m: tensor<2x3x4xf32>, %w: tensor<4xf32>) -> (tensor<2x4xf32>, tensor<2x3xf32>, tensor<f32>) {
+  %0 = onnx.MatMul %v, %m : (tensor<3xf32>, tensor<2x3x4xf32>) -> tensor<2x4xf32>
+  %1 = onnx.MatMul %m, %w : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  %2 = onnx.MatMul %w, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<f32>
+  return %0, %1, %2 : tensor<2x4xf32>, tensor<2x3xf32>, tensor<f32>
+}
+
+// -----
+
+// Batch dimensions broadcast in graph.matmul itself.
+// CHECK-LABEL: func.func @matmul_batched
+// CHECK-NEXT: %[[R:.+]] = graph.matmul %arg0, %arg1 : (tensor<5x1x2x3xf32>, tensor<4x3x6xf32>) -> tensor<5x4x2x6xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @matmul_batched(%a: tensor<5x1x2x3xf32>, %b: tensor<4x3x6xf32>) -> tensor<5x4x2x6xf32> {
+  %0 = onnx.MatMul %a, %b : (tensor<5x1x2x3xf32>, tensor<4x3x6xf32>) -> tensor<5x4x2x6xf32>
+  return %0 : tensor<5x4x2x6xf32>
+}
+
+// -----
+
+// transA becomes a matmul flag; beta = 0 drops C; alpha = beta = 1 add nothing.
+// CHECK-LABEL: func.func @gemm
+// CHECK-NEXT: %[[G0:.+]] = graph.matmul %arg0, %arg1 {transpose_a} : (tensor<3x2xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: %[[G1:.+]] = graph.matmul %arg0, %arg1 {transpose_a} : (tensor<3x2xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+// CHECK-NEXT: return %[[G0]], %[[G1]]
+func.func @gemm(%a: tensor<3x2xf32>, %b: tensor<3x4xf32>, %c: tensor<1x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>) {
+  %0 = onnx.Gemm %a, %b {transA = 1 : i64} : (tensor<3x2xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %1 = onnx.Gemm %a, %b, %c {transA = 1 : i64, beta = 0.0 : f32} : (tensor<3x2xf32>, tensor<3x4xf32>, tensor<1x4xf32>) -> tensor<2x4xf32>
+  return %0, %1 : tensor<2x4xf32>, tensor<2x4xf32>
+}
+
+// -----
+
+// Default perm reverses, axes are normalised, reshapes are static, Identity forwards.
+// CHECK-LABEL: func.func @shapes
+// CHECK-NEXT: %[[T:.+]] = graph.transpose %arg0 {perm = array<i64: 2, 1, 0>} : (tensor<2x3x4xf32>) -> tensor<4x3x2xf32>
+// CHECK-NEXT: %[[C:.+]] = graph.concat %arg0, %arg1 {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x8xf32>
+// CHECK-NEXT: %[[R:.+]] = graph.reshape %arg0 {shape = array<i64: 6, 4>} : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+// CHECK-NEXT: %[[F:.+]] = graph.reshape %arg0 {shape = array<i64: 2, 12>} : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+// CHECK-NEXT: %[[S:.+]] = graph.softmax %arg1 {axis = 2 : i64} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+// CHECK-NEXT: return %[[T]], %[[C]], %[[R]], %[[F]], %[[S]]
+func.func @shapes(%x: tensor<2x3x4xf32>, %y: tensor<2x3x4xf32>) -> (tensor<4x3x2xf32>, tensor<2x3x8xf32>, tensor<6x4xf32>, tensor<2x12xf32>, tensor<2x3x4xf32>) {
+  %0 = onnx.Transpose %x : (tensor<2x3x4xf32>) -> tensor<4x3x2xf32>
+  %1 = onnx.Concat %x, %y {axis = -1 : i64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x3x8xf32>
+  %s = onnx.Constant dense<[-1, 4]> : tensor<2xi64>
+  %2 = onnx.Reshape %x, %s : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<6x4xf32>
+  %3 = onnx.Flatten %x : (tensor<2x3x4xf32>) -> tensor<2x12xf32>
+  %4 = onnx.Softmax %y : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  %5 = onnx.Identity %4 : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0, %1, %2, %3, %5 : tensor<4x3x2xf32>, tensor<2x3x8xf32>, tensor<6x4xf32>, tensor<2x12xf32>, tensor<2x3x4xf32>
+}
+
+// -----
+
+// Broadcasting binary ops and activations map one to one.
+// CHECK-LABEL: func.func @elementwise
+// CHECK-NEXT: %[[A:.+]] = graph.sub %arg0, %arg1 : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[B:.+]] = graph.mul %[[A]], %arg0 : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[C:.+]] = graph.div %arg1, %[[B]] : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[D:.+]] = graph.sigmoid %[[C]] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: %[[E:.+]] = graph.tanh %[[D]] : (tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK-NEXT: return %[[E]]
+func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2x3xf32> {
+  %0 = onnx.Sub %a, %b : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  %1 = onnx.Mul %0, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %2 = onnx.Div %b, %1 : (tensor<3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  %3 = onnx.Sigmoid %2 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %4 = onnx.Tanh %3 : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %4 : tensor<2x3xf32>
+}
+
+// -----
+
+// auto_pad is resolved into explicit padding (SAME_LOWER puts the extra
+// padding first); GlobalAveragePool on a non-2-D input is a reduce_mean.
+// CHECK-LABEL: func.func @windows
+// CHECK-NEXT: graph.conv2d %arg0, %arg1 {dilations = array<i64: 2, 2>, padding = array<i64: 2, 2, 2, 2>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x4x4xf32>
+// CHECK-NEXT: graph.avg_pool2d %arg0 {kernel = array<i64: 3, 3>, strides = array<i64: 2, 2>} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
+// CHECK-NEXT: graph.reduce_mean %arg2 {axes = array<i64: 2>, keepdims} : (tensor<1x4x10xf32>) -> tensor<1x4x1xf32>
+func.func @windows(%x: tensor<1x4x7x7xf32>, %w: tensor<8x4x3x3xf32>, %z: tensor<1x4x10xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x4x3x3xf32>, tensor<1x4x1xf32>) {
+  %0 = onnx.Conv %x, %w {auto_pad = "SAME_LOWER", dilations = [2, 2], strides = [2, 2]} : (tensor<1x4x7x7xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x4x4xf32>
+  %1 = onnx.AveragePool %x {kernel_shape = [3, 3], strides = [2, 2]} : (tensor<1x4x7x7xf32>) -> tensor<1x4x3x3xf32>
+  %2 = onnx.GlobalAveragePool %z : (tensor<1x4x10xf32>) -> tensor<1x4x1xf32>
+  return %0, %1, %2 : tensor<1x8x4x4xf32>, tensor<1x4x3x3xf32>, tensor<1x4x1xf32>
+}
+
+// -----
+
+// Constants keep their attribute: the blob is shared, not copied.
+// CHECK-LABEL: func.func @shared_weights
+// CHECK-NEXT: graph.constant dense_resource<w> : tensor<2x2xf32>
+// CHECK-NEXT: graph.constant dense_resource<w> : tensor<2x2xf32>
+// CHECK: dialect_resources
+// CHECK-NEXT: builtin
+// CHECK-NEXT: w: "0x040000000000803F000000400000404000008040"
+func.func @shared_weights() -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %0 = onnx.Constant dense_resource<w> : tensor<2x2xf32>
+  %1 = onnx.Constant dense_resource<w> : tensor<2x2xf32>
+  return %0, %1 : tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}

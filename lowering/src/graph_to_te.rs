@@ -1,0 +1,1001 @@
+//! `--lower-graph-to-te`: graph ops become `te.compute` index-space lambdas
+//! (graph -> te in docs/LOWERING.md).
+//!
+//! * elementwise/broadcast ops read each operand at the numpy-broadcast
+//!   index (size-1 dimensions read index 0); unary math uses `math`;
+//! * matmul and conv2d are reductions (`combiner = "add"`); conv2d padding
+//!   is a bounds-checked read (`arith.select` on an in-bounds predicate,
+//!   the index clamped so the read itself stays in bounds); a bias is a
+//!   second compute;
+//! * pools: max is a `max` reduction with -inf padding, avg a sum plus a
+//!   divide compute whose divisor is computed per output point (with or
+//!   without `count_include_pad`); global avg pool likewise;
+//! * reductions reduce over their axes (mean = sum then divide); softmax
+//!   is four computes (max, exp(x - max), sum, divide);
+//! * reshape/transpose/concat/broadcast_to are index arithmetic;
+//!   batch_norm is one elementwise compute;
+//! * `graph.constant` stays as is (te reuses it for weights);
+//! * a `graph.fused` becomes a `te.group` with the same operands and
+//!   results: its ops become a chain of computes inside, `graph.yield`
+//!   becomes `te.yield`.
+
+use dlc_ir::builder::Builder;
+use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
+use dlc_ir::rewrite::{FnPattern, InsertPoint, PatternRewriter, PatternSet};
+use dlc_ir::{
+    Attr, Block, Context, Diagnostic, Op, OperationState, Type, Value, WalkOrder, WalkResult,
+};
+
+/// Adds the graph-to-te conversion patterns (one pattern for every graph op).
+pub fn populate_graph_to_te_patterns(set: &mut PatternSet) {
+    set.add(FnPattern {
+        root: None,
+        name: "graph-to-te",
+        benefit: 1,
+        f: |op, rw| lower_op(rw, op).unwrap_or(false),
+    });
+}
+
+// ----- compute body builder ------------------------------------------------------
+
+/// Appends scalar ops to a compute body.
+struct B<'c> {
+    ctx: &'c mut Context,
+    block: Block,
+    loc: Attr,
+}
+
+#[derive(Copy, Clone)]
+enum Bin {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Max,
+    Min,
+}
+
+impl B<'_> {
+    fn op(&mut self, name: &str, operands: &[Value], ty: Type, attrs: &[(&str, Attr)]) -> Value {
+        let mut b = Builder::at_end(self.ctx, self.block);
+        b.set_loc(self.loc);
+        b.value(name, operands, ty, attrs)
+    }
+    fn idx(&mut self, c: i64) -> Value {
+        let t = self.ctx.index_type();
+        let a = self.ctx.index_attr(c);
+        self.op("arith.constant", &[], t, &[("value", a)])
+    }
+    fn cst(&mut self, ty: Type, v: f64) -> Value {
+        let a = if self.ctx.is_float(ty) {
+            self.ctx.float_attr(ty, v)
+        } else {
+            self.ctx.int_attr(ty, v as i128)
+        };
+        self.op("arith.constant", &[], ty, &[("value", a)])
+    }
+    fn ext(&mut self, t: Value, idx: &[Value]) -> Value {
+        let e = self.ctx.element_type(self.ctx.value_type(t));
+        let mut ops = vec![t];
+        ops.extend_from_slice(idx);
+        self.op("te.extract", &ops, e, &[])
+    }
+    fn bin(&mut self, k: Bin, a: Value, b: Value) -> Value {
+        let ty = self.ctx.value_type(a);
+        let f = self.ctx.is_float(ty);
+        let name = match (k, f) {
+            (Bin::Add, true) => "arith.addf",
+            (Bin::Sub, true) => "arith.subf",
+            (Bin::Mul, true) => "arith.mulf",
+            (Bin::Div, true) => "arith.divf",
+            (Bin::Max, true) => "arith.maximumf",
+            (Bin::Min, true) => "arith.minimumf",
+            (Bin::Add, false) => "arith.addi",
+            (Bin::Sub, false) => "arith.subi",
+            (Bin::Mul, false) => "arith.muli",
+            (Bin::Div, false) => "arith.divsi",
+            (Bin::Max, false) => "arith.maxsi",
+            (Bin::Min, false) => "arith.minsi",
+        };
+        self.op(name, &[a, b], ty, &[])
+    }
+    fn un(&mut self, name: &str, a: Value) -> Value {
+        let ty = self.ctx.value_type(a);
+        self.op(name, &[a], ty, &[])
+    }
+    /// `v * mul + add` on indices, skipping identities.
+    fn lin(&mut self, v: Value, mul: i64, add: i64) -> Value {
+        let mut r = v;
+        if mul != 1 {
+            let m = self.idx(mul);
+            r = self.bin(Bin::Mul, r, m);
+        }
+        if add != 0 {
+            let a = self.idx(add);
+            r = self.bin(Bin::Add, r, a);
+        }
+        r
+    }
+    /// `arith.cmpi` (predicate by number: 2 = slt, 5 = sge).
+    fn cmpi(&mut self, pred: i64, a: Value, b: Value) -> Value {
+        let i1 = self.ctx.i1();
+        let i64t = self.ctx.i64();
+        let p = self.ctx.int_attr(i64t, pred as i128);
+        self.op("arith.cmpi", &[a, b], i1, &[("predicate", p)])
+    }
+    fn and(&mut self, a: Value, b: Value) -> Value {
+        let t = self.ctx.i1();
+        self.op("arith.andi", &[a, b], t, &[])
+    }
+    fn select(&mut self, c: Value, a: Value, b: Value) -> Value {
+        let t = self.ctx.value_type(a);
+        self.op("arith.select", &[c, a, b], t, &[])
+    }
+    /// Whether `v` is in `[0, n)`, for index `v`.
+    fn in_range(&mut self, v: Value, n: i64) -> Value {
+        let z = self.idx(0);
+        let hi = self.idx(n);
+        let a = self.cmpi(5, v, z);
+        let b = self.cmpi(2, v, hi);
+        self.and(a, b)
+    }
+    /// An index to float of type `ty`.
+    fn index_to_float(&mut self, v: Value, ty: Type) -> Value {
+        let i64t = self.ctx.i64();
+        let i = self.op("arith.index_cast", &[v], i64t, &[]);
+        self.op("arith.sitofp", &[i], ty, &[])
+    }
+}
+
+type BodyFn<'f> = dyn FnOnce(&mut B<'_>, &[Value], &[Value]) -> Result<Value, String> + 'f;
+
+/// Builds a `te.compute` before `anchor` and returns its result.
+#[allow(clippy::too_many_arguments)]
+fn compute(
+    rw: &mut PatternRewriter<'_>,
+    anchor: Op,
+    inputs: &[Value],
+    out: Type,
+    red: &[i64],
+    combiner: Option<&str>,
+    body: Box<BodyFn<'_>>,
+) -> Result<Value, String> {
+    let loc = rw.ctx.op_loc(anchor);
+    let rank = rw.ctx.shape(out).map_or(0, |s| s.len());
+    let it = rw.ctx.index_type();
+    let block = rw.ctx.create_block(&vec![it; rank + red.len()], loc);
+    let args = rw.ctx.block_args(block).to_vec();
+    let v = {
+        let mut b = B {
+            ctx: rw.ctx,
+            block,
+            loc,
+        };
+        body(&mut b, &args[..rank], &args[rank..])?
+    };
+    {
+        let mut b = Builder::at_end(rw.ctx, block);
+        b.set_loc(loc);
+        b.op("te.yield", &[v], &[], &[]);
+    }
+    let region = rw.ctx.create_region();
+    rw.ctx.append_block(region, block);
+    let mut st = OperationState::new(rw.ctx.op_name_id("te.compute"), loc);
+    for &i in inputs {
+        if !st.operands.contains(&i) {
+            st.operands.push(i);
+        }
+    }
+    st.result_types.push(out);
+    if !red.is_empty() {
+        let a = rw.ctx.dense_i64_array(red);
+        let id = rw.ctx.ident("reduce_extents");
+        st.attrs.push((id, a));
+        let c = rw.ctx.string_attr(combiner.unwrap_or("add"));
+        let id = rw.ctx.ident("combiner");
+        st.attrs.push((id, c));
+    }
+    st.regions.push(region);
+    rw.set_insertion_point(InsertPoint::Before(anchor));
+    let op = rw.create(st);
+    Ok(rw.ctx.result(op, 0))
+}
+
+// ----- helpers --------------------------------------------------------------------
+
+fn shape_of(ctx: &Context, v: Value) -> Result<Vec<i64>, String> {
+    let s = ctx
+        .shape(ctx.value_type(v))
+        .ok_or("expected a ranked tensor")?
+        .to_vec();
+    if s.iter().any(|&d| d < 0) {
+        return Err("dynamic shapes are not supported by --lower-graph-to-te".into());
+    }
+    Ok(s)
+}
+
+fn ints_attr(ctx: &Context, op: Op, name: &str, default: &[i64]) -> Vec<i64> {
+    ctx.attr(op, name)
+        .and_then(|a| ctx.dense_int_array(a))
+        .unwrap_or_else(|| default.to_vec())
+}
+
+fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> i64 {
+    ctx.attr(op, name)
+        .and_then(|a| ctx.int_value(a))
+        .and_then(|v| i64::try_from(v).ok())
+        .unwrap_or(default)
+}
+
+fn norm_axis(a: i64, rank: usize) -> Result<usize, String> {
+    let r = rank as i64;
+    if a < -r || a >= r {
+        return Err(format!("axis {a} out of range for rank {rank}"));
+    }
+    Ok(if a < 0 { a + r } else { a } as usize)
+}
+
+/// The index into an operand of shape `ins` for output indices `idx` of
+/// output shape `outs` under numpy broadcasting.
+fn bcast_idx(b: &mut B<'_>, ins: &[i64], outs: &[i64], idx: &[Value]) -> Vec<Value> {
+    let off = outs.len() - ins.len().min(outs.len());
+    let mut v = Vec::with_capacity(ins.len());
+    for (d, &s) in ins.iter().enumerate() {
+        let od = off + d;
+        if s == 1 && outs.get(od).copied() != Some(1) {
+            v.push(b.idx(0));
+        } else {
+            v.push(idx[od.min(idx.len().saturating_sub(1))]);
+        }
+    }
+    v
+}
+
+fn require_float(ctx: &Context, t: Type, what: &str) -> Result<(), String> {
+    if ctx.is_float(ctx.element_type(t)) {
+        Ok(())
+    } else {
+        Err(format!("'{what}' needs a floating-point element type"))
+    }
+}
+
+/// A padded 2-D read of `x[n, c, h, w]`: `pad` where (h, w) is outside.
+fn padded_read(
+    b: &mut B<'_>,
+    x: Value,
+    hw: [i64; 2],
+    idx: [Value; 4],
+    padded: bool,
+    pad: f64,
+) -> Value {
+    if !padded {
+        return b.ext(x, &idx);
+    }
+    let ih = b.in_range(idx[2], hw[0]);
+    let iw = b.in_range(idx[3], hw[1]);
+    let ok = b.and(ih, iw);
+    let z = b.idx(0);
+    let h = b.select(ok, idx[2], z);
+    let w = b.select(ok, idx[3], z);
+    let v = b.ext(x, &[idx[0], idx[1], h, w]);
+    let e = b.ctx.value_type(v);
+    let p = b.cst(e, pad);
+    b.select(ok, v, p)
+}
+
+fn lowest(ctx: &Context, e: Type) -> f64 {
+    if ctx.is_float(e) {
+        f64::NEG_INFINITY
+    } else {
+        i32::MIN as f64
+    }
+}
+
+// ----- the lowering of one op -----------------------------------------------------
+
+/// Lowers one graph op (not constants, fused groups or yields) to computes,
+/// replacing its result. `Ok(false)`: not a graph op this lowering handles.
+pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
+    let name = rw.ctx.op_name_str(op).to_string();
+    let Some(short) = name.strip_prefix("graph.") else {
+        return Ok(false);
+    };
+    if matches!(short, "constant" | "fused" | "yield") || rw.ctx.num_results(op) != 1 {
+        return Ok(false);
+    }
+    let ins: Vec<Value> = rw.ctx.operands(op).collect();
+    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
+    let rs = shape_of(rw.ctx, rw.ctx.result(op, 0))?;
+    let e = rw.ctx.element_type(rt);
+    let ishapes: Vec<Vec<i64>> = ins
+        .iter()
+        .map(|&v| shape_of(rw.ctx, v))
+        .collect::<Result<_, _>>()?;
+    let need = |n: usize| -> Result<(), String> {
+        if ins.len() < n {
+            Err(format!("'graph.{short}' expects {n} operands"))
+        } else {
+            Ok(())
+        }
+    };
+    let ctx = &*rw.ctx;
+    let v = match short {
+        "relu" | "sigmoid" | "tanh" | "exp" | "erf" | "sqrt" | "clamp" => {
+            need(1)?;
+            if short != "relu" {
+                require_float(ctx, rt, short)?;
+            }
+            let x = ins[0];
+            let lo = ctx.attr(op, "min").and_then(|a| ctx.float_value(a));
+            let hi = ctx.attr(op, "max").and_then(|a| ctx.float_value(a));
+            let short = short.to_string();
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let v = b.ext(x, idx);
+                    Ok(match short.as_str() {
+                        "relu" => {
+                            let z = b.cst(e, 0.0);
+                            b.bin(Bin::Max, v, z)
+                        }
+                        "sigmoid" => {
+                            let n = b.un("arith.negf", v);
+                            let x = b.un("math.exp", n);
+                            let one = b.cst(e, 1.0);
+                            let d = b.bin(Bin::Add, one, x);
+                            b.bin(Bin::Div, one, d)
+                        }
+                        "clamp" => {
+                            let mut r = v;
+                            if let Some(lo) = lo {
+                                let c = b.cst(e, lo);
+                                r = b.bin(Bin::Max, r, c);
+                            }
+                            if let Some(hi) = hi {
+                                let c = b.cst(e, hi);
+                                r = b.bin(Bin::Min, r, c);
+                            }
+                            r
+                        }
+                        s => b.un(&format!("math.{s}"), v),
+                    })
+                }),
+            )?
+        }
+        "add" | "sub" | "mul" | "div" | "max" | "min" => {
+            need(2)?;
+            let k = match short {
+                "add" => Bin::Add,
+                "sub" => Bin::Sub,
+                "mul" => Bin::Mul,
+                "div" => Bin::Div,
+                "max" => Bin::Max,
+                _ => Bin::Min,
+            };
+            let (x, y) = (ins[0], ins[1]);
+            let (sx, sy, so) = (ishapes[0].clone(), ishapes[1].clone(), rs.clone());
+            compute(
+                rw,
+                op,
+                &[x, y],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let ix = bcast_idx(b, &sx, &so, idx);
+                    let iy = bcast_idx(b, &sy, &so, idx);
+                    let a = b.ext(x, &ix);
+                    let c = b.ext(y, &iy);
+                    Ok(b.bin(k, a, c))
+                }),
+            )?
+        }
+        "broadcast_to" => {
+            need(1)?;
+            let x = ins[0];
+            let (sx, so) = (ishapes[0].clone(), rs.clone());
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let ix = bcast_idx(b, &sx, &so, idx);
+                    Ok(b.ext(x, &ix))
+                }),
+            )?
+        }
+        "matmul" => {
+            need(2)?;
+            let (sa, sb) = (ishapes[0].clone(), ishapes[1].clone());
+            if sa.len() < 2 || sb.len() < 2 || rs.len() < 2 {
+                return Err("matmul operands must have rank >= 2".into());
+            }
+            let ta = ctx.attr(op, "transpose_a").is_some();
+            let tb = ctx.attr(op, "transpose_b").is_some();
+            let k = if ta {
+                sa[sa.len() - 2]
+            } else {
+                sa[sa.len() - 1]
+            };
+            let (a, bm) = (ins[0], ins[1]);
+            let batch = rs[..rs.len() - 2].to_vec();
+            compute(
+                rw,
+                op,
+                &[a, bm],
+                rt,
+                &[k],
+                Some("add"),
+                Box::new(move |b, idx, r| {
+                    let nb = batch.len();
+                    let (m, n, kk) = (idx[nb], idx[nb + 1], r[0]);
+                    let mut ia = bcast_idx(b, &sa[..sa.len() - 2], &batch, &idx[..nb]);
+                    ia.extend(if ta { [kk, m] } else { [m, kk] });
+                    let mut ib = bcast_idx(b, &sb[..sb.len() - 2], &batch, &idx[..nb]);
+                    ib.extend(if tb { [n, kk] } else { [kk, n] });
+                    let x = b.ext(a, &ia);
+                    let y = b.ext(bm, &ib);
+                    Ok(b.bin(Bin::Mul, x, y))
+                }),
+            )?
+        }
+        "conv2d" => {
+            need(2)?;
+            let (sx, sw) = (ishapes[0].clone(), ishapes[1].clone());
+            if sx.len() != 4 || sw.len() != 4 || rs.len() != 4 {
+                return Err("conv2d expects 4-D input, weight and result".into());
+            }
+            let st = ints_attr(ctx, op, "strides", &[1, 1]);
+            let pd = ints_attr(ctx, op, "padding", &[0, 0, 0, 0]);
+            let dl = ints_attr(ctx, op, "dilations", &[1, 1]);
+            let g = int_attr(ctx, op, "groups", 1);
+            if st.len() != 2 || pd.len() != 4 || dl.len() != 2 || g < 1 || rs[1] % g != 0 {
+                return Err("invalid conv2d attributes".into());
+            }
+            let (x, w) = (ins[0], ins[1]);
+            let bias = ins.get(2).copied();
+            let cpg = sw[1];
+            let opg = rs[1] / g;
+            let padded = pd.iter().any(|&p| p != 0);
+            let red = [sw[1], sw[2], sw[3]];
+            let conv = compute(
+                rw,
+                op,
+                &[x, w],
+                rt,
+                &red,
+                Some("add"),
+                Box::new(move |b, idx, r| {
+                    let (n, o, oh, ow) = (idx[0], idx[1], idx[2], idx[3]);
+                    let (c, kh, kw) = (r[0], r[1], r[2]);
+                    let ci = if g == 1 {
+                        c
+                    } else {
+                        let opgv = b.idx(opg);
+                        let grp = b.bin(Bin::Div, o, opgv);
+                        let base = b.lin(grp, cpg, 0);
+                        b.bin(Bin::Add, base, c)
+                    };
+                    let h0 = b.lin(oh, st[0], -pd[0]);
+                    let hk = b.lin(kh, dl[0], 0);
+                    let h = b.bin(Bin::Add, h0, hk);
+                    let w0 = b.lin(ow, st[1], -pd[1]);
+                    let wk = b.lin(kw, dl[1], 0);
+                    let wi = b.bin(Bin::Add, w0, wk);
+                    let xv = padded_read(b, x, [sx[2], sx[3]], [n, ci, h, wi], padded, 0.0);
+                    let wv = b.ext(w, &[o, c, kh, kw]);
+                    Ok(b.bin(Bin::Mul, xv, wv))
+                }),
+            )?;
+            match bias {
+                None => conv,
+                Some(bv) => {
+                    let sbias = shape_of(rw.ctx, bv)?;
+                    if sbias.len() != 1 {
+                        return Err("conv2d bias must be 1-D".into());
+                    }
+                    compute(
+                        rw,
+                        op,
+                        &[conv, bv],
+                        rt,
+                        &[],
+                        None,
+                        Box::new(move |b, idx, _| {
+                            let a = b.ext(conv, idx);
+                            let c = b.ext(bv, &[idx[1]]);
+                            Ok(b.bin(Bin::Add, a, c))
+                        }),
+                    )?
+                }
+            }
+        }
+        "max_pool2d" | "avg_pool2d" => {
+            need(1)?;
+            let sx = ishapes[0].clone();
+            if sx.len() != 4 || rs.len() != 4 {
+                return Err("pooling expects 4-D input and result".into());
+            }
+            let k = ints_attr(ctx, op, "kernel", &[]);
+            let st = ints_attr(ctx, op, "strides", &[1, 1]);
+            let pd = ints_attr(ctx, op, "padding", &[0, 0, 0, 0]);
+            if k.len() != 2 || st.len() != 2 || pd.len() != 4 {
+                return Err("invalid pooling attributes".into());
+            }
+            let is_max = short == "max_pool2d";
+            let include_pad = ctx.attr(op, "count_include_pad").is_some();
+            let x = ins[0];
+            // ceil_mode windows may run past the padded input: always bounds-check then.
+            let padded = pd.iter().any(|&p| p != 0) || ctx.attr(op, "ceil_mode").is_some();
+            let pad = if is_max { lowest(ctx, e) } else { 0.0 };
+            let (st2, pd2, sx2) = (st.clone(), pd.clone(), sx.clone());
+            let comb = if is_max { "max" } else { "add" };
+            let acc = compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &k,
+                Some(comb),
+                Box::new(move |b, idx, r| {
+                    let h0 = b.lin(idx[2], st2[0], -pd2[0]);
+                    let h = b.bin(Bin::Add, h0, r[0]);
+                    let w0 = b.lin(idx[3], st2[1], -pd2[1]);
+                    let w = b.bin(Bin::Add, w0, r[1]);
+                    Ok(padded_read(
+                        b,
+                        x,
+                        [sx2[2], sx2[3]],
+                        [idx[0], idx[1], h, w],
+                        padded,
+                        pad,
+                    ))
+                }),
+            )?;
+            if is_max {
+                acc
+            } else {
+                require_float(rw.ctx, rt, short)?;
+                compute(
+                    rw,
+                    op,
+                    &[acc],
+                    rt,
+                    &[],
+                    None,
+                    Box::new(move |b, idx, _| {
+                        // Window [s, s + k) clipped to [0, H) (or [-pt, H + pb) with pads).
+                        let mut count = None;
+                        for d in 0..2 {
+                            let (lo, hi) = if include_pad {
+                                (-pd[d], sx[2 + d] + pd[2 + d])
+                            } else {
+                                (0, sx[2 + d])
+                            };
+                            let s = b.lin(idx[2 + d], st[d], -pd[d]);
+                            let lov = b.idx(lo);
+                            let s = b.bin(Bin::Max, s, lov);
+                            let e0 = b.lin(idx[2 + d], st[d], k[d] - pd[d]);
+                            let hiv = b.idx(hi);
+                            let en = b.bin(Bin::Min, e0, hiv);
+                            let len = b.bin(Bin::Sub, en, s);
+                            count = Some(match count {
+                                None => len,
+                                Some(c) => b.bin(Bin::Mul, c, len),
+                            });
+                        }
+                        let c = count.ok_or("no window")?;
+                        let cf = b.index_to_float(c, e);
+                        let v = b.ext(acc, idx);
+                        Ok(b.bin(Bin::Div, v, cf))
+                    }),
+                )?
+            }
+        }
+        "global_avg_pool2d" => {
+            need(1)?;
+            require_float(ctx, rt, short)?;
+            let sx = ishapes[0].clone();
+            if sx.len() != 4 {
+                return Err("global_avg_pool2d expects a 4-D input".into());
+            }
+            let x = ins[0];
+            let sum = compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &sx[2..],
+                Some("add"),
+                Box::new(move |b, idx, r| Ok(b.ext(x, &[idx[0], idx[1], r[0], r[1]]))),
+            )?;
+            let n = (sx[2] * sx[3]) as f64;
+            compute(
+                rw,
+                op,
+                &[sum],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let v = b.ext(sum, idx);
+                    let c = b.cst(e, n);
+                    Ok(b.bin(Bin::Div, v, c))
+                }),
+            )?
+        }
+        "reduce_sum" | "reduce_mean" | "reduce_max" => {
+            need(1)?;
+            let sx = ishapes[0].clone();
+            let mut axes: Vec<usize> =
+                match ctx.attr(op, "axes").and_then(|a| ctx.dense_int_array(a)) {
+                    None => (0..sx.len()).collect(),
+                    Some(v) => v
+                        .into_iter()
+                        .map(|a| norm_axis(a, sx.len()))
+                        .collect::<Result<_, _>>()?,
+                };
+            axes.sort_unstable();
+            axes.dedup();
+            let keep = ctx.attr(op, "keepdims").is_some();
+            let red: Vec<i64> = axes.iter().map(|&a| sx[a]).collect();
+            let x = ins[0];
+            let comb = if short == "reduce_max" { "max" } else { "add" };
+            let (axes2, rank) = (axes.clone(), sx.len());
+            let acc = compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &red,
+                Some(comb),
+                Box::new(move |b, idx, r| {
+                    let mut ix = Vec::with_capacity(rank);
+                    let mut out_pos = 0;
+                    for d in 0..rank {
+                        if let Some(p) = axes2.iter().position(|&a| a == d) {
+                            ix.push(r[p]);
+                            if keep {
+                                out_pos += 1;
+                            }
+                        } else {
+                            ix.push(*idx.get(out_pos).ok_or("reduce: result rank mismatch")?);
+                            out_pos += 1;
+                        }
+                    }
+                    Ok(b.ext(x, &ix))
+                }),
+            )?;
+            if short == "reduce_mean" {
+                let n: i64 = red.iter().product();
+                compute(
+                    rw,
+                    op,
+                    &[acc],
+                    rt,
+                    &[],
+                    None,
+                    Box::new(move |b, idx, _| {
+                        let v = b.ext(acc, idx);
+                        let c = b.cst(e, n as f64);
+                        Ok(b.bin(Bin::Div, v, c))
+                    }),
+                )?
+            } else {
+                acc
+            }
+        }
+        "softmax" => {
+            need(1)?;
+            require_float(ctx, rt, short)?;
+            let sx = ishapes[0].clone();
+            let a = norm_axis(int_attr(ctx, op, "axis", -1), sx.len())?;
+            let mut ms = sx.clone();
+            ms[a] = 1;
+            let mt = rw.ctx.tensor_type(&ms, e);
+            let x = ins[0];
+            let n = sx[a];
+            let with = move |b: &mut B<'_>, idx: &[Value], v: Option<Value>| -> Vec<Value> {
+                let mut ix = idx.to_vec();
+                ix[a] = match v {
+                    Some(v) => v,
+                    None => b.idx(0),
+                };
+                ix
+            };
+            let m = compute(
+                rw,
+                op,
+                &[x],
+                mt,
+                &[n],
+                Some("max"),
+                Box::new(move |b, idx, r| {
+                    let ix = with(b, idx, Some(r[0]));
+                    Ok(b.ext(x, &ix))
+                }),
+            )?;
+            let ex = compute(
+                rw,
+                op,
+                &[x, m],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let v = b.ext(x, idx);
+                    let im = with(b, idx, None);
+                    let mv = b.ext(m, &im);
+                    let d = b.bin(Bin::Sub, v, mv);
+                    Ok(b.un("math.exp", d))
+                }),
+            )?;
+            let s = compute(
+                rw,
+                op,
+                &[ex],
+                mt,
+                &[n],
+                Some("add"),
+                Box::new(move |b, idx, r| {
+                    let ix = with(b, idx, Some(r[0]));
+                    Ok(b.ext(ex, &ix))
+                }),
+            )?;
+            compute(
+                rw,
+                op,
+                &[ex, s],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let v = b.ext(ex, idx);
+                    let is = with(b, idx, None);
+                    let sv = b.ext(s, &is);
+                    Ok(b.bin(Bin::Div, v, sv))
+                }),
+            )?
+        }
+        "reshape" => {
+            need(1)?;
+            let sx = ishapes[0].clone();
+            let x = ins[0];
+            let so = rs.clone();
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    // Linearise the output index, delinearise into the input shape.
+                    let mut flat: Option<Value> = None;
+                    let mut stride = 1i64;
+                    for d in (0..so.len()).rev() {
+                        let t = b.lin(idx[d], stride, 0);
+                        flat = Some(match flat {
+                            None => t,
+                            Some(f) => b.bin(Bin::Add, f, t),
+                        });
+                        stride *= so[d];
+                    }
+                    let flat = match flat {
+                        Some(f) => f,
+                        None => b.idx(0),
+                    };
+                    let mut ix = Vec::with_capacity(sx.len());
+                    let mut istride: i64 = sx.iter().product();
+                    for (d, &s) in sx.iter().enumerate() {
+                        istride /= s.max(1);
+                        let mut v = flat;
+                        if istride != 1 {
+                            let c = b.idx(istride);
+                            v = b.bin(Bin::Div, v, c);
+                        }
+                        if d > 0 {
+                            let c = b.idx(s);
+                            let it = b.ctx.index_type();
+                            v = b.op("arith.remsi", &[v, c], it, &[]);
+                        }
+                        ix.push(v);
+                    }
+                    Ok(b.ext(x, &ix))
+                }),
+            )?
+        }
+        "transpose" => {
+            need(1)?;
+            let perm = ints_attr(ctx, op, "perm", &[]);
+            let rank = ishapes[0].len();
+            if perm.len() != rank || perm.iter().any(|&p| p < 0 || p as usize >= rank) {
+                return Err("invalid transpose permutation".into());
+            }
+            let x = ins[0];
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut ix = idx.to_vec();
+                    for (i, &p) in perm.iter().enumerate() {
+                        ix[p as usize] = idx[i];
+                    }
+                    Ok(b.ext(x, &ix))
+                }),
+            )?
+        }
+        "concat" => {
+            need(1)?;
+            let a = norm_axis(int_attr(ctx, op, "axis", 0), rs.len())?;
+            let sizes: Vec<i64> = ishapes
+                .iter()
+                .map(|s| s.get(a).copied().unwrap_or(0))
+                .collect();
+            let inputs = ins.clone();
+            compute(
+                rw,
+                op,
+                &ins,
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut offs = Vec::with_capacity(sizes.len());
+                    let mut o = 0;
+                    for &s in &sizes {
+                        offs.push(o);
+                        o += s;
+                    }
+                    let read = |b: &mut B<'_>, k: usize| -> Value {
+                        let mut ix = idx.to_vec();
+                        let local = b.lin(idx[a], 1, -offs[k]);
+                        let z = b.idx(0);
+                        let hi = b.idx(sizes[k] - 1);
+                        let lo = b.bin(Bin::Max, local, z);
+                        ix[a] = b.bin(Bin::Min, lo, hi);
+                        b.ext(inputs[k], &ix)
+                    };
+                    let last = inputs.len() - 1;
+                    let mut v = read(b, last);
+                    for k in (0..last).rev() {
+                        let vk = read(b, k);
+                        let bound = b.idx(offs[k + 1]);
+                        let c = b.cmpi(2, idx[a], bound);
+                        v = b.select(c, vk, v);
+                    }
+                    Ok(v)
+                }),
+            )?
+        }
+        "batch_norm" => {
+            need(5)?;
+            require_float(ctx, rt, short)?;
+            let eps = ctx
+                .attr(op, "epsilon")
+                .and_then(|a| ctx.float_value(a))
+                .unwrap_or(1e-5);
+            let (x, sc, bi, mean, var) = (ins[0], ins[1], ins[2], ins[3], ins[4]);
+            compute(
+                rw,
+                op,
+                &[x, sc, bi, mean, var],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let c = [idx[1]];
+                    let xv = b.ext(x, idx);
+                    let mv = b.ext(mean, &c);
+                    let vv = b.ext(var, &c);
+                    let sv = b.ext(sc, &c);
+                    let bv = b.ext(bi, &c);
+                    let ep = b.cst(e, eps);
+                    let d = b.bin(Bin::Sub, xv, mv);
+                    let ve = b.bin(Bin::Add, vv, ep);
+                    let sd = b.un("math.sqrt", ve);
+                    let n = b.bin(Bin::Div, d, sd);
+                    let m = b.bin(Bin::Mul, n, sv);
+                    Ok(b.bin(Bin::Add, m, bv))
+                }),
+            )?
+        }
+        _ => return Err(format!("no te lowering for 'graph.{short}'")),
+    };
+    rw.replace_op(op, &[v]);
+    Ok(true)
+}
+
+/// Turns a `graph.fused` (whose body was lowered) into a `te.group`.
+fn lower_fused(rw: &mut PatternRewriter<'_>, op: Op) {
+    let loc = rw.ctx.op_loc(op);
+    let mut st = OperationState::new(rw.ctx.op_name_id("te.group"), loc);
+    st.operands = rw.ctx.operands(op).collect();
+    st.result_types = rw.ctx.result_types(op);
+    if let Some(k) = rw.ctx.attr(op, "kind") {
+        let id = rw.ctx.ident("kind");
+        st.attrs.push((id, k));
+    }
+    let extra: Vec<_> = rw.ctx.dict_entries(rw.ctx.op_attr_dict(op)).to_vec();
+    for (k, v) in extra {
+        if !st.attrs.iter().any(|(n, _)| *n == k) {
+            st.attrs.push((k, v));
+        }
+    }
+    let r = rw.ctx.create_region();
+    let old = rw.ctx.region(op, 0);
+    rw.ctx.take_region_blocks(old, r);
+    st.regions.push(r);
+    if let Some(b) = rw.ctx.region_first_block(r)
+        && let Some(t) = rw.ctx.terminator(b)
+        && rw.ctx.op_name_str(t) == "graph.yield"
+    {
+        let vals = rw.ctx.operand_vec(t);
+        let tl = rw.ctx.op_loc(t);
+        rw.set_insertion_point(InsertPoint::Before(t));
+        rw.create_op("te.yield", tl, &vals, &[], vec![]);
+        rw.erase_op(t);
+    }
+    rw.replace_op_with_new(op, st);
+}
+
+/// `--lower-graph-to-te`.
+pub struct LowerGraphToTe;
+
+impl Pass for LowerGraphToTe {
+    fn argument(&self) -> &'static str {
+        "lower-graph-to-te"
+    }
+    fn display_name(&self) -> &'static str {
+        "LowerGraphToTe"
+    }
+    fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
+        let mut ops = Vec::new();
+        let mut fused = Vec::new();
+        ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {
+            match c.op_name_str(o) {
+                "graph.fused" => fused.push(o),
+                "graph.constant" | "graph.yield" => {}
+                n if n.starts_with("graph.") => ops.push(o),
+                _ => {}
+            }
+            WalkResult::Advance
+        });
+        let mut rw = PatternRewriter::new(ctx);
+        for op in ops {
+            match lower_op(&mut rw, op) {
+                Ok(true) => {}
+                Ok(false) => {
+                    return Err(rw.ctx.op_error(op, "failed to lower to te"));
+                }
+                Err(e) => return Err(rw.ctx.op_error(op, format!("failed to lower to te: {e}"))),
+            }
+        }
+        for op in fused {
+            lower_fused(&mut rw, op);
+        }
+        Ok(())
+    }
+}
+
+/// Registers `--lower-graph-to-te`.
+pub fn register(reg: &mut PassRegistry) {
+    reg.register(PassInfo {
+        argument: "lower-graph-to-te",
+        description: "Lower graph ops (and graph.fused groups) to te.compute ops (te.group regions)",
+        options: &[],
+        create: || Box::new(LowerGraphToTe),
+    });
+}

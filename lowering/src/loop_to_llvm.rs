@@ -1,0 +1,989 @@
+//! `--lower-loops-to-llvm`: the last lowering before LLVM. Rewrites `func` +
+//! `loop` + `arith` + `math` (+ `cf`) into the llvm dialect:
+//!
+//! - statically shaped memrefs become bare `!llvm.ptr`s; element addresses
+//!   are row-major linear indices fed to `llvm.getelementptr inbounds`;
+//! - `loop.for` becomes a header block whose arguments (phis) are the
+//!   induction variable and the iter_args, a body block ending in the latch
+//!   branch, and an exit block (`parallel` loops run sequentially here);
+//! - `loop.view` is a byte `getelementptr` into the workspace; `loop.alloc`
+//!   is rejected (memory planning must have replaced it);
+//! - arith/math ops become the matching llvm ops and `llvm.intr.*` calls;
+//! - a public `func.func` whose arguments are all memrefs and that returns
+//!   nothing is an entry point and follows the ABI of docs/LOWERING.md:
+//!   `i32 @name(ptr inputs, ptr outputs, ptr workspace)` plus
+//!   `i64 @name_workspace_size()`, the arena size the `loop.view`s need.
+//!   Its `f32` memref arguments are the inputs then the outputs (the last
+//!   `loop.num_outputs` of them, default 1); an `i8` memref argument is the
+//!   workspace. Other functions keep their signature with memrefs as `ptr`.
+//!
+//! Each function is translated to llvm-dialect text, which the llvm
+//! dialect's own parser reads back (so every llvm op is built exactly as
+//! its custom syntax defines it); the original ops' locations are then put
+//! on the new ops.
+
+use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
+use dlc_ir::printer::{print_attr_to, print_type_to};
+use dlc_ir::rewrite::{FnPattern, PatternRewriter, constant_value};
+use dlc_ir::types::FloatKind;
+use dlc_ir::{Attr, AttrKind, Block, Context, Diagnostic, Op, PatternSet, Type, TypeKind, Value};
+use dlc_loop::ops::{memref_parts, static_byte_size};
+use rustc_hash::FxHashMap;
+use std::fmt::Write as _;
+
+/// `arith.cmpi` predicate spellings, by value (same order in llvm.icmp).
+const ICMP: &[&str] = &[
+    "eq", "ne", "slt", "sle", "sgt", "sge", "ult", "ule", "ugt", "uge",
+];
+/// `arith.cmpf` predicate spellings, by value (llvm.fcmp spells the
+/// constant ones `_false`/`_true`).
+const FCMP: &[&str] = &[
+    "_false", "oeq", "ogt", "oge", "olt", "ole", "one", "ord", "ueq", "ugt", "uge", "ult", "ule",
+    "une", "uno", "_true",
+];
+
+/// Is `func` an entry point (ABI function)?
+fn is_entry(ctx: &Context, func: Op) -> bool {
+    let private = ctx
+        .attr(func, "sym_visibility")
+        .and_then(|a| ctx.string_value(a))
+        .is_some_and(|v| v == "private");
+    let Some((ins, outs)) = ctx
+        .attr(func, "function_type")
+        .and_then(|a| ctx.type_value(a))
+        .and_then(|t| ctx.function_type_parts(t))
+    else {
+        return false;
+    };
+    !private
+        && outs.is_empty()
+        && !ins.is_empty()
+        && ins.iter().all(|&t| memref_parts(ctx, t).is_some())
+}
+
+struct Emitter<'c> {
+    ctx: &'c Context,
+    out: String,
+    /// The location of each emitted op, in text order.
+    locs: Vec<Attr>,
+    names: FxHashMap<Value, String>,
+    blocks: FxHashMap<Block, String>,
+    next_value: usize,
+    next_block: usize,
+    /// Entry functions: (workspace pointer name, bytes the views need).
+    workspace: Option<(String, u64)>,
+    entry: bool,
+}
+
+type R<T> = Result<T, Diagnostic>;
+
+fn fail(ctx: &Context, op: Op, msg: impl std::fmt::Display) -> Diagnostic {
+    Diagnostic::error(
+        ctx.op_loc(op),
+        format!("'{}' op {msg}", ctx.op_name_str(op)),
+    )
+}
+
+impl<'c> Emitter<'c> {
+    fn fresh(&mut self) -> String {
+        self.next_value += 1;
+        format!("%v{}", self.next_value)
+    }
+    fn line(&mut self, loc: Attr, text: &str) {
+        self.out.push_str("  ");
+        self.out.push_str(text);
+        self.out.push('\n');
+        self.locs.push(loc);
+    }
+    fn new_block(&mut self) -> String {
+        self.next_block += 1;
+        format!("^bb{}", self.next_block)
+    }
+    fn block_name(&mut self, b: Block) -> String {
+        if let Some(n) = self.blocks.get(&b) {
+            return n.clone();
+        }
+        let n = self.new_block();
+        self.blocks.insert(b, n.clone());
+        n
+    }
+    fn name(&self, op: Op, v: Value) -> R<String> {
+        self.names
+            .get(&v)
+            .cloned()
+            .ok_or_else(|| fail(self.ctx, op, "uses a value that could not be lowered"))
+    }
+    fn ty(&self, op: Op, t: Type) -> R<String> {
+        let ctx = self.ctx;
+        Ok(match ctx.type_kind(t) {
+            TypeKind::Index => "i64".into(),
+            TypeKind::MemRef { shape, .. } => {
+                if shape.iter().any(|&d| d < 0) && !is_byte_memref(ctx, t) {
+                    return Err(fail(
+                        ctx,
+                        op,
+                        "needs statically shaped memrefs to lower to llvm",
+                    ));
+                }
+                "!llvm.ptr".into()
+            }
+            TypeKind::Integer { .. } | TypeKind::Float(_) | TypeKind::Vector { .. } => {
+                let mut s = String::new();
+                print_type_to(ctx, t, &mut s);
+                s
+            }
+            _ => {
+                let mut s = String::new();
+                print_type_to(ctx, t, &mut s);
+                return Err(fail(
+                    ctx,
+                    op,
+                    format!("has a type with no llvm equivalent: '{s}'"),
+                ));
+            }
+        })
+    }
+    fn const_i64(&mut self, loc: Attr, v: i64) -> String {
+        let n = self.fresh();
+        self.line(loc, &format!("{n} = llvm.mlir.constant({v} : i64) : i64"));
+        n
+    }
+
+    /// The address of element `idx` of memref `m` (row-major).
+    fn address(&mut self, op: Op, m: Value, idx: &[Value]) -> R<String> {
+        let ctx = self.ctx;
+        let loc = ctx.op_loc(op);
+        let Some((shape, elem)) = memref_parts(ctx, ctx.value_type(m)) else {
+            return Err(fail(ctx, op, "expects a memref"));
+        };
+        let shape = shape.to_vec();
+        if shape.iter().any(|&d| d < 0) {
+            return Err(fail(
+                ctx,
+                op,
+                "needs statically shaped memrefs to lower to llvm",
+            ));
+        }
+        let elem = self.ty(op, elem)?;
+        let base = self.name(op, m)?;
+        if idx.is_empty() {
+            return Ok(base);
+        }
+        let mut lin = self.name(op, idx[0])?;
+        for (k, &i) in idx.iter().enumerate().skip(1) {
+            let d = self.const_i64(loc, shape[k]);
+            let m2 = self.fresh();
+            self.line(loc, &format!("{m2} = llvm.mul {lin}, {d} : i64"));
+            let iv = self.name(op, i)?;
+            let a = self.fresh();
+            self.line(loc, &format!("{a} = llvm.add {m2}, {iv} : i64"));
+            lin = a;
+        }
+        let p = self.fresh();
+        self.line(
+            loc,
+            &format!(
+                "{p} = llvm.getelementptr inbounds {base}[{lin}] : (!llvm.ptr, i64) -> !llvm.ptr, {elem}"
+            ),
+        );
+        Ok(p)
+    }
+
+    /// Emits the ops of `b` (the terminator included).
+    fn block_ops(&mut self, b: Block) -> R<()> {
+        for op in self.ctx.block_ops(b) {
+            self.op(op)?;
+        }
+        Ok(())
+    }
+
+    fn op(&mut self, op: Op) -> R<()> {
+        let ctx = self.ctx;
+        let name = ctx.op_name_str(op);
+        let loc = ctx.op_loc(op);
+        let ops = ctx.operand_vec(op);
+        let mut args = Vec::with_capacity(ops.len());
+        // Operands of loop.for bodies etc. are looked up lazily below; plain
+        // ops have all operands lowered already.
+        if name != "loop.for" && name != "loop.yield" {
+            for &v in &ops {
+                args.push(self.name(op, v)?);
+            }
+        }
+        let a = |k: usize| -> R<String> {
+            args.get(k)
+                .cloned()
+                .ok_or_else(|| fail(ctx, op, "has too few operands"))
+        };
+        let result_ty = match ctx.num_results(op) {
+            1 => Some(self.ty(op, ctx.value_type(ctx.result(op, 0)))?),
+            _ => None,
+        };
+        let rty = result_ty.clone().unwrap_or_default();
+        let operand_ty = match ops.first() {
+            Some(&v) if name != "loop.for" => self.ty(op, ctx.value_type(v))?,
+            _ => String::new(),
+        };
+        let simple = |llvm: &str| -> Option<String> { Some(llvm.to_string()) };
+        // Binary and unary ops with a direct llvm counterpart.
+        let binop = match name {
+            "arith.addf" => simple("llvm.fadd"),
+            "arith.subf" => simple("llvm.fsub"),
+            "arith.mulf" => simple("llvm.fmul"),
+            "arith.divf" => simple("llvm.fdiv"),
+            "arith.remf" => simple("llvm.frem"),
+            "arith.addi" => simple("llvm.add"),
+            "arith.subi" => simple("llvm.sub"),
+            "arith.muli" => simple("llvm.mul"),
+            "arith.divsi" => simple("llvm.sdiv"),
+            "arith.divui" => simple("llvm.udiv"),
+            "arith.remsi" => simple("llvm.srem"),
+            "arith.remui" => simple("llvm.urem"),
+            "arith.andi" => simple("llvm.and"),
+            "arith.ori" => simple("llvm.or"),
+            "arith.xori" => simple("llvm.xor"),
+            "arith.shli" => simple("llvm.shl"),
+            "arith.shrsi" => simple("llvm.ashr"),
+            "arith.shrui" => simple("llvm.lshr"),
+            _ => None,
+        };
+        if let Some(l) = binop {
+            let r = self.fresh();
+            self.line(loc, &format!("{r} = {l} {}, {} : {rty}", a(0)?, a(1)?));
+            self.names.insert(ctx.result(op, 0), r);
+            return Ok(());
+        }
+        let intr = match name {
+            "arith.maximumf" => "maximum",
+            "arith.minimumf" => "minimum",
+            "arith.maxnumf" => "maxnum",
+            "arith.minnumf" => "minnum",
+            "arith.maxsi" => "smax",
+            "arith.minsi" => "smin",
+            "arith.maxui" => "umax",
+            "arith.minui" => "umin",
+            "math.exp" => "exp",
+            "math.exp2" => "exp2",
+            "math.log" => "log",
+            "math.log2" => "log2",
+            "math.log10" => "log10",
+            "math.sqrt" => "sqrt",
+            "math.absf" => "fabs",
+            "math.sin" => "sin",
+            "math.cos" => "cos",
+            "math.tanh" => "tanh",
+            "math.floor" => "floor",
+            "math.ceil" => "ceil",
+            "math.round" => "round",
+            "math.roundeven" => "roundeven",
+            "math.trunc" => "trunc",
+            "math.powf" => "pow",
+            "math.copysign" => "copysign",
+            "math.fma" => "fma",
+            _ => "",
+        };
+        if !intr.is_empty() {
+            let r = self.fresh();
+            let tys = vec![rty.as_str(); args.len()].join(", ");
+            self.line(
+                loc,
+                &format!(
+                    "{r} = llvm.intr.{intr}({}) : ({tys}) -> {rty}",
+                    args.join(", ")
+                ),
+            );
+            self.names.insert(ctx.result(op, 0), r);
+            return Ok(());
+        }
+        let cast = match name {
+            "arith.sitofp" => "llvm.sitofp",
+            "arith.uitofp" => "llvm.uitofp",
+            "arith.fptosi" => "llvm.fptosi",
+            "arith.fptoui" => "llvm.fptoui",
+            "arith.extf" => "llvm.fpext",
+            "arith.truncf" => "llvm.fptrunc",
+            "arith.extsi" => "llvm.sext",
+            "arith.extui" => "llvm.zext",
+            "arith.trunci" => "llvm.trunc",
+            "arith.bitcast" => "llvm.bitcast",
+            "arith.index_cast" | "arith.index_castui" => {
+                let (from, to) = (int_width(&operand_ty), int_width(&rty));
+                if from == to {
+                    self.names.insert(ctx.result(op, 0), a(0)?);
+                    return Ok(());
+                }
+                match (from > to, name == "arith.index_cast") {
+                    (true, _) => "llvm.trunc",
+                    (false, true) => "llvm.sext",
+                    (false, false) => "llvm.zext",
+                }
+            }
+            _ => "",
+        };
+        if !cast.is_empty() {
+            let r = self.fresh();
+            self.line(
+                loc,
+                &format!("{r} = {cast} {} : {operand_ty} to {rty}", a(0)?),
+            );
+            self.names.insert(ctx.result(op, 0), r);
+            return Ok(());
+        }
+        match name {
+            "arith.constant" => {
+                let a = constant_value(ctx, op).ok_or_else(|| fail(ctx, op, "has no value"))?;
+                let r = self.fresh();
+                let text = match ctx.attr_kind(a) {
+                    AttrKind::Float { .. } => {
+                        let mut s = String::new();
+                        print_attr_to(ctx, a, &mut s);
+                        s
+                    }
+                    _ => match ctx.int_value(a) {
+                        Some(v) => {
+                            let v = if rty == "i1" { i128::from(v != 0) } else { v };
+                            format!("{v} : {rty}")
+                        }
+                        None if ctx.is_index(ctx.value_type(ctx.result(op, 0))) => {
+                            return Err(fail(ctx, op, "has an unsupported value"));
+                        }
+                        None => {
+                            let mut s = String::new();
+                            print_attr_to(ctx, a, &mut s);
+                            s
+                        }
+                    },
+                };
+                self.line(loc, &format!("{r} = llvm.mlir.constant({text}) : {rty}"));
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "arith.negf" => {
+                let r = self.fresh();
+                self.line(loc, &format!("{r} = llvm.fneg {} : {rty}", a(0)?));
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "math.rsqrt" => {
+                let s = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{s} = llvm.intr.sqrt({}) : ({rty}) -> {rty}", a(0)?),
+                );
+                let one = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{one} = llvm.mlir.constant(1.000000e+00 : {rty}) : {rty}"),
+                );
+                let r = self.fresh();
+                self.line(loc, &format!("{r} = llvm.fdiv {one}, {s} : {rty}"));
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "arith.cmpi" | "arith.cmpf" => {
+                let p = ctx
+                    .attr(op, "predicate")
+                    .and_then(|a| ctx.int_value(a))
+                    .and_then(|p| usize::try_from(p).ok());
+                let table = if name == "arith.cmpi" { ICMP } else { FCMP };
+                let Some(pred) = p.and_then(|p| table.get(p)) else {
+                    return Err(fail(ctx, op, "has an invalid predicate"));
+                };
+                let l = if name == "arith.cmpi" {
+                    "llvm.icmp"
+                } else {
+                    "llvm.fcmp"
+                };
+                let r = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{r} = {l} \"{pred}\" {}, {} : {operand_ty}", a(0)?, a(1)?),
+                );
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "arith.select" => {
+                let cty = operand_ty.clone();
+                let r = self.fresh();
+                self.line(
+                    loc,
+                    &format!(
+                        "{r} = llvm.select {}, {}, {} : {cty}, {rty}",
+                        a(0)?,
+                        a(1)?,
+                        a(2)?
+                    ),
+                );
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "loop.load" | "loop.vector_load" => {
+                let Some((&m, idx)) = ops.split_first() else {
+                    return Err(fail(ctx, op, "expects a memref"));
+                };
+                let p = self.address(op, m, idx)?;
+                let r = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{r} = llvm.load {p} {{alignment = 4 : i64}} : !llvm.ptr -> {rty}"),
+                );
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "loop.store" | "loop.vector_store" => {
+                if ops.len() < 2 {
+                    return Err(fail(ctx, op, "expects a value and a memref"));
+                }
+                let p = self.address(op, ops[1], &ops[2..])?;
+                self.line(
+                    loc,
+                    &format!(
+                        "llvm.store {}, {p} {{alignment = 4 : i64}} : {operand_ty}, !llvm.ptr",
+                        a(0)?
+                    ),
+                );
+            }
+            "loop.view" => {
+                let res_t = ctx.value_type(ctx.result(op, 0));
+                let bytes = static_byte_size(ctx, res_t)
+                    .ok_or_else(|| fail(ctx, op, "needs a statically shaped view"))?;
+                let off = ops
+                    .get(1)
+                    .and_then(|&v| constant_value_of(ctx, v))
+                    .ok_or_else(|| {
+                        fail(
+                            ctx,
+                            op,
+                            "needs a constant byte offset to size the workspace",
+                        )
+                    })?;
+                let off = u64::try_from(off).map_err(|_| fail(ctx, op, "has a negative offset"))?;
+                if let Some(ws) = &mut self.workspace {
+                    ws.1 = ws.1.max(off.saturating_add(bytes));
+                }
+                let r = self.fresh();
+                self.line(
+                    loc,
+                    &format!(
+                        "{r} = llvm.getelementptr inbounds {}[{}] : (!llvm.ptr, i64) -> !llvm.ptr, i8",
+                        a(0)?, a(1)?
+                    ),
+                );
+                self.names.insert(ctx.result(op, 0), r);
+            }
+            "loop.alloc" => {
+                return Err(fail(
+                    ctx,
+                    op,
+                    "must be planned into the workspace (loop.view) before lowering to llvm",
+                ));
+            }
+            "loop.for" => self.for_op(op)?,
+            "func.return" => {
+                if self.entry {
+                    let z = self.fresh();
+                    self.line(loc, &format!("{z} = llvm.mlir.constant(0 : i32) : i32"));
+                    self.line(loc, &format!("llvm.return {z} : i32"));
+                } else if args.is_empty() {
+                    self.line(loc, "llvm.return");
+                } else if args.len() == 1 {
+                    self.line(loc, &format!("llvm.return {} : {operand_ty}", a(0)?));
+                } else {
+                    return Err(fail(ctx, op, "with several values cannot be lowered"));
+                }
+            }
+            "func.call" => {
+                let callee = ctx
+                    .attr(op, "callee")
+                    .map(|a| {
+                        let mut s = String::new();
+                        print_attr_to(ctx, a, &mut s);
+                        s
+                    })
+                    .ok_or_else(|| fail(ctx, op, "has no callee"))?;
+                let mut tys = Vec::new();
+                for &v in &ops {
+                    tys.push(self.ty(op, ctx.value_type(v))?);
+                }
+                if ctx.num_results(op) > 1 {
+                    return Err(fail(ctx, op, "with several results cannot be lowered"));
+                }
+                let sig = format!(
+                    "({}) -> {}",
+                    tys.join(", "),
+                    result_ty.clone().unwrap_or("()".into())
+                );
+                if result_ty.is_some() {
+                    let r = self.fresh();
+                    self.line(
+                        loc,
+                        &format!("{r} = llvm.call {callee}({}) : {sig}", args.join(", ")),
+                    );
+                    self.names.insert(ctx.result(op, 0), r);
+                } else {
+                    self.line(
+                        loc,
+                        &format!("llvm.call {callee}({}) : {sig}", args.join(", ")),
+                    );
+                }
+            }
+            "cf.br" | "cf.cond_br" => {
+                let succ_ops = ctx.op_def(op).and_then(|d| d.interfaces.successor_operands);
+                let mut targets = Vec::new();
+                for (i, &s) in ctx.successors(op).iter().enumerate() {
+                    let range = succ_ops.map(|f| f(ctx, op, i)).unwrap_or(0..0);
+                    let vals: Vec<Value> = range.filter_map(|j| ops.get(j).copied()).collect();
+                    let label = self.block_name(s);
+                    targets.push(self.successor(op, &label, &vals)?);
+                }
+                if name == "cf.br" {
+                    self.line(loc, &format!("llvm.br {}", targets[0]));
+                } else {
+                    self.line(
+                        loc,
+                        &format!("llvm.cond_br {}, {}, {}", a(0)?, targets[0], targets[1]),
+                    );
+                }
+            }
+            _ => return Err(fail(ctx, op, "failed to legalize to the llvm dialect")),
+        }
+        Ok(())
+    }
+
+    /// `^bb(%a, %b : t1, t2)` or `^bb`.
+    fn successor(&mut self, op: Op, label: &str, vals: &[Value]) -> R<String> {
+        if vals.is_empty() {
+            return Ok(label.to_string());
+        }
+        let mut names = Vec::new();
+        let mut tys = Vec::new();
+        for &v in vals {
+            names.push(self.name(op, v)?);
+            tys.push(self.ty(op, self.ctx.value_type(v))?);
+        }
+        Ok(format!(
+            "{label}({} : {})",
+            names.join(", "),
+            tys.join(", ")
+        ))
+    }
+
+    fn block_header(&mut self, op: Op, label: &str, args: &[(String, Type)]) -> R<()> {
+        let mut s = String::new();
+        s.push_str(label);
+        if !args.is_empty() {
+            s.push('(');
+            for (i, (n, t)) in args.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                let _ = write!(s, "{n}: {}", self.ty(op, *t)?);
+            }
+            s.push(')');
+        }
+        s.push_str(":\n");
+        self.out.push_str(&s);
+        Ok(())
+    }
+
+    fn for_op(&mut self, op: Op) -> R<()> {
+        let ctx = self.ctx;
+        let loc = ctx.op_loc(op);
+        let ops = ctx.operand_vec(op);
+        let body = dlc_loop::ops::for_body(ctx, op).ok_or_else(|| fail(ctx, op, "has no body"))?;
+        let bargs = ctx.block_args(body).to_vec();
+        if ops.len() < 3 || bargs.len() != ops.len() - 2 {
+            return Err(fail(ctx, op, "is malformed"));
+        }
+        let (hdr, bb, exit) = (self.new_block(), self.new_block(), self.new_block());
+        let mut init = vec![ops[0]];
+        init.extend_from_slice(&ops[3..]);
+        let target = self.successor(op, &hdr, &init)?;
+        self.line(loc, &format!("llvm.br {target}"));
+        let mut hargs = Vec::new();
+        for &a in &bargs {
+            let n = self.fresh();
+            self.names.insert(a, n.clone());
+            hargs.push((n, ctx.value_type(a)));
+        }
+        self.block_header(op, &hdr, &hargs)?;
+        let iv = hargs[0].0.clone();
+        let ub = self.name(op, ops[1])?;
+        let c = self.fresh();
+        self.line(loc, &format!("{c} = llvm.icmp \"slt\" {iv}, {ub} : i64"));
+        self.line(loc, &format!("llvm.cond_br {c}, {bb}, {exit}"));
+        self.block_header(op, &bb, &[])?;
+        let mut yielded = Vec::new();
+        for o in ctx.block_ops(body) {
+            if ctx.op_name_str(o) == "loop.yield" {
+                yielded = ctx.operand_vec(o);
+            } else {
+                self.op(o)?;
+            }
+        }
+        let step = self.name(op, ops[2])?;
+        let next = self.fresh();
+        self.line(loc, &format!("{next} = llvm.add {iv}, {step} : i64"));
+        let mut latch_names = vec![next];
+        let mut latch_tys = vec!["i64".to_string()];
+        for &y in &yielded {
+            latch_names.push(self.name(op, y)?);
+            latch_tys.push(self.ty(op, ctx.value_type(y))?);
+        }
+        self.line(
+            loc,
+            &format!(
+                "llvm.br {hdr}({} : {})",
+                latch_names.join(", "),
+                latch_tys.join(", ")
+            ),
+        );
+        self.block_header(op, &exit, &[])?;
+        for (k, r) in ctx.results(op).enumerate() {
+            let n = hargs
+                .get(k + 1)
+                .map(|h| h.0.clone())
+                .ok_or_else(|| fail(ctx, op, "is malformed"))?;
+            self.names.insert(r, n);
+        }
+        Ok(())
+    }
+}
+
+/// `@name`, quoted when it is not a bare identifier.
+fn symbol(name: &str) -> String {
+    if dlc_ir::printer::is_bare_identifier(name) {
+        format!("@{name}")
+    } else {
+        let mut s = String::from("@\"");
+        for c in name.chars() {
+            match c {
+                '"' | '\\' => {
+                    s.push('\\');
+                    s.push(c);
+                }
+                c if c.is_control() => {
+                    let _ = write!(s, "\\{:02X}", c as u32 & 0xff);
+                }
+                c => s.push(c),
+            }
+        }
+        s.push('"');
+        s
+    }
+}
+
+fn int_width(t: &str) -> u32 {
+    t.strip_prefix('i')
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(64)
+}
+
+fn is_byte_memref(ctx: &Context, t: Type) -> bool {
+    memref_parts(ctx, t).is_some_and(|(s, e)| {
+        s.len() == 1 && matches!(ctx.type_kind(e), TypeKind::Integer { width: 8, .. })
+    })
+}
+
+fn is_f32_memref(ctx: &Context, t: Type) -> bool {
+    memref_parts(ctx, t)
+        .is_some_and(|(_, e)| matches!(ctx.type_kind(e), TypeKind::Float(FloatKind::F32)))
+}
+
+fn constant_value_of(ctx: &Context, v: Value) -> Option<i64> {
+    let a = dlc_ir::rewrite::value_constant(ctx, v)?;
+    ctx.int_value(a).and_then(|x| i64::try_from(x).ok())
+}
+
+/// Translates one `func.func` to llvm-dialect text; returns the text and
+/// the location of each op in it, in text order.
+fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
+    let name = ctx
+        .attr(func, "sym_name")
+        .and_then(|a| ctx.string_value(a))
+        .ok_or_else(|| fail(ctx, func, "has no name"))?
+        .to_string();
+    let floc = ctx.op_loc(func);
+    let entry_block = ctx
+        .regions(func)
+        .first()
+        .and_then(|&r| ctx.region_first_block(r));
+    let entry = is_entry(ctx, func);
+    let mut e = Emitter {
+        ctx,
+        out: String::new(),
+        locs: Vec::new(),
+        names: FxHashMap::default(),
+        blocks: FxHashMap::default(),
+        next_value: 0,
+        next_block: 0,
+        workspace: None,
+        entry,
+    };
+    let sym = symbol(&name);
+    let Some(eb) = entry_block else {
+        // A declaration.
+        let (ins, outs) = ctx
+            .attr(func, "function_type")
+            .and_then(|a| ctx.type_value(a))
+            .and_then(|t| ctx.function_type_parts(t))
+            .map(|(i, o)| (i.to_vec(), o.to_vec()))
+            .unwrap_or_default();
+        let ins: Vec<String> = ins.iter().map(|&t| e.ty(func, t)).collect::<R<_>>()?;
+        let res = match outs.as_slice() {
+            [] => String::new(),
+            [t] => format!(" -> {}", e.ty(func, *t)?),
+            _ => return Err(fail(ctx, func, "with several results cannot be lowered")),
+        };
+        e.out.push_str(&format!(
+            "llvm.func {sym}({}){res} attributes {{sym_visibility = \"private\"}}\n",
+            ins.join(", ")
+        ));
+        e.locs.push(floc);
+        return Ok((e.out, e.locs));
+    };
+    let params = ctx.block_args(eb).to_vec();
+    if entry {
+        e.out.push_str(&format!(
+            "llvm.func {sym}(%inputs: !llvm.ptr, %outputs: !llvm.ptr, %workspace: !llvm.ptr) -> i32 {{\n"
+        ));
+        e.locs.push(floc);
+        let f32s: Vec<Value> = params
+            .iter()
+            .copied()
+            .filter(|&p| is_f32_memref(ctx, ctx.value_type(p)))
+            .collect();
+        let nout = ctx
+            .attr(func, "loop.num_outputs")
+            .and_then(|a| ctx.int_value(a))
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(1)
+            .min(f32s.len());
+        let nin = f32s.len() - nout;
+        let mut ws_static = 0u64;
+        for &p in &params {
+            let t = ctx.value_type(p);
+            if is_byte_memref(ctx, t) {
+                e.names.insert(p, "%workspace".into());
+                ws_static = ws_static.max(static_byte_size(ctx, t).unwrap_or(0));
+            } else if !is_f32_memref(ctx, t) {
+                return Err(fail(
+                    ctx,
+                    func,
+                    "entry point arguments must be f32 buffers or an i8 workspace",
+                ));
+            }
+        }
+        e.workspace = Some(("%workspace".into(), ws_static));
+        for (k, &p) in f32s.iter().enumerate() {
+            let (arr, slot) = if k < nin {
+                ("%inputs", k)
+            } else {
+                ("%outputs", k - nin)
+            };
+            let g = e.fresh();
+            e.line(
+                floc,
+                &format!("{g} = llvm.getelementptr inbounds {arr}[{slot}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr"),
+            );
+            let v = e.fresh();
+            e.line(
+                floc,
+                &format!("{v} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"),
+            );
+            e.names.insert(p, v);
+        }
+    } else {
+        let (_, outs) = ctx
+            .attr(func, "function_type")
+            .and_then(|a| ctx.type_value(a))
+            .and_then(|t| ctx.function_type_parts(t))
+            .map(|(i, o)| (i.to_vec(), o.to_vec()))
+            .unwrap_or_default();
+        let mut sig = Vec::new();
+        for (k, &p) in params.iter().enumerate() {
+            let n = format!("%arg{k}");
+            sig.push(format!("{n}: {}", e.ty(func, ctx.value_type(p))?));
+            e.names.insert(p, n);
+        }
+        let res = match outs.as_slice() {
+            [] => String::new(),
+            [t] => format!(" -> {}", e.ty(func, *t)?),
+            _ => return Err(fail(ctx, func, "with several results cannot be lowered")),
+        };
+        let vis = if ctx
+            .attr(func, "sym_visibility")
+            .and_then(|a| ctx.string_value(a))
+            == Some("private")
+        {
+            "internal "
+        } else {
+            ""
+        };
+        e.out.push_str(&format!(
+            "llvm.func {vis}{sym}({}){res} {{\n",
+            sig.join(", ")
+        ));
+        e.locs.push(floc);
+    }
+    // Name every block (and its arguments) first: branches may go forward.
+    let blocks: Vec<Block> = ctx.region_blocks(ctx.region(func, 0)).collect();
+    for &b in blocks.iter().skip(1) {
+        e.block_name(b);
+        for &a in ctx.block_args(b) {
+            let n = e.fresh();
+            e.names.insert(a, n);
+        }
+    }
+    for (i, &b) in blocks.iter().enumerate() {
+        if i > 0 {
+            let label = e.block_name(b);
+            let args: Vec<(String, Type)> = ctx
+                .block_args(b)
+                .iter()
+                .map(|&a| {
+                    (
+                        e.names.get(&a).cloned().unwrap_or_default(),
+                        ctx.value_type(a),
+                    )
+                })
+                .collect();
+            e.block_header(func, &label, &args)?;
+        }
+        e.block_ops(b)?;
+    }
+    e.out.push_str("}\n");
+    if entry {
+        let bytes = e.workspace.as_ref().map(|w| w.1).unwrap_or(0);
+        let ws_sym = symbol(&format!("{name}_workspace_size"));
+        e.out.push_str(&format!("llvm.func {ws_sym}() -> i64 {{\n"));
+        e.locs.push(floc);
+        let c = e.const_i64(floc, i64::try_from(bytes).unwrap_or(i64::MAX));
+        e.line(floc, &format!("llvm.return {c} : i64"));
+        e.out.push_str("}\n");
+    }
+    Ok((e.out, e.locs))
+}
+
+/// Lowers one `func.func` in place: the llvm functions are inserted before
+/// it, then it is erased.
+pub fn lower_function(ctx: &mut Context, func: Op) -> Result<(), Diagnostic> {
+    ctx.register_dialect(&dlc_llvm::DIALECT);
+    let (text, locs) = function_text(ctx, func)?;
+    let loc = ctx.op_loc(func);
+    let parsed = dlc_ir::parse_source(ctx, &text, "<lower-loops-to-llvm>").map_err(|d| {
+        Diagnostic::error(
+            loc,
+            format!(
+                "internal error: lowered function does not parse: {}\n{text}",
+                d.message
+            ),
+        )
+    })?;
+    let Some(body) = ctx
+        .regions(parsed)
+        .first()
+        .and_then(|&r| ctx.region_first_block(r))
+    else {
+        return Err(Diagnostic::error(
+            loc,
+            "internal error: lowering produced no module",
+        ));
+    };
+    let new_ops = ctx.block_ops_vec(body);
+    // Put the source locations on the new ops (text order = pre-order).
+    let mut all = Vec::new();
+    for &o in &new_ops {
+        all.push(o);
+        all.extend(ctx.nested_ops(o));
+    }
+    if all.len() == locs.len() {
+        for (o, l) in all.into_iter().zip(locs) {
+            ctx.set_op_loc(o, l);
+        }
+    }
+    // Block arguments (function parameters, loop phis) take the function's
+    // location rather than the internal text's.
+    for &o in &new_ops {
+        for r in ctx.regions(o).to_vec() {
+            for b in ctx.region_blocks(r).collect::<Vec<_>>() {
+                for a in ctx.block_args(b).to_vec() {
+                    ctx.set_block_arg_loc(a, loc);
+                }
+            }
+        }
+    }
+    for o in new_ops {
+        ctx.remove_op(o);
+        ctx.insert_op_before(func, o);
+    }
+    ctx.erase_op(parsed);
+    ctx.erase_op(func);
+    Ok(())
+}
+
+/// Lowers every `func.func` directly nested in `module`.
+pub fn lower_module(ctx: &mut Context, module: Op) -> Result<(), Diagnostic> {
+    let funcs: Vec<Op> = ctx
+        .regions(module)
+        .iter()
+        .flat_map(|&r| ctx.region_blocks(r).collect::<Vec<_>>())
+        .flat_map(|b| ctx.block_ops_vec(b))
+        .filter(|&o| ctx.op_name_str(o) == "func.func")
+        .collect();
+    // Check everything first so that a failure leaves the module unchanged.
+    for &f in &funcs {
+        function_text(ctx, f)?;
+    }
+    for f in funcs {
+        lower_function(ctx, f)?;
+    }
+    Ok(())
+}
+
+fn lower_func_pattern(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
+    if function_text(rw.ctx, op).is_err() {
+        return false;
+    }
+    lower_function(rw.ctx, op).is_ok()
+}
+
+/// Adds the loop-to-llvm conversion as a pattern set: one pattern rooted at
+/// `func.func` that converts a whole function (bodies are converted
+/// together because `loop.for` turns into blocks of the enclosing function).
+pub fn populate_loop_to_llvm_patterns(set: &mut PatternSet) {
+    set.add(FnPattern {
+        root: Some("func.func"),
+        name: "LowerFuncWithLoopsToLLVM",
+        benefit: 1,
+        f: lower_func_pattern,
+    });
+}
+
+/// The `--lower-loops-to-llvm` pass.
+#[derive(Default)]
+pub struct LowerLoopsToLlvm;
+
+impl Pass for LowerLoopsToLlvm {
+    fn argument(&self) -> &'static str {
+        "lower-loops-to-llvm"
+    }
+    fn display_name(&self) -> &'static str {
+        "LowerLoopsToLLVM"
+    }
+    fn anchor(&self) -> Option<&'static str> {
+        Some("builtin.module")
+    }
+    fn run(&mut self, ctx: &mut Context, op: Op) -> Result<(), Diagnostic> {
+        lower_module(ctx, op)
+    }
+}
+
+/// Registers `--lower-loops-to-llvm`.
+pub fn register(reg: &mut PassRegistry) {
+    reg.register(PassInfo {
+        argument: "lower-loops-to-llvm",
+        description: "Lower func/loop/arith/math/cf to the llvm dialect (entry points follow the dlc ABI)",
+        options: &[],
+        create: || Box::new(LowerLoopsToLlvm),
+    });
+    reg.register_pipeline(
+        "lower-to-llvm",
+        "Alias of --lower-loops-to-llvm",
+        "lower-loops-to-llvm",
+    );
+}

@@ -1,0 +1,654 @@
+//! `--lower-onnx-to-graph`: the first lowering of the pipeline
+//! (docs/LOWERING.md), from one op per ONNX operator to the small orthogonal
+//! graph op set that fusion and the te level consume.
+//!
+//! Each onnx op is rewritten by one pattern ([`populate_onnx_to_graph_patterns`])
+//! into graph ops carrying the onnx op's location. ONNX conventions are
+//! normalised on the way: `auto_pad` becomes explicit padding, optional
+//! attributes become explicit values where the graph op has no matching
+//! default, 1-D MatMul operands are reshaped to matrices, Gemm's
+//! `alpha`/`beta` become multiplications by scalar constants, and
+//! `Reshape`/`Flatten` become static `graph.reshape`s. Constants keep their
+//! (shared, interned) `dense`/`dense_resource` attribute, so weights are
+//! never copied. The pass fails, located at the op, naming every onnx op it
+//! could not lower and why.
+
+use dlc_graph::ops as gops;
+use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
+use dlc_ir::rewrite::{
+    FrozenPatterns, GreedyConfig, InsertPoint, PatternRewriter, PatternSet, RegionSimplify,
+    RewriteEvent, RewritePattern, apply_patterns_greedily,
+};
+use dlc_ir::types::DYNAMIC;
+use dlc_ir::{Attr, Context, Diagnostic, Op, Type, TypeKind, Value};
+use dlc_onnx::shape::{AutoPad, Window, window_output};
+
+/// Why an op could not be lowered.
+type LowerResult<T> = Result<T, String>;
+
+/// Lowers one onnx op: builds graph ops at the rewriter's insertion point and
+/// returns the values replacing the op's results (without replacing them).
+type LowerFn = fn(&mut PatternRewriter<'_>, Op) -> LowerResult<Vec<Value>>;
+
+/// Every onnx op name with its lowering.
+const LOWERINGS: &[(&str, LowerFn)] = &[
+    (dlc_onnx::ConstantOp::NAME, lower_constant),
+    (dlc_onnx::IdentityOp::NAME, lower_identity),
+    (dlc_onnx::AddOp::NAME, lower_binary),
+    (dlc_onnx::SubOp::NAME, lower_binary),
+    (dlc_onnx::MulOp::NAME, lower_binary),
+    (dlc_onnx::DivOp::NAME, lower_binary),
+    (dlc_onnx::ReluOp::NAME, lower_unary),
+    (dlc_onnx::SigmoidOp::NAME, lower_unary),
+    (dlc_onnx::TanhOp::NAME, lower_unary),
+    (dlc_onnx::SoftmaxOp::NAME, lower_softmax),
+    (dlc_onnx::ReshapeOp::NAME, lower_reshape),
+    (dlc_onnx::FlattenOp::NAME, lower_reshape),
+    (dlc_onnx::TransposeOp::NAME, lower_transpose),
+    (dlc_onnx::ConcatOp::NAME, lower_concat),
+    (dlc_onnx::MatMulOp::NAME, lower_matmul),
+    (dlc_onnx::GemmOp::NAME, lower_gemm),
+    (dlc_onnx::ConvOp::NAME, lower_conv),
+    (dlc_onnx::MaxPoolOp::NAME, lower_pool),
+    (dlc_onnx::AveragePoolOp::NAME, lower_pool),
+    (
+        dlc_onnx::GlobalAveragePoolOp::NAME,
+        lower_global_average_pool,
+    ),
+    (dlc_onnx::BatchNormalizationOp::NAME, lower_batch_norm),
+];
+
+fn lowering_for(name: &str) -> Option<LowerFn> {
+    LOWERINGS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+}
+
+/// The pattern lowering one onnx op kind.
+struct OnnxToGraphPattern {
+    root: &'static str,
+    lower: LowerFn,
+}
+
+impl RewritePattern for OnnxToGraphPattern {
+    fn root(&self) -> Option<&'static str> {
+        Some(self.root)
+    }
+    fn name(&self) -> &'static str {
+        "onnx-to-graph"
+    }
+    fn match_and_rewrite(&self, op: Op, rw: &mut PatternRewriter<'_>) -> bool {
+        try_lower(rw, op, self.lower).is_ok()
+    }
+}
+
+/// Adds one pattern per onnx op to `set`.
+pub fn populate_onnx_to_graph_patterns(set: &mut PatternSet) {
+    for &(root, lower) in LOWERINGS {
+        set.add(OnnxToGraphPattern { root, lower });
+    }
+}
+
+/// Runs `lower` on `op` and replaces it; on failure, erases whatever was
+/// built so the IR is unchanged.
+fn try_lower(rw: &mut PatternRewriter<'_>, op: Op, lower: LowerFn) -> LowerResult<()> {
+    let mark = rw.events.len();
+    rw.set_insertion_point(InsertPoint::Before(op));
+    let result = lower(rw, op).and_then(|vals| {
+        if vals.len() != rw.ctx.num_results(op) {
+            return Err("internal error: wrong number of lowered values".into());
+        }
+        for (i, v) in vals.iter().enumerate() {
+            let want = rw.ctx.value_type(rw.ctx.result(op, i));
+            if rw.ctx.value_type(*v) != want {
+                return Err(format!(
+                    "result #{i} would lower to type {} instead of {}",
+                    type_str(rw.ctx, rw.ctx.value_type(*v)),
+                    type_str(rw.ctx, want)
+                ));
+            }
+        }
+        Ok(vals)
+    });
+    match result {
+        Ok(vals) => {
+            rw.replace_op(op, &vals);
+            Ok(())
+        }
+        Err(e) => {
+            let built: Vec<Op> = rw.events[mark..]
+                .iter()
+                .filter_map(|e| match e {
+                    RewriteEvent::Inserted(o) => Some(*o),
+                    _ => None,
+                })
+                .collect();
+            for o in built.into_iter().rev() {
+                rw.ctx.erase_op(o);
+            }
+            rw.events.truncate(mark);
+            Err(e)
+        }
+    }
+}
+
+fn type_str(ctx: &Context, t: Type) -> String {
+    let mut s = String::new();
+    dlc_ir::printer::print_type_to(ctx, t, &mut s);
+    s
+}
+
+// ----- helpers ------------------------------------------------------------------
+
+/// The static-or-dynamic shape of a ranked tensor value.
+fn shape_of(ctx: &Context, v: Value) -> LowerResult<Vec<i64>> {
+    let t = ctx.value_type(v);
+    match ctx.type_kind(t) {
+        TypeKind::Tensor { shape, .. } => Ok(shape.to_vec()),
+        _ => Err(format!(
+            "needs ranked tensor operands, got {}",
+            type_str(ctx, t)
+        )),
+    }
+}
+
+fn result_shape(ctx: &Context, op: Op) -> LowerResult<Vec<i64>> {
+    shape_of(ctx, ctx.result(op, 0))
+}
+
+fn is_static(s: &[i64]) -> bool {
+    s.iter().all(|&d| d != DYNAMIC && d >= 0)
+}
+
+fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> LowerResult<i64> {
+    match ctx.attr(op, name) {
+        None => Ok(default),
+        Some(a) => ctx
+            .int_value(a)
+            .and_then(|v| i64::try_from(v).ok())
+            .ok_or_else(|| format!("attribute '{name}' must be an integer")),
+    }
+}
+
+fn float_attr(ctx: &Context, op: Op, name: &str, default: f64) -> LowerResult<f64> {
+    match ctx.attr(op, name) {
+        None => Ok(default),
+        Some(a) => ctx
+            .float_value(a)
+            .ok_or_else(|| format!("attribute '{name}' must be a float")),
+    }
+}
+
+fn ints_attr(ctx: &Context, op: Op, name: &str) -> LowerResult<Option<Vec<i64>>> {
+    match ctx.attr(op, name) {
+        None => Ok(None),
+        Some(a) => dlc_onnx::ints_value(ctx, a)
+            .map(Some)
+            .ok_or_else(|| format!("attribute '{name}' must be an array of integers")),
+    }
+}
+
+fn norm_axis(axis: i64, rank: usize) -> LowerResult<i64> {
+    let r = rank as i64;
+    if axis < -r || axis >= r {
+        return Err(format!("axis {axis} is out of range for rank {rank}"));
+    }
+    Ok(if axis < 0 { axis + r } else { axis })
+}
+
+/// Builds graph op `name` with one result whose type is inferred.
+fn build(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    name: &str,
+    operands: &[Value],
+    attrs: Vec<(&str, Attr)>,
+) -> LowerResult<Value> {
+    let tys: Vec<Type> = operands.iter().map(|&v| rw.ctx.value_type(v)).collect();
+    let ty = gops::infer_result_type(rw.ctx, name, &tys, &attrs)
+        .map_err(|e| format!("cannot build '{name}': {e}"))?;
+    let op = rw.create_op(name, loc, operands, &[ty], attrs);
+    Ok(rw.ctx.result(op, 0))
+}
+
+/// `graph.reshape` of `v` to the static `shape` (or `v` itself).
+fn reshape(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, shape: &[i64]) -> LowerResult<Value> {
+    if !is_static(shape) {
+        return Err(format!(
+            "needs a static shape to reshape to, got {shape:?} (dynamic dimensions are not supported)"
+        ));
+    }
+    if shape_of(rw.ctx, v)? == shape {
+        return Ok(v);
+    }
+    let s = rw.ctx.dense_i64_array(shape);
+    build(rw, loc, "graph.reshape", &[v], vec![("shape", s)])
+}
+
+/// A `graph.constant` rank-0 tensor holding `value` of element type `elem`.
+fn scalar_constant(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    elem: Type,
+    value: f64,
+) -> LowerResult<Value> {
+    let ty = rw.ctx.tensor_type(&[], elem);
+    let a = dlc_ir::dense::dense_from_f64(rw.ctx, ty, &[value])
+        .ok_or_else(|| format!("cannot scale by {value} with a non-float element type"))?;
+    let op = rw.create_op("graph.constant", loc, &[], &[ty], vec![("value", a)]);
+    Ok(rw.ctx.result(op, 0))
+}
+
+fn operands(ctx: &Context, op: Op) -> Vec<Value> {
+    ctx.operands(op).collect()
+}
+
+// ----- lowerings ----------------------------------------------------------------
+
+fn lower_constant(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let value = rw
+        .ctx
+        .attr(op, "value")
+        .ok_or("needs a 'value' attribute")?;
+    let ty = rw.ctx.value_type(rw.ctx.result(op, 0));
+    if !matches!(rw.ctx.type_kind(ty), TypeKind::Tensor { .. }) {
+        return Err("needs a ranked tensor result".into());
+    }
+    // The attribute is interned: the graph constant shares the blob.
+    let c = rw.create_op("graph.constant", loc, &[], &[ty], vec![("value", value)]);
+    Ok(vec![rw.ctx.result(c, 0)])
+}
+
+fn lower_identity(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    Ok(vec![rw.ctx.operand(op, 0)])
+}
+
+fn lower_unary(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let name = match rw.ctx.op_name_str(op) {
+        "onnx.Relu" => "graph.relu",
+        "onnx.Sigmoid" => "graph.sigmoid",
+        _ => "graph.tanh",
+    };
+    let x = rw.ctx.operand(op, 0);
+    shape_of(rw.ctx, x)?;
+    Ok(vec![build(rw, loc, name, &[x], vec![])?])
+}
+
+fn lower_binary(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let name = match rw.ctx.op_name_str(op) {
+        "onnx.Add" => "graph.add",
+        "onnx.Sub" => "graph.sub",
+        "onnx.Mul" => "graph.mul",
+        _ => "graph.div",
+    };
+    let ops = operands(rw.ctx, op);
+    Ok(vec![build(rw, loc, name, &ops, vec![])?])
+}
+
+fn lower_softmax(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    // The importer rewrites opset < 13 Softmax (2-D coercion) into
+    // Flatten + Softmax + Reshape, so `axis` here has opset-13 meaning.
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axis = norm_axis(int_attr(rw.ctx, op, "axis", -1)?, rank)?;
+    let a = rw.ctx.i64_attr(axis);
+    Ok(vec![build(
+        rw,
+        loc,
+        "graph.softmax",
+        &[x],
+        vec![("axis", a)],
+    )?])
+}
+
+/// Reshape and Flatten: the importer inferred the (static) result shape.
+fn lower_reshape(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let target = result_shape(rw.ctx, op)?;
+    Ok(vec![reshape(rw, loc, x, &target)?])
+}
+
+fn lower_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    let perm = match ints_attr(rw.ctx, op, "perm")? {
+        Some(p) => p,
+        None => (0..rank as i64).rev().collect(),
+    };
+    let p = rw.ctx.dense_i64_array(&perm);
+    Ok(vec![build(
+        rw,
+        loc,
+        "graph.transpose",
+        &[x],
+        vec![("perm", p)],
+    )?])
+}
+
+fn lower_concat(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let Some(&first) = ins.first() else {
+        return Err("needs at least one input".into());
+    };
+    if ins.len() == 1 {
+        return Ok(vec![first]);
+    }
+    let rank = shape_of(rw.ctx, first)?.len();
+    let axis = rw.ctx.attr(op, "axis").ok_or("needs an 'axis' attribute")?;
+    let axis = rw
+        .ctx
+        .int_value(axis)
+        .and_then(|v| i64::try_from(v).ok())
+        .ok_or("'axis' must be an integer")?;
+    let a = rw.ctx.i64_attr(norm_axis(axis, rank)?);
+    Ok(vec![build(
+        rw,
+        loc,
+        "graph.concat",
+        &ins,
+        vec![("axis", a)],
+    )?])
+}
+
+/// numpy matmul: a 1-D `A` gets a leading 1, a 1-D `B` a trailing 1, and the
+/// added dimension is dropped from the result.
+fn lower_matmul(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let (a, b) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    let (sa, sb) = (shape_of(rw.ctx, a)?, shape_of(rw.ctx, b)?);
+    if sa.is_empty() || sb.is_empty() {
+        return Err("MatMul operands must have rank >= 1".into());
+    }
+    let out = result_shape(rw.ctx, op)?;
+    let a2 = if sa.len() == 1 {
+        reshape(rw, loc, a, &[1, sa[0]])?
+    } else {
+        a
+    };
+    let b2 = if sb.len() == 1 {
+        reshape(rw, loc, b, &[sb[0], 1])?
+    } else {
+        b
+    };
+    let m = build(rw, loc, "graph.matmul", &[a2, b2], vec![])?;
+    if sa.len() == 1 || sb.len() == 1 {
+        return Ok(vec![reshape(rw, loc, m, &out)?]);
+    }
+    Ok(vec![m])
+}
+
+/// `alpha * A' B' + beta * C`: transposes become matmul flags, scalings
+/// multiplications by constants (only when not 1), C a broadcasting add.
+fn lower_gemm(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    if ins.len() < 2 {
+        return Err("needs operands A and B".into());
+    }
+    let alpha = float_attr(rw.ctx, op, "alpha", 1.0)?;
+    let beta = float_attr(rw.ctx, op, "beta", 1.0)?;
+    let ta = int_attr(rw.ctx, op, "transA", 0)? != 0;
+    let tb = int_attr(rw.ctx, op, "transB", 0)? != 0;
+    for &v in &ins {
+        shape_of(rw.ctx, v)?;
+    }
+    let elem = rw.ctx.element_type(rw.ctx.value_type(ins[0]));
+    if (alpha != 1.0 || (beta != 1.0 && ins.len() > 2)) && !rw.ctx.is_float(elem) {
+        return Err("alpha/beta scaling needs a float element type".into());
+    }
+    let mut attrs = Vec::new();
+    if ta {
+        attrs.push(("transpose_a", rw.ctx.unit_attr()));
+    }
+    if tb {
+        attrs.push(("transpose_b", rw.ctx.unit_attr()));
+    }
+    let mut y = build(rw, loc, "graph.matmul", &ins[..2], attrs)?;
+    if alpha != 1.0 {
+        let k = scalar_constant(rw, loc, elem, alpha)?;
+        y = build(rw, loc, "graph.mul", &[y, k], vec![])?;
+    }
+    if let Some(&c) = ins.get(2)
+        && beta != 0.0
+    {
+        let c = if beta != 1.0 {
+            let k = scalar_constant(rw, loc, elem, beta)?;
+            build(rw, loc, "graph.mul", &[c, k], vec![])?
+        } else {
+            c
+        };
+        y = build(rw, loc, "graph.add", &[y, c], vec![])?;
+    }
+    Ok(vec![y])
+}
+
+/// The window attributes of a Conv/pool op with `auto_pad` resolved:
+/// `(strides, dilations, pads [top, left, bottom, right])`.
+fn resolve_window(
+    ctx: &Context,
+    op: Op,
+    spatial: &[i64],
+    kernel: Vec<i64>,
+) -> LowerResult<(Vec<i64>, Vec<i64>, Vec<i64>)> {
+    let auto_pad = match ctx.attr(op, "auto_pad") {
+        None => AutoPad::NotSet,
+        Some(a) => AutoPad::parse(ctx.string_value(a).ok_or("'auto_pad' must be a string")?)
+            .map_err(|e| e.0)?,
+    };
+    if matches!(auto_pad, AutoPad::SameUpper | AutoPad::SameLower) && !is_static(spatial) {
+        return Err("auto_pad SAME_* needs static spatial dimensions".into());
+    }
+    let n = spatial.len();
+    let win = Window {
+        kernel,
+        strides: ints_attr(ctx, op, "strides")?,
+        dilations: ints_attr(ctx, op, "dilations")?,
+        pads: ints_attr(ctx, op, "pads")?,
+        auto_pad,
+        ceil_mode: int_attr(ctx, op, "ceil_mode", 0)? != 0,
+    };
+    let (_, pads) = window_output(spatial, &win).map_err(|e| e.0)?;
+    let strides = win.strides.unwrap_or_else(|| vec![1; n]);
+    let dilations = win.dilations.unwrap_or_else(|| vec![1; n]);
+    Ok((strides, dilations, pads))
+}
+
+/// Window attributes in graph form, omitting defaults.
+fn window_attrs(
+    ctx: &mut Context,
+    strides: &[i64],
+    dilations: Option<&[i64]>,
+    pads: &[i64],
+) -> Vec<(&'static str, Attr)> {
+    let mut attrs = Vec::new();
+    if strides.iter().any(|&s| s != 1) {
+        attrs.push(("strides", ctx.dense_i64_array(strides)));
+    }
+    if pads.iter().any(|&p| p != 0) {
+        attrs.push(("padding", ctx.dense_i64_array(pads)));
+    }
+    if let Some(d) = dilations
+        && d.iter().any(|&x| x != 1)
+    {
+        attrs.push(("dilations", ctx.dense_i64_array(d)));
+    }
+    attrs
+}
+
+fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    if ins.len() < 2 {
+        return Err("needs operands X and W".into());
+    }
+    let (sx, sw) = (shape_of(rw.ctx, ins[0])?, shape_of(rw.ctx, ins[1])?);
+    if sx.len() != 4 || sw.len() != 4 {
+        return Err(format!(
+            "only 2-D convolution (rank-4 X and W) lowers to graph.conv2d, got rank {}",
+            sx.len()
+        ));
+    }
+    let kernel = match ints_attr(rw.ctx, op, "kernel_shape")? {
+        Some(k) => k,
+        None => sw[2..].to_vec(),
+    };
+    if !is_static(&kernel) {
+        return Err("needs a static kernel shape".into());
+    }
+    let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel)?;
+    let mut attrs = window_attrs(rw.ctx, &strides, Some(&dilations), &pads);
+    let group = int_attr(rw.ctx, op, "group", 1)?;
+    if group != 1 {
+        attrs.push(("groups", rw.ctx.i64_attr(group)));
+    }
+    Ok(vec![build(rw, loc, "graph.conv2d", &ins, attrs)?])
+}
+
+fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let is_max = rw.ctx.op_name_str(op) == dlc_onnx::MaxPoolOp::NAME;
+    if rw.ctx.num_results(op) > 1 {
+        return Err("the Indices result of MaxPool is not supported".into());
+    }
+    let x = rw.ctx.operand(op, 0);
+    let sx = shape_of(rw.ctx, x)?;
+    if sx.len() != 4 {
+        return Err(format!(
+            "only 2-D pooling (rank-4 input) lowers to graph pools, got rank {}",
+            sx.len()
+        ));
+    }
+    let kernel = ints_attr(rw.ctx, op, "kernel_shape")?.ok_or("needs 'kernel_shape'")?;
+    let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel.clone())?;
+    if dilations.iter().any(|&d| d != 1) {
+        return Err("dilated pooling is not supported by the graph dialect".into());
+    }
+    let mut attrs = vec![("kernel", rw.ctx.dense_i64_array(&kernel))];
+    attrs.extend(window_attrs(rw.ctx, &strides, None, &pads));
+    if int_attr(rw.ctx, op, "ceil_mode", 0)? != 0 {
+        attrs.push(("ceil_mode", rw.ctx.unit_attr()));
+    }
+    let name = if is_max {
+        "graph.max_pool2d"
+    } else {
+        if int_attr(rw.ctx, op, "count_include_pad", 0)? != 0 {
+            attrs.push(("count_include_pad", rw.ctx.unit_attr()));
+        }
+        "graph.avg_pool2d"
+    };
+    Ok(vec![build(rw, loc, name, &[x], attrs)?])
+}
+
+fn lower_global_average_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    if rank == 4 {
+        return Ok(vec![build(
+            rw,
+            loc,
+            "graph.global_avg_pool2d",
+            &[x],
+            vec![],
+        )?]);
+    }
+    if rank < 3 {
+        return Err(format!("needs an input of rank >= 3, got rank {rank}"));
+    }
+    let axes: Vec<i64> = (2..rank as i64).collect();
+    let attrs = vec![
+        ("axes", rw.ctx.dense_i64_array(&axes)),
+        ("keepdims", rw.ctx.unit_attr()),
+    ];
+    Ok(vec![build(rw, loc, "graph.reduce_mean", &[x], attrs)?])
+}
+
+fn lower_batch_norm(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    if int_attr(rw.ctx, op, "training_mode", 0)? != 0 {
+        return Err("training_mode = 1 is not supported (inference only)".into());
+    }
+    let ins = operands(rw.ctx, op);
+    if ins.len() != 5 {
+        return Err("needs 5 operands".into());
+    }
+    let mut attrs = Vec::new();
+    if let Some(e) = rw.ctx.attr(op, "epsilon") {
+        attrs.push(("epsilon", e));
+    }
+    Ok(vec![build(rw, loc, "graph.batch_norm", &ins, attrs)?])
+}
+
+// ----- the pass -----------------------------------------------------------------
+
+/// `--lower-onnx-to-graph`: rewrites every onnx op nested in the op it runs
+/// on into graph ops; fails naming each onnx op left over.
+#[derive(Default)]
+pub struct LowerOnnxToGraph;
+
+impl Pass for LowerOnnxToGraph {
+    fn argument(&self) -> &'static str {
+        "lower-onnx-to-graph"
+    }
+    fn display_name(&self) -> &'static str {
+        "LowerOnnxToGraph"
+    }
+    fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
+        let mut set = PatternSet::new();
+        populate_onnx_to_graph_patterns(&mut set);
+        let frozen = FrozenPatterns::new(ctx, set);
+        let config = GreedyConfig {
+            fold: false,
+            region_simplify: RegionSimplify::Disabled,
+            ..GreedyConfig::default()
+        };
+        apply_patterns_greedily(ctx, root, &frozen, &config);
+        // Whatever is left either failed (ask again for the reason) or was
+        // beyond the driver's iteration bound (lowered now).
+        let left: Vec<Op> = ctx
+            .nested_ops(root)
+            .into_iter()
+            .filter(|&o| o != root && ctx.op_name_str(o).starts_with("onnx."))
+            .collect();
+        let mut errors: Vec<Diagnostic> = Vec::new();
+        for op in left {
+            let name = ctx.op_name_str(op).to_string();
+            let reason = match lowering_for(&name) {
+                Some(f) => {
+                    let mut rw = PatternRewriter::new(ctx);
+                    match try_lower(&mut rw, op, f) {
+                        Ok(()) => continue,
+                        Err(e) => e,
+                    }
+                }
+                None => "has no lowering to the graph dialect".to_string(),
+            };
+            errors.push(ctx.op_error(op, format!("failed to lower to graph: {reason}")));
+        }
+        let mut it = errors.into_iter();
+        match it.next() {
+            None => Ok(()),
+            Some(mut first) => {
+                for d in it {
+                    first.add_note(d.loc, d.message);
+                }
+                Err(first)
+            }
+        }
+    }
+}
+
+/// Registers `lower-onnx-to-graph`.
+pub(crate) fn register(reg: &mut PassRegistry) {
+    reg.register(PassInfo {
+        argument: "lower-onnx-to-graph",
+        description: "Lower onnx dialect ops to graph dialect ops (static shapes; weights stay shared)",
+        options: &[],
+        create: || Box::new(LowerOnnxToGraph),
+    });
+}
