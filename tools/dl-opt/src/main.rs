@@ -17,24 +17,12 @@ use std::time::Instant;
 
 /// Registers every dialect dl-opt knows.
 pub fn register_dialects(ctx: &mut Context) {
-    ctx.register_dialect(&dlc_func::DIALECT);
-    ctx.register_dialect(&dlc_cf::DIALECT);
-    ctx.register_dialect(&dlc_arith::DIALECT);
-    ctx.register_dialect(&dlc_math::DIALECT);
-    ctx.register_dialect(&dlc_llvm::DIALECT);
-    ctx.register_dialect(&dlc_graph::DIALECT);
-    ctx.register_dialect(&dlc_onnx::DIALECT);
-    ctx.register_dialect(&dlc_te::DIALECT);
-    ctx.register_dialect(&dlc_loop::DIALECT);
+    dlc_registry::register_dialects(ctx);
 }
 
 /// Registers every pass dl-opt knows.
 pub fn register_passes(reg: &mut PassRegistry) {
-    dlc_transforms::register_passes(reg);
-    dlc_graph::register_passes(reg);
-    dlc_te::register_passes(reg);
-    dlc_lowering::register_passes(reg);
-    dlc_loop::register_passes(reg);
+    dlc_registry::register_passes(reg);
 }
 
 const FIXED_FLAGS: &[&str] = &[

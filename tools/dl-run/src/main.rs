@@ -1,0 +1,314 @@
+//! dl-run: compiles a model (ONNX, or MLIR text at any level from which
+//! the pipeline can continue) in memory, JIT-runs its entry point on inputs
+//! read from `.npy` or ONNX TensorProto `.pb` files, and writes each output
+//! K as `DIR/output_K.npy`. With `--repeat N` it prints the median run time.
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use clap::Parser;
+use dlc_driver::npy::{self, Array};
+use dlc_driver::{self as drv, Signature, TensorInfo};
+use dlc_llvm_backend as be;
+use dlc_onnx_frontend::proto::{TensorProto, data_type};
+use prost::Message;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dl-run",
+    version,
+    about = "JIT-compile a model and run it on .npy / .pb inputs"
+)]
+struct Cli {
+    /// The model: .onnx, or .mlir at the onnx, graph, te, loop or llvm level.
+    model: PathBuf,
+    /// An input as NAME=FILE, or a bare FILE bound to the next graph input.
+    #[arg(long = "input", short = 'i', value_name = "NAME=FILE")]
+    inputs: Vec<String>,
+    /// Where to write output_K.npy.
+    #[arg(long = "output-dir", value_name = "DIR", default_value = ".")]
+    output_dir: PathBuf,
+    /// Run N times and print the median run time.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: Option<u32>,
+    /// Print the IR after this pass to stderr.
+    #[arg(long = "dump-after", value_name = "PASS")]
+    dump_after: Vec<String>,
+}
+
+/// Reads an ONNX TensorProto (`.pb`) as f32.
+fn read_pb(bytes: &[u8]) -> Result<Array> {
+    let t = TensorProto::decode(bytes).map_err(|e| anyhow!("not a TensorProto: {e}"))?;
+    let shape = t
+        .dims
+        .iter()
+        .map(|&d| usize::try_from(d).map_err(|_| anyhow!("negative dimension {d}")))
+        .collect::<Result<Vec<_>>>()?;
+    let n: usize = shape.iter().product();
+    if t.data_location == 1 {
+        bail!("external data is not supported in input tensors");
+    }
+    let raw = &t.raw_data;
+    let data: Vec<f32> = match t.data_type {
+        data_type::FLOAT if !raw.is_empty() => raw
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        data_type::FLOAT => t.float_data.clone(),
+        data_type::DOUBLE if !raw.is_empty() => raw
+            .chunks_exact(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                f64::from_le_bytes(b) as f32
+            })
+            .collect(),
+        data_type::DOUBLE => t.double_data.iter().map(|&v| v as f32).collect(),
+        data_type::INT32 if !raw.is_empty() => raw
+            .chunks_exact(4)
+            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)
+            .collect(),
+        data_type::INT32 => t.int32_data.iter().map(|&v| v as f32).collect(),
+        data_type::INT64 if !raw.is_empty() => raw
+            .chunks_exact(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                i64::from_le_bytes(b) as f32
+            })
+            .collect(),
+        data_type::INT64 => t.int64_data.iter().map(|&v| v as f32).collect(),
+        dt => {
+            bail!("unsupported TensorProto data type {dt} (supported: FLOAT, DOUBLE, INT32, INT64)")
+        }
+    };
+    if data.len() != n {
+        bail!(
+            "the tensor has {} elements but its dims {:?} describe {n}",
+            data.len(),
+            t.dims
+        );
+    }
+    Ok(Array { shape, data })
+}
+
+fn read_tensor(path: &Path) -> Result<Array> {
+    let bytes = std::fs::read(path)
+        .with_context(|| format!("error: could not read input file '{}'", path.display()))?;
+    let r = if bytes.starts_with(b"\x93NUMPY") {
+        npy::read(&bytes).map_err(anyhow::Error::from)
+    } else if path.extension().is_some_and(|e| e == "npy") {
+        Err(anyhow!("not an .npy file (bad magic)"))
+    } else {
+        read_pb(&bytes)
+    };
+    r.with_context(|| format!("error: input file '{}'", path.display()))
+}
+
+/// Binds every `--input` to a graph input, checking shapes.
+fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Array>> {
+    let mut bound: Vec<Option<Array>> = vec![None; sig.inputs.len()];
+    let mut next = 0usize;
+    for a in args {
+        let named = a.split_once('=').and_then(|(n, f)| {
+            sig.inputs
+                .iter()
+                .position(|t| t.name == n)
+                .map(|k| (k, f.to_string()))
+        });
+        let (k, file) = match named {
+            Some(x) => x,
+            None => {
+                if let Some((n, _)) = a.split_once('=')
+                    && !Path::new(a).exists()
+                {
+                    let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
+                    bail!(
+                        "error: the model has no input named '{n}' (inputs: {})",
+                        names.join(", ")
+                    );
+                }
+                while next < bound.len() && bound[next].is_some() {
+                    next += 1;
+                }
+                if next >= bound.len() {
+                    bail!(
+                        "error: too many inputs: the model takes {} input(s)",
+                        sig.inputs.len()
+                    );
+                }
+                (next, a.clone())
+            }
+        };
+        if bound[k].is_some() {
+            bail!("error: input '{}' is given twice", sig.inputs[k].name);
+        }
+        let arr = read_tensor(Path::new(&file))?;
+        let want = &sig.inputs[k];
+        check_shape(want, &arr).with_context(|| format!("error: input file '{file}'"))?;
+        bound[k] = Some(arr);
+    }
+    bound
+        .into_iter()
+        .zip(&sig.inputs)
+        .map(|(b, t)| {
+            b.ok_or_else(|| {
+                anyhow!(
+                    "error: missing input '{}' ({} {:?}); give it with --input {}=FILE",
+                    t.name,
+                    t.dtype,
+                    t.shape,
+                    t.name
+                )
+            })
+        })
+        .collect()
+}
+
+fn check_shape(want: &TensorInfo, arr: &Array) -> Result<()> {
+    let shape: Vec<i64> = arr.shape.iter().map(|&d| d as i64).collect();
+    if shape != want.shape {
+        bail!(
+            "shape {:?} does not match input '{}' of shape {:?}",
+            shape,
+            want.name,
+            want.shape
+        );
+    }
+    Ok(())
+}
+
+/// A 64-byte aligned chunk, so the workspace is suitably aligned.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Line([u8; 64]);
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    let n = v.len();
+    if n == 0 {
+        return Duration::ZERO;
+    }
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let reg = drv::new_registry();
+    let mut dump = Vec::new();
+    for p in &cli.dump_after {
+        dump.extend(drv::dump_names(&reg, p)?);
+    }
+    let mut ctx = drv::new_context();
+    let module = drv::load_module(&mut ctx, &cli.model)?;
+    let sig = drv::signature(&ctx, module)?;
+    // Read inputs before compiling: a missing input fails fast.
+    let inputs = bind_inputs(&sig, &cli.inputs)?;
+    drv::attach_signature(&mut ctx, module, &sig);
+    drv::lower_to_llvm(&mut ctx, &reg, module, &dump)?;
+    drv::check_entry(&ctx, module, &sig)?;
+
+    let llctx = inkwell::context::Context::create();
+    let m = be::translate_module(&llctx, &ctx, module).map_err(|e| anyhow!("error: {e}"))?;
+    let jit = be::Jit::new(m).map_err(|e| anyhow!("error: {e}"))?;
+    let ws_fn = jit
+        .function_address(&format!("{}_workspace_size", sig.entry))
+        .map_err(|e| anyhow!("error: {e}"))?;
+    // SAFETY: `<entry>_workspace_size` is generated by lower-loops-to-llvm
+    // as `i64 ()` (docs/LOWERING.md), and `ws_fn` is its JIT address.
+    let ws_bytes = unsafe { std::mem::transmute::<usize, extern "C" fn() -> i64>(ws_fn)() };
+    let ws_bytes = usize::try_from(ws_bytes)
+        .map_err(|_| anyhow!("error: invalid workspace size {ws_bytes}"))?;
+    let mut workspace = vec![Line([0; 64]); ws_bytes.div_ceil(64).max(1)];
+    let mut outputs: Vec<Vec<f32>> = sig.outputs.iter().map(|t| vec![0f32; t.numel()]).collect();
+    let in_ptrs: Vec<*const f32> = inputs.iter().map(|a| a.data.as_ptr()).collect();
+    let mut out_ptrs: Vec<*mut f32> = outputs.iter_mut().map(|o| o.as_mut_ptr()).collect();
+    let args = [
+        in_ptrs.as_ptr() as *mut u8,
+        out_ptrs.as_mut_ptr() as *mut u8,
+        workspace.as_mut_ptr() as *mut u8,
+    ];
+    let runs = cli.repeat.unwrap_or(1);
+    let mut times = Vec::with_capacity(runs as usize);
+    for _ in 0..runs {
+        let t = Instant::now();
+        // SAFETY: the entry point has the ABI of docs/LOWERING.md; every
+        // input buffer holds the declared number of f32s (shapes checked in
+        // `bind_inputs`), every output buffer is sized from the signature,
+        // and the workspace has `<entry>_workspace_size()` bytes.
+        let rc = unsafe { jit.call_with_pointers(&sig.entry, &args) }
+            .map_err(|e| anyhow!("error: {e}"))?;
+        times.push(t.elapsed());
+        if rc != 0 {
+            bail!("error: '{}' returned {rc}", sig.entry);
+        }
+    }
+    drop(out_ptrs);
+    std::fs::create_dir_all(&cli.output_dir).with_context(|| {
+        format!(
+            "error: could not create output directory '{}'",
+            cli.output_dir.display()
+        )
+    })?;
+    for (k, (data, t)) in outputs.into_iter().zip(&sig.outputs).enumerate() {
+        let path = cli.output_dir.join(format!("output_{k}.npy"));
+        let arr = Array {
+            shape: t.shape.iter().map(|&d| d as usize).collect(),
+            data,
+        };
+        let tmp = cli
+            .output_dir
+            .join(format!(".output_{k}.npy.tmp-{}", std::process::id()));
+        std::fs::write(&tmp, npy::write(&arr))
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                anyhow!("error: could not write '{}': {e}", path.display())
+            })?;
+    }
+    if cli.repeat.is_some() {
+        let med = median(times);
+        println!(
+            "median run time over {runs} run(s): {:.3} ms",
+            med.as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
+
+fn main() {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => 0,
+                _ => 1,
+            };
+            let _ = e.print();
+            std::process::exit(code);
+        }
+    };
+    let worker = std::thread::Builder::new()
+        .stack_size(1 << 28)
+        .spawn(move || run(cli));
+    let code = match worker.map(|h| h.join()) {
+        Ok(Ok(Ok(()))) => 0,
+        Ok(Ok(Err(e))) => {
+            let msg = format!("{e:#}");
+            if msg.starts_with("error") || msg.contains(": error") {
+                eprintln!("dl-run: {msg}");
+            } else {
+                eprintln!("dl-run: error: {msg}");
+            }
+            1
+        }
+        _ => {
+            eprintln!("dl-run: error: internal failure");
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,229 @@
+//! Integration tests of the `dl-run` binary.
+
+use dlc_driver::npy::{self, Array};
+use dlc_onnx_frontend::proto::{TensorProto, data_type};
+use prost::Message;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DL_RUN: &str = env!("CARGO_BIN_EXE_dl-run");
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn add_relu() -> PathBuf {
+    repo().join("tools/dlc/tests/Inputs/add_relu.mlir")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("dl-run-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(DL_RUN)
+        .args(args)
+        .output()
+        .expect("run dl-run")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn save(p: &Path, shape: &[usize], data: Vec<f32>) {
+    std::fs::write(
+        p,
+        npy::write(&Array {
+            shape: shape.to_vec(),
+            data,
+        }),
+    )
+    .expect("write npy");
+}
+
+fn load(p: &Path) -> Array {
+    npy::read(&std::fs::read(p).expect("read output")).expect("parse output")
+}
+
+fn a_data() -> Vec<f32> {
+    (0..8).map(|i| i as f32 - 4.0).collect()
+}
+
+const WANT: [f32; 8] = [0.0, 0.0, 0.0, 0.0, 0.5, 1.5, 2.5, 3.5];
+
+#[test]
+fn loop_level_module_with_named_and_bare_inputs() {
+    let d = scratch("loop");
+    save(&d.join("a.npy"), &[2, 4], a_data());
+    save(&d.join("b.npy"), &[2, 4], vec![0.5; 8]);
+    let out = d.join("out");
+    let b = format!("b={}", s(&d.join("b.npy")));
+    let o = run(&[
+        s(&add_relu()),
+        "--input",
+        &b,
+        "--input",
+        s(&d.join("a.npy")),
+        "--output-dir",
+        s(&out),
+        "--repeat",
+        "5",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("median run time over 5 run(s)"), "{stdout}");
+    let y = load(&out.join("output_0.npy"));
+    assert_eq!(y.shape, vec![2, 4]);
+    assert_eq!(y.data, WANT.to_vec());
+}
+
+/// An llvm-level module as `dlc --emit mlir` writes it.
+fn llvm_level_module(d: &Path) -> PathBuf {
+    let mut ctx = dlc_driver::new_context();
+    let reg = dlc_driver::new_registry();
+    let m = dlc_driver::load_module(&mut ctx, &add_relu()).expect("load");
+    let sig = dlc_driver::signature(&ctx, m).expect("signature");
+    dlc_driver::attach_signature(&mut ctx, m, &sig);
+    dlc_driver::lower_to_llvm(&mut ctx, &reg, m, &[]).expect("lower");
+    assert_eq!(dlc_driver::module_level(&ctx, m), dlc_driver::Level::Llvm);
+    let p = d.join("m.llvm.mlir");
+    std::fs::write(
+        &p,
+        dlc_ir::print_op_to_string(&ctx, m, &dlc_ir::PrintOptions::default()),
+    )
+    .expect("write");
+    p
+}
+
+#[test]
+fn llvm_level_module_and_pb_inputs() {
+    let d = scratch("llvm");
+    let model = llvm_level_module(&d);
+    let t = TensorProto {
+        dims: vec![2, 4],
+        data_type: data_type::FLOAT,
+        raw_data: a_data().iter().flat_map(|v| v.to_le_bytes()).collect(),
+        ..Default::default()
+    };
+    std::fs::write(d.join("a.pb"), t.encode_to_vec()).expect("pb");
+    let t = TensorProto {
+        dims: vec![2, 4],
+        data_type: data_type::DOUBLE,
+        double_data: vec![0.5; 8],
+        ..Default::default()
+    };
+    std::fs::write(d.join("b.pb"), t.encode_to_vec()).expect("pb");
+    let o = run(&[
+        s(&model),
+        "--input",
+        s(&d.join("a.pb")),
+        "--input",
+        s(&d.join("b.pb")),
+        "--output-dir",
+        s(&d),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(load(&d.join("output_0.npy")).data, WANT.to_vec());
+}
+
+#[test]
+fn input_errors() {
+    let d = scratch("errors");
+    save(&d.join("a.npy"), &[2, 4], a_data());
+    save(&d.join("bad.npy"), &[4, 2], a_data());
+    let a = s(&d.join("a.npy")).to_string();
+    // Missing input.
+    let o = run(&[s(&add_relu()), "--input", &a, "--output-dir", s(&d)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing input 'b'"), "{}", stderr(&o));
+    // Unknown input name.
+    let o = run(&[s(&add_relu()), "--input", &format!("zz={a}")]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no input named 'zz' (inputs: a, b)"),
+        "{}",
+        stderr(&o)
+    );
+    // Wrong shape.
+    let o = run(&[
+        s(&add_relu()),
+        "--input",
+        &a,
+        "--input",
+        s(&d.join("bad.npy")),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("does not match input 'b'"),
+        "{}",
+        stderr(&o)
+    );
+    // Too many inputs.
+    let o = run(&[s(&add_relu()), "-i", &a, "-i", &a, "-i", &a]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("too many inputs"), "{}", stderr(&o));
+    // Fortran order and unsupported dtypes are refused clearly.
+    let hdr = |descr: &str, fortran: &str| {
+        let h = format!("{{'descr': '{descr}', 'fortran_order': {fortran}, 'shape': (2, 4), }}\n");
+        let mut v = b"\x93NUMPY\x01\x00".to_vec();
+        v.extend_from_slice(&(h.len() as u16).to_le_bytes());
+        v.extend_from_slice(h.as_bytes());
+        v
+    };
+    let mut f = hdr("<f4", "True");
+    f.extend_from_slice(&[0; 32]);
+    std::fs::write(d.join("f.npy"), f).expect("write");
+    let o = run(&[s(&add_relu()), "-i", &a, "-i", s(&d.join("f.npy"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Fortran-order"), "{}", stderr(&o));
+    let mut c = hdr("<c8", "False");
+    c.extend_from_slice(&[0; 64]);
+    std::fs::write(d.join("c.npy"), c).expect("write");
+    let o = run(&[s(&add_relu()), "-i", &a, "-i", s(&d.join("c.npy"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("unsupported dtype '<c8'"),
+        "{}",
+        stderr(&o)
+    );
+    // Missing file.
+    let o = run(&[s(&add_relu()), "-i", &a, "-i", s(&d.join("nope.npy"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nope.npy"), "{}", stderr(&o));
+    assert!(!d.join("output_0.npy").exists());
+}
+
+#[test]
+#[ignore = "needs the --lower-to-loops pass (lowering/src/te_to_loop.rs, in progress)"]
+fn tiny_cnn_matches_reference() {
+    let d = scratch("tiny-cnn");
+    let inp = repo().join("lit/onnx-to-graph/Inputs");
+    let o = run(&[
+        s(&inp.join("tiny_cnn.onnx")),
+        "--input",
+        s(&inp.join("tiny_cnn.input.npy")),
+        "--output-dir",
+        s(&d),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let got = load(&d.join("output_0.npy"));
+    let want = load(&inp.join("tiny_cnn.output.npy"));
+    assert_eq!(got.shape, want.shape);
+    let scale = want
+        .data
+        .iter()
+        .fold(0f32, |m, v| m.max(v.abs()))
+        .max(1e-30);
+    for (g, w) in got.data.iter().zip(&want.data) {
+        let rel = (g - w).abs() / w.abs().max(scale * 1e-3);
+        assert!(rel <= 1e-4, "got {g}, want {w}");
+    }
+}

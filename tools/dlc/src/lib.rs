@@ -1,0 +1,587 @@
+//! The shared driver of `dlc` and `dl-run`: loads a model (ONNX file or
+//! MLIR text at any level), records its entry-point signature, runs the
+//! lowering pipeline from wherever the module stands down to the llvm
+//! dialect, and renders the C header of the entry-point ABI
+//! (docs/LOWERING.md).
+
+pub mod npy;
+
+use anyhow::{Context as _, Result, anyhow, bail};
+use dlc_ir::diag::render;
+use dlc_ir::pass::{Instrumentation, OpPassManager, PassRegistry, TimingNode};
+use dlc_ir::types::TypeKind;
+use dlc_ir::{Attr, Context, Diagnostic, Op, Type, WalkResult};
+use std::path::Path;
+
+/// The passes from the onnx level down to the llvm dialect, in order.
+pub const PIPELINE: &[&str] = &[
+    "lower-onnx-to-graph",
+    "fuse-ops",
+    "lower-to-loops",
+    "lower-loops-to-llvm",
+];
+
+/// A fresh context with every dialect the tools know.
+pub fn new_context() -> Context {
+    let mut ctx = Context::new();
+    dlc_registry::register_dialects(&mut ctx);
+    ctx
+}
+
+/// A registry with every pass the tools know.
+pub fn new_registry() -> PassRegistry {
+    let mut reg = PassRegistry::new();
+    dlc_registry::register_passes(&mut reg);
+    reg
+}
+
+/// Renders a diagnostic (and any pending ones) as an error.
+pub fn diag_error(ctx: &mut Context, d: &Diagnostic) -> anyhow::Error {
+    let mut s = render(ctx, d);
+    for extra in ctx.take_diagnostics() {
+        s.push_str(&render(ctx, &extra));
+    }
+    anyhow!("{}", s.trim_end())
+}
+
+/// Loads `path`: an `.onnx` model is imported, anything else is parsed as
+/// MLIR text. The module is verified.
+pub fn load_module(ctx: &mut Context, path: &Path) -> Result<Op> {
+    let name = path.display().to_string();
+    let module = if path.extension().is_some_and(|e| e == "onnx") {
+        dlc_onnx_frontend::import_file(ctx, path).map_err(|e| anyhow!("{name}: error: {e}"))?
+    } else {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("could not open input file '{name}'"))?;
+        let src = String::from_utf8(bytes)
+            .map_err(|_| anyhow!("{name}: error: input is not valid UTF-8"))?;
+        ctx.add_source(&name, src.clone().into());
+        dlc_ir::parse_source(ctx, &src, &name).map_err(|d| diag_error(ctx, &d))?
+    };
+    dlc_ir::verify::verify(ctx, module).map_err(|d| diag_error(ctx, &d))?;
+    Ok(module)
+}
+
+/// How far down the pipeline a module already is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Onnx,
+    Graph,
+    Te,
+    Loop,
+    Llvm,
+}
+
+/// The highest level any op of the module belongs to.
+pub fn module_level(ctx: &Context, module: Op) -> Level {
+    let mut level = Level::Llvm;
+    ctx.walk_ops(module, &mut |op| {
+        let name = ctx.op_name_str(op);
+        let l = match name.split('.').next().unwrap_or("") {
+            "onnx" => Level::Onnx,
+            "graph" => Level::Graph,
+            "te" => Level::Te,
+            "loop" | "func" | "arith" | "math" | "cf" | "memref" => Level::Loop,
+            _ => Level::Llvm,
+        };
+        level = level.min(l);
+        WalkResult::Advance
+    });
+    // A func.func over tensors is above the loop level.
+    if level == Level::Loop && signature_from_funcs(ctx, module).is_some_and(|s| s.1) {
+        level = Level::Graph;
+    }
+    level
+}
+
+/// The pipeline elements that take a module at `level` to the llvm dialect.
+pub fn passes_from(level: Level) -> &'static [&'static str] {
+    match level {
+        Level::Onnx => PIPELINE,
+        Level::Graph => &PIPELINE[1..],
+        Level::Te => &PIPELINE[2..],
+        Level::Loop => &PIPELINE[3..],
+        Level::Llvm => &[],
+    }
+}
+
+/// Builds the pass manager for `passes`; a pass (or alias) that is not
+/// registered is an error naming it.
+pub fn build_pipeline(reg: &PassRegistry, passes: &[&str]) -> Result<OpPassManager> {
+    let mut pm = OpPassManager::new("builtin.module");
+    for p in passes {
+        if reg.lookup(p).is_none() && reg.lookup_pipeline(p).is_none() {
+            bail!(
+                "error: the pass '--{p}' is not registered in this build of dlc (the pipeline needs {})",
+                PIPELINE.join(", ")
+            );
+        }
+        dlc_ir::pass::add_pipeline_elements(reg, &mut pm, p)
+            .map_err(|e| anyhow!("error: invalid pipeline element '{p}': {e}"))?;
+    }
+    Ok(pm)
+}
+
+/// The pass arguments `--dump-after NAME` should match: the pass itself,
+/// or every pass an alias expands to.
+pub fn dump_names(reg: &PassRegistry, name: &str) -> Result<Vec<String>> {
+    if reg.lookup(name).is_some() {
+        return Ok(vec![name.to_string()]);
+    }
+    if let Some(p) = reg.lookup_pipeline(name) {
+        return Ok(p
+            .split(',')
+            .map(|s| s.trim().split('{').next().unwrap_or("").to_string())
+            .filter(|s| !s.is_empty())
+            .collect());
+    }
+    bail!("error: --dump-after: unknown pass '{name}'")
+}
+
+/// Runs the pipeline from the module's level to the llvm dialect;
+/// `dump_after` passes print the IR after them to stderr.
+pub fn lower_to_llvm(
+    ctx: &mut Context,
+    reg: &PassRegistry,
+    module: Op,
+    dump_after: &[String],
+) -> Result<()> {
+    let level = module_level(ctx, module);
+    let mut pm = build_pipeline(reg, passes_from(level))?;
+    let inst = Instrumentation {
+        print_after: dump_after.to_vec(),
+        print_module_scope: true,
+        verify_each: true,
+        ..Default::default()
+    };
+    let mut timing = TimingNode::default();
+    if let Err(d) = pm.run(ctx, module, &inst, &mut timing, module) {
+        return Err(diag_error(ctx, &d));
+    }
+    Ok(())
+}
+
+/// One input or output of the entry point.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TensorInfo {
+    pub name: String,
+    /// MLIR spelling of the element type (`f32`).
+    pub dtype: String,
+    pub shape: Vec<i64>,
+}
+
+impl TensorInfo {
+    /// Number of elements.
+    pub fn numel(&self) -> usize {
+        self.shape
+            .iter()
+            .map(|&d| usize::try_from(d).unwrap_or(0))
+            .product()
+    }
+}
+
+/// The entry point's name and its inputs and outputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    pub entry: String,
+    pub inputs: Vec<TensorInfo>,
+    pub outputs: Vec<TensorInfo>,
+}
+
+fn type_string(ctx: &Context, t: Type) -> String {
+    let mut s = String::new();
+    dlc_ir::printer::print_type_to(ctx, t, &mut s);
+    s
+}
+
+fn info_of(ctx: &Context, t: Type, name: String) -> Option<TensorInfo> {
+    let shape = ctx.shape(t)?.to_vec();
+    if shape.iter().any(|&d| d < 0) {
+        return None;
+    }
+    Some(TensorInfo {
+        name,
+        dtype: type_string(ctx, ctx.element_type(t)),
+        shape,
+    })
+}
+
+fn string_array(ctx: &Context, a: Option<Attr>) -> Vec<String> {
+    a.and_then(|a| ctx.array_value(a))
+        .map(|v| {
+            v.iter()
+                .map(|&x| ctx.string_value(x).unwrap_or("").to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn named(names: &[String], k: usize, prefix: &str) -> String {
+    names
+        .get(k)
+        .filter(|n| !n.is_empty())
+        .cloned()
+        .unwrap_or_else(|| format!("{prefix}_{k}"))
+}
+
+/// The signature of the first public `func.func` (tensor or memref level);
+/// the flag says whether it is over tensors.
+fn signature_from_funcs(ctx: &Context, module: Op) -> Option<(Signature, bool)> {
+    let body = dlc_ir::builtin::module_body(ctx, module);
+    for op in ctx.block_ops(body) {
+        if ctx.op_name_str(op) != "func.func" || dlc_ir::symbol::visibility(ctx, op) != "public" {
+            continue;
+        }
+        let Some((ins, outs)) = ctx
+            .attr(op, "function_type")
+            .and_then(|a| ctx.type_value(a))
+            .and_then(|t| ctx.function_type_parts(t))
+        else {
+            continue;
+        };
+        let entry = dlc_ir::symbol::symbol_name(ctx, op)?.to_string();
+        let in_names = string_array(ctx, ctx.attr(op, "onnx.input_names"));
+        let out_names = string_array(ctx, ctx.attr(op, "onnx.output_names"));
+        let is_tensor = |t: &Type| matches!(ctx.type_kind(*t), TypeKind::Tensor { .. });
+        if ins.iter().chain(outs).all(is_tensor) {
+            let inputs = ins
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| info_of(ctx, t, named(&in_names, k, "input")))
+                .collect::<Option<Vec<_>>>()?;
+            let outputs = outs
+                .iter()
+                .enumerate()
+                .map(|(k, &t)| info_of(ctx, t, named(&out_names, k, "output")))
+                .collect::<Option<Vec<_>>>()?;
+            return Some((
+                Signature {
+                    entry,
+                    inputs,
+                    outputs,
+                },
+                true,
+            ));
+        }
+        // Loop level: f32 memrefs are inputs then the last
+        // `loop.num_outputs` outputs; an i8 memref is the workspace.
+        if !outs.is_empty() {
+            continue;
+        }
+        let bufs: Vec<Type> = ins
+            .iter()
+            .copied()
+            .filter(|&t| {
+                matches!(ctx.type_kind(t), TypeKind::MemRef { .. })
+                    && type_string(ctx, ctx.element_type(t)) == "f32"
+            })
+            .collect();
+        let nout = ctx
+            .attr(op, "loop.num_outputs")
+            .and_then(|a| ctx.int_value(a))
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(1)
+            .min(bufs.len());
+        let nin = bufs.len() - nout;
+        let inputs = bufs[..nin]
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| info_of(ctx, t, named(&in_names, k, "input")))
+            .collect::<Option<Vec<_>>>()?;
+        let outputs = bufs[nin..]
+            .iter()
+            .enumerate()
+            .map(|(k, &t)| info_of(ctx, t, named(&out_names, k, "output")))
+            .collect::<Option<Vec<_>>>()?;
+        return Some((
+            Signature {
+                entry,
+                inputs,
+                outputs,
+            },
+            false,
+        ));
+    }
+    None
+}
+
+const SIG_ATTR: &str = "dlc.signature";
+
+/// Records `sig` on the module (`dlc.signature`), so that it survives the
+/// lowering and an llvm-level module written by `dlc --emit mlir` still
+/// says what its entry point takes.
+pub fn attach_signature(ctx: &mut Context, module: Op, sig: &Signature) {
+    let entry = ctx.string_attr(&sig.entry);
+    let list = |ctx: &mut Context, v: &[TensorInfo]| {
+        let elems: Vec<Attr> = v
+            .iter()
+            .map(|t| {
+                let n = ctx.string_attr(&t.name);
+                let dt = ctx.string_attr(&t.dtype);
+                let dims: Vec<Attr> = t
+                    .shape
+                    .iter()
+                    .map(|&d| ctx.string_attr(&d.to_string()))
+                    .collect();
+                let dims = ctx.array_attr(dims);
+                ctx.array_attr(vec![n, dt, dims])
+            })
+            .collect();
+        ctx.array_attr(elems)
+    };
+    let ins = list(ctx, &sig.inputs);
+    let outs = list(ctx, &sig.outputs);
+    let a = ctx.array_attr(vec![entry, ins, outs]);
+    ctx.set_attr(module, SIG_ATTR, a);
+}
+
+fn signature_from_attr(ctx: &Context, module: Op) -> Option<Signature> {
+    let a = ctx.attr(module, SIG_ATTR)?;
+    let [entry, ins, outs] = ctx.array_value(a)? else {
+        return None;
+    };
+    let list = |a: Attr| -> Option<Vec<TensorInfo>> {
+        ctx.array_value(a)?
+            .iter()
+            .map(|&t| {
+                let [n, dt, dims] = ctx.array_value(t)? else {
+                    return None;
+                };
+                let shape = ctx
+                    .array_value(*dims)?
+                    .iter()
+                    .map(|&d| ctx.string_value(d)?.parse::<i64>().ok())
+                    .collect::<Option<Vec<_>>>()?;
+                Some(TensorInfo {
+                    name: ctx.string_value(*n)?.to_string(),
+                    dtype: ctx.string_value(*dt)?.to_string(),
+                    shape,
+                })
+            })
+            .collect()
+    };
+    Some(Signature {
+        entry: ctx.string_value(*entry)?.to_string(),
+        inputs: list(*ins)?,
+        outputs: list(*outs)?,
+    })
+}
+
+/// The entry-point signature of a module at any level: from its public
+/// `func.func`, else from the `dlc.signature` attribute.
+pub fn signature(ctx: &Context, module: Op) -> Result<Signature> {
+    if let Some(s) = signature_from_attr(ctx, module) {
+        return Ok(s);
+    }
+    if let Some((s, _)) = signature_from_funcs(ctx, module) {
+        return Ok(s);
+    }
+    bail!(
+        "error: cannot find the entry point: no public func.func over statically shaped tensors or buffers, and no '{SIG_ATTR}' module attribute"
+    )
+}
+
+/// Checks that the lowered module has the ABI functions of `sig`.
+pub fn check_entry(ctx: &Context, module: Op, sig: &Signature) -> Result<()> {
+    let body = dlc_ir::builtin::module_body(ctx, module);
+    let names: Vec<&str> = ctx
+        .block_ops(body)
+        .filter(|&op| ctx.op_name_str(op) == "llvm.func")
+        .filter_map(|op| dlc_ir::symbol::symbol_name(ctx, op))
+        .collect();
+    let ws = format!("{}_workspace_size", sig.entry);
+    if !names.contains(&sig.entry.as_str()) || !names.contains(&ws.as_str()) {
+        bail!(
+            "error: the lowered module has no entry point '{}' with '{ws}' (functions: {})",
+            sig.entry,
+            names.join(", ")
+        );
+    }
+    if let Some(t) = sig
+        .inputs
+        .iter()
+        .chain(&sig.outputs)
+        .find(|t| t.dtype != "f32")
+    {
+        bail!(
+            "error: '{}' has element type {}; the entry-point ABI takes f32 buffers only",
+            t.name,
+            t.dtype
+        );
+    }
+    Ok(())
+}
+
+/// A C identifier for `s`.
+pub fn c_ident(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+fn c_type(dtype: &str) -> &'static str {
+    match dtype {
+        "f32" => "float",
+        "f64" => "double",
+        "i32" => "int32_t",
+        "i64" => "int64_t",
+        "i8" => "int8_t",
+        _ => "void",
+    }
+}
+
+fn c_string(s: &str) -> String {
+    let mut o = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => o.push_str("\\\""),
+            '\\' => o.push_str("\\\\"),
+            c if c.is_ascii_graphic() || c == ' ' => o.push(c),
+            c => o.push_str(&format!("\\x{:02x}", c as u32 & 0xff)),
+        }
+    }
+    o.push('"');
+    o
+}
+
+/// The C header of the entry-point ABI for `sig`.
+pub fn c_header(sig: &Signature) -> String {
+    let name = c_ident(&sig.entry);
+    let up = name.to_uppercase();
+    let guard = format!("DLC_{up}_H");
+    let mut h = String::new();
+    h.push_str(&format!(
+        "/* Generated by dlc: the entry point of model '{}'.\n *\n",
+        sig.entry
+    ));
+    h.push_str(" * Inputs and outputs are dense row-major buffers; the caller provides a\n");
+    h.push_str(&format!(
+        " * workspace of {name}_workspace_size() bytes. Returns 0 on success.\n *\n"
+    ));
+    for (kind, list) in [("input", &sig.inputs), ("output", &sig.outputs)] {
+        for (k, t) in list.iter().enumerate() {
+            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            h.push_str(&format!(
+                " * {kind} {k}: {} {} [{}]\n",
+                t.name.replace("*/", "* /"),
+                t.dtype,
+                dims.join(", ")
+            ));
+        }
+    }
+    h.push_str(" */\n");
+    h.push_str(&format!("#ifndef {guard}\n#define {guard}\n\n"));
+    h.push_str("#include <stddef.h>\n#include <stdint.h>\n\n");
+    h.push_str("#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+    h.push_str(&format!(
+        "#define {up}_NUM_INPUTS {}\n#define {up}_NUM_OUTPUTS {}\n",
+        sig.inputs.len(),
+        sig.outputs.len()
+    ));
+    for (kind, list) in [("INPUT", &sig.inputs), ("OUTPUT", &sig.outputs)] {
+        for (k, t) in list.iter().enumerate() {
+            let p = format!("{up}_{kind}_{k}");
+            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            h.push_str(&format!("#define {p}_NAME {}\n", c_string(&t.name)));
+            h.push_str(&format!("#define {p}_DTYPE {}\n", c_string(&t.dtype)));
+            h.push_str(&format!("#define {p}_RANK {}\n", t.shape.len()));
+            h.push_str(&format!("#define {p}_NUMEL {}\n", t.numel()));
+            h.push_str(&format!("#define {p}_SHAPE {{{}}}\n", dims.join(", ")));
+            h.push_str(&format!("typedef {} {p}_CTYPE;\n", c_type(&t.dtype)));
+        }
+    }
+    h.push_str("\n/* One entry per input then per output. */\n");
+    h.push_str(&format!(
+        "typedef struct {{\n  const char *name;\n  const char *dtype;\n  int is_output;\n  int rank;\n  int64_t shape[{}];\n}} {name}_tensor_info;\n",
+        sig.inputs
+            .iter()
+            .chain(&sig.outputs)
+            .map(|t| t.shape.len())
+            .max()
+            .unwrap_or(0)
+            .max(1)
+    ));
+    h.push_str(&format!(
+        "static const {name}_tensor_info {name}_tensors[] = {{\n"
+    ));
+    for (out, list) in [(0, &sig.inputs), (1, &sig.outputs)] {
+        for t in list.iter() {
+            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            h.push_str(&format!(
+                "  {{{}, {}, {out}, {}, {{{}}}}},\n",
+                c_string(&t.name),
+                c_string(&t.dtype),
+                t.shape.len(),
+                dims.join(", ")
+            ));
+        }
+    }
+    h.push_str("};\n\n");
+    h.push_str(&format!("size_t {name}_workspace_size(void);\n"));
+    h.push_str(&format!(
+        "int {name}(const float *const *inputs, float *const *outputs, void *workspace);\n"
+    ));
+    h.push_str(&format!(
+        "\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
+    ));
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/Inputs/add_relu.mlir")
+    }
+
+    #[test]
+    fn levels_signature_and_lowering() -> Result<()> {
+        let mut ctx = new_context();
+        let reg = new_registry();
+        let m = load_module(&mut ctx, &fixture())?;
+        assert_eq!(module_level(&ctx, m), Level::Loop);
+        let sig = signature(&ctx, m)?;
+        assert_eq!(sig.entry, "add_relu");
+        let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(sig.outputs[0].shape, vec![2, 4]);
+        attach_signature(&mut ctx, m, &sig);
+        lower_to_llvm(&mut ctx, &reg, m, &[])?;
+        assert_eq!(module_level(&ctx, m), Level::Llvm);
+        assert_eq!(signature(&ctx, m)?, sig);
+        check_entry(&ctx, m, &sig)
+    }
+
+    #[test]
+    fn pipeline_from_each_level() {
+        assert_eq!(passes_from(Level::Onnx).len(), 4);
+        assert_eq!(
+            passes_from(Level::Te),
+            &["lower-to-loops", "lower-loops-to-llvm"]
+        );
+        assert!(passes_from(Level::Llvm).is_empty());
+        let reg = new_registry();
+        assert!(build_pipeline(&reg, &["lower-loops-to-llvm"]).is_ok());
+        let e = build_pipeline(&reg, &["no-such-pass"])
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("'--no-such-pass' is not registered")));
+        assert_eq!(
+            dump_names(&reg, "lower-to-llvm").ok(),
+            Some(vec!["lower-loops-to-llvm".to_string()])
+        );
+    }
+
+    #[test]
+    fn c_identifiers_and_strings() {
+        assert_eq!(c_ident("main_graph"), "main_graph");
+        assert_eq!(c_ident("9-x.y"), "_9_x_y");
+        assert_eq!(c_string("a\"b\\"), "\"a\\\"b\\\\\"");
+    }
+}

@@ -1,0 +1,471 @@
+//! Integration tests of the `dlc` binary.
+
+use dlc_onnx_frontend::proto::{
+    Dimension, GraphProto, ModelProto, NodeProto, OperatorSetIdProto, TensorShapeProto, TypeProto,
+    TypeProtoTensor, ValueInfoProto, data_type,
+};
+use prost::Message;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DLC: &str = env!("CARGO_BIN_EXE_dlc");
+
+fn inputs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/Inputs")
+}
+
+fn add_relu() -> PathBuf {
+    inputs().join("add_relu.mlir")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("dlc-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("scratch dir");
+    d
+}
+
+fn dlc(args: &[&str]) -> Output {
+    Command::new(DLC).args(args).output().expect("run dlc")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+fn lower_to_loops_registered() -> bool {
+    let reg = dlc_driver::new_registry();
+    reg.lookup("lower-to-loops").is_some() || reg.lookup_pipeline("lower-to-loops").is_some()
+}
+
+fn value_info(name: &str, dims: &[i64]) -> ValueInfoProto {
+    ValueInfoProto {
+        name: name.into(),
+        r#type: Some(TypeProto {
+            tensor_type: Some(TypeProtoTensor {
+                elem_type: data_type::FLOAT,
+                shape: Some(TensorShapeProto {
+                    dim: dims
+                        .iter()
+                        .map(|&d| Dimension {
+                            dim_value: Some(d),
+                            ..Default::default()
+                        })
+                        .collect(),
+                }),
+            }),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+/// A model with two operators the importer does not support.
+fn unsupported_model(dir: &Path) -> PathBuf {
+    let node = |op: &str, name: &str, i: &str, o: &str| NodeProto {
+        input: vec![i.into()],
+        output: vec![o.into()],
+        name: name.into(),
+        op_type: op.into(),
+        ..Default::default()
+    };
+    let m = ModelProto {
+        ir_version: 8,
+        opset_import: vec![OperatorSetIdProto {
+            domain: String::new(),
+            version: 17,
+        }],
+        graph: Some(GraphProto {
+            name: "g".into(),
+            node: vec![
+                node("Relu", "r0", "x", "a"),
+                node("Hardmax", "hm", "a", "b"),
+                node("Erf", "erf0", "b", "y"),
+            ],
+            input: vec![value_info("x", &[2, 3])],
+            output: vec![value_info("y", &[2, 3])],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let p = dir.join("unsupported.onnx");
+    std::fs::write(&p, m.encode_to_vec()).expect("write model");
+    p
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn unknown_target_lists_registered_targets() {
+    let d = scratch("unknown-target");
+    let out = d.join("m.o");
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&out),
+        "--target",
+        "nosuch-arch",
+        "--emit",
+        "obj",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("nosuch-arch"), "{e}");
+    for t in ["x86-64", "aarch64", "mips", "riscv64"] {
+        assert!(e.contains(t), "missing {t} in: {e}");
+    }
+    assert!(files_in(&d).is_empty(), "{:?}", files_in(&d));
+}
+
+#[test]
+fn unsupported_ops_are_all_listed_and_nothing_is_written() {
+    let d = scratch("unsupported");
+    let model = unsupported_model(&d);
+    let out = d.join("m.so");
+    let o = dlc(&[s(&model), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("2 unsupported ONNX operator"), "{e}");
+    assert!(e.contains("'Hardmax' (node 'hm'"), "{e}");
+    assert!(e.contains("'Erf' (node 'erf0'"), "{e}");
+    assert!(e.contains("opset 17"), "{e}");
+    assert_eq!(files_in(&d), vec!["unsupported.onnx".to_string()]);
+}
+
+#[test]
+fn missing_pass_is_named() {
+    if lower_to_loops_registered() {
+        return; // nothing to check once the pass exists
+    }
+    let d = scratch("missing-pass");
+    let model = repo().join("lit/onnx-to-graph/Inputs/tiny_cnn.onnx");
+    let o = dlc(&[s(&model), "-o", s(&d.join("m.o")), "--emit", "obj"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("'--lower-to-loops' is not registered"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(files_in(&d).is_empty());
+}
+
+fn elf_header(path: &Path) -> Vec<u8> {
+    let b = std::fs::read(path).expect("object written");
+    assert!(b.len() > 20 && &b[..4] == b"\x7fELF", "not ELF");
+    b[..20].to_vec()
+}
+
+#[test]
+fn mips_object_is_32_bit_big_endian_elf() {
+    let d = scratch("mips");
+    let out = d.join("m.o");
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&out),
+        "--target",
+        "mips-linux-gnu",
+        "--emit",
+        "obj",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let h = elf_header(&out);
+    assert_eq!(h[4], 1, "ELFCLASS32");
+    assert_eq!(h[5], 2, "ELFDATA2MSB");
+    assert_eq!(u16::from_be_bytes([h[16], h[17]]), 1, "ET_REL");
+    assert_eq!(u16::from_be_bytes([h[18], h[19]]), 8, "EM_MIPS");
+    assert!(d.join("m.h").exists());
+}
+
+#[test]
+fn aarch64_and_riscv64_objects() {
+    let d = scratch("a64-rv64");
+    for (triple, machine) in [("aarch64-linux-gnu", 183u16), ("riscv64-linux-gnu", 243)] {
+        let out = d.join(format!("{triple}.o"));
+        let o = dlc(&[
+            s(&add_relu()),
+            "-o",
+            s(&out),
+            "--target",
+            triple,
+            "--emit",
+            "obj",
+            "--opt-level",
+            "2",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{triple}: {}", stderr(&o));
+        let h = elf_header(&out);
+        assert_eq!((h[4], h[5]), (2, 1), "{triple}: ELFCLASS64, little-endian");
+        assert_eq!(u16::from_le_bytes([h[18], h[19]]), machine, "{triple}");
+    }
+}
+
+#[test]
+fn asm_llvm_and_mlir_outputs() {
+    let d = scratch("text");
+    let ll = d.join("m.ll");
+    let o = dlc(&[s(&add_relu()), "-o", s(&ll), "--opt-level", "0"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&ll).expect("ll");
+    assert!(
+        text.contains("define") && text.contains("@add_relu_workspace_size"),
+        "{text}"
+    );
+    let asm = d.join("m.s");
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&asm),
+        "--target",
+        "aarch64-linux-gnu",
+        "--mcpu",
+        "cortex-a72",
+        "--mattr",
+        "+neon",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&asm)
+            .expect("asm")
+            .contains("add_relu:")
+    );
+    let mlir = d.join("m.mlir");
+    let o = dlc(&[s(&add_relu()), "-o", s(&mlir), "--emit", "mlir"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&mlir).expect("mlir");
+    assert!(
+        text.starts_with("module attributes {dlc.signature"),
+        "{text}"
+    );
+    assert!(text.contains("llvm.func @add_relu("), "{text}");
+    // The written llvm-level module compiles again (the pipeline continues
+    // from the llvm level).
+    let o = dlc(&[s(&mlir), "-o", s(&d.join("again.o")), "--emit", "obj"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn dump_after_prints_ir() {
+    let d = scratch("dump");
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&d.join("m.o")),
+        "--emit",
+        "obj",
+        "--dump-after",
+        "lower-to-llvm",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("IR Dump After") && e.contains("llvm.func @add_relu"),
+        "{e}"
+    );
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&d.join("n.o")),
+        "--dump-after",
+        "nosuch",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("unknown pass 'nosuch'"));
+}
+
+#[test]
+fn header_declares_the_abi_and_the_tensors() {
+    let d = scratch("header");
+    let o = dlc(&[s(&add_relu()), "-o", s(&d.join("m.o")), "--emit", "obj"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let h = std::fs::read_to_string(d.join("m.h")).expect("header");
+    for want in [
+        "size_t add_relu_workspace_size(void);",
+        "int add_relu(const float *const *inputs, float *const *outputs, void *workspace);",
+        " * input 0: a f32 [2, 4]",
+        " * input 1: b f32 [2, 4]",
+        " * output 0: y f32 [2, 4]",
+        "#define ADD_RELU_NUM_INPUTS 2",
+        "#define ADD_RELU_NUM_OUTPUTS 1",
+        "#define ADD_RELU_INPUT_1_NAME \"b\"",
+        "#define ADD_RELU_OUTPUT_0_DTYPE \"f32\"",
+        "#define ADD_RELU_OUTPUT_0_SHAPE {2, 4}",
+        "{\"y\", \"f32\", 1, 2, {2, 4}},",
+    ] {
+        assert!(h.contains(want), "missing `{want}` in:\n{h}");
+    }
+    assert_eq!(files_in(&d), vec!["m.h".to_string(), "m.o".to_string()]);
+}
+
+#[test]
+fn bad_flags_and_unwritable_output() {
+    let d = scratch("bad-flags");
+    let o = dlc(&[s(&add_relu()), "-o", s(&d.join("m.o")), "--opt-level", "7"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = dlc(&[s(&add_relu()), "-o", s(&d.join("m.o")), "--emit", "exe"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = dlc(&[s(&add_relu())]);
+    assert_eq!(o.status.code(), Some(1), "-o is required");
+    let o = dlc(&[
+        s(&add_relu()),
+        "-o",
+        s(&d.join("m.so")),
+        "--target",
+        "mips-linux-gnu",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--emit so"), "{}", stderr(&o));
+    let out = d.join("no/such/dir/m.o");
+    let o = dlc(&[s(&add_relu()), "-o", s(&out), "--emit", "obj"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("could not write output file"),
+        "{}",
+        stderr(&o)
+    );
+    let o = dlc(&[s(&d.join("missing.onnx")), "-o", s(&d.join("m.o"))]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("missing.onnx"), "{}", stderr(&o));
+    assert!(files_in(&d).is_empty(), "{:?}", files_in(&d));
+}
+
+/// Compiles and runs a C program against a dlc shared library through the
+/// header and the ABI (no Rust loader involved). Returns its stdout.
+fn run_c_program(dir: &Path, header: &str, lib: &Path, body: &str) -> String {
+    let c = dir.join("main.c");
+    std::fs::write(
+        &c,
+        format!("#include <stdio.h>\n#include <stdlib.h>\n#include \"{header}\"\n{body}"),
+    )
+    .expect("write C");
+    let exe = dir.join("main");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
+    let o = Command::new(&cc)
+        .arg("-o")
+        .arg(&exe)
+        .arg(&c)
+        .arg(lib)
+        .arg(format!("-Wl,-rpath,{}", dir.display()))
+        .arg("-lm")
+        .output()
+        .expect("run cc");
+    assert!(o.status.success(), "cc: {}", stderr(&o));
+    let o = Command::new(&exe).output().expect("run program");
+    assert!(o.status.success(), "program: {}", stderr(&o));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+#[test]
+fn shared_library_through_the_c_abi() {
+    let d = scratch("so");
+    let lib = d.join("libaddrelu.so");
+    let o = dlc(&[s(&add_relu()), "-o", s(&lib)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = run_c_program(
+        &d,
+        "libaddrelu.h",
+        &lib,
+        r#"
+int main(void) {
+  float a[8], b[8], y[8];
+  for (int i = 0; i < 8; i++) { a[i] = (float)i - 4.0f; b[i] = 1.5f; y[i] = -1.0f; }
+  const float *ins[ADD_RELU_NUM_INPUTS] = {a, b};
+  float *outs[ADD_RELU_NUM_OUTPUTS] = {y};
+  void *ws = malloc(add_relu_workspace_size() + 1);
+  int rc = add_relu(ins, outs, ws);
+  printf("%d", rc);
+  for (int i = 0; i < ADD_RELU_OUTPUT_0_NUMEL; i++) printf(" %g", y[i]);
+  printf("\n");
+  free(ws);
+  return 0;
+}
+"#,
+    );
+    assert_eq!(out.trim(), "0 0 0 0 0.5 1.5 2.5 3.5 4.5");
+}
+
+fn read_npy(p: &Path) -> dlc_driver::npy::Array {
+    dlc_driver::npy::read(&std::fs::read(p).expect("npy")).expect("parse npy")
+}
+
+#[test]
+#[ignore = "needs the --lower-to-loops pass (lowering/src/te_to_loop.rs, in progress)"]
+fn tiny_cnn_shared_library_matches_reference() {
+    let d = scratch("tiny-cnn-so");
+    let inp = repo().join("lit/onnx-to-graph/Inputs");
+    let lib = d.join("libtiny.so");
+    let o = dlc(&[s(&inp.join("tiny_cnn.onnx")), "-o", s(&lib)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let x = read_npy(&inp.join("tiny_cnn.input.npy"));
+    let want = read_npy(&inp.join("tiny_cnn.output.npy"));
+    std::fs::write(
+        d.join("x.bin"),
+        x.data
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect::<Vec<u8>>(),
+    )
+    .expect("input");
+    let h = std::fs::read_to_string(d.join("libtiny.h")).expect("header");
+    let entry = h
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("size_t ")
+                .and_then(|r| r.strip_suffix("_workspace_size(void);"))
+        })
+        .expect("entry")
+        .to_string();
+    let up = entry.to_uppercase();
+    let body = format!(
+        r#"
+int main(void) {{
+  static float x[{UP}_INPUT_0_NUMEL], y[{UP}_OUTPUT_0_NUMEL];
+  FILE *f = fopen("{dir}/x.bin", "rb");
+  if (!f || fread(x, sizeof(float), {UP}_INPUT_0_NUMEL, f) != {UP}_INPUT_0_NUMEL) return 2;
+  fclose(f);
+  const float *ins[] = {{x}};
+  float *outs[] = {{y}};
+  void *ws = malloc({e}_workspace_size() + 1);
+  if ({e}(ins, outs, ws) != 0) return 3;
+  for (int i = 0; i < {UP}_OUTPUT_0_NUMEL; i++) printf("%.9g\n", y[i]);
+  free(ws);
+  return 0;
+}}
+"#,
+        UP = up,
+        e = entry,
+        dir = d.display()
+    );
+    let out = run_c_program(&d, "libtiny.h", &lib, &body);
+    let got: Vec<f32> = out
+        .lines()
+        .map(|l| l.trim().parse().expect("float"))
+        .collect();
+    assert_eq!(got.len(), want.data.len());
+    let scale = want
+        .data
+        .iter()
+        .fold(0f32, |m, v| m.max(v.abs()))
+        .max(1e-30);
+    for (g, w) in got.iter().zip(&want.data) {
+        let rel = (g - w).abs() / w.abs().max(scale * 1e-3);
+        assert!(rel <= 1e-4, "got {g}, want {w}");
+    }
+}
