@@ -12,7 +12,8 @@
 //! - a public `func.func` whose arguments are all memrefs and that returns
 //!   nothing is an entry point and follows the ABI of docs/LOWERING.md:
 //!   `i32 @name(ptr inputs, ptr outputs, ptr workspace)` plus
-//!   `i64 @name_workspace_size()`, the arena size the `loop.view`s need.
+//!   `i64 @name_workspace_size()`, the arena size the `loop.view`s need
+//!   (at least the function's `loop.workspace_size`, the planner's peak).
 //!   Its `f32` memref arguments are the inputs then the outputs (the last
 //!   `loop.num_outputs` of them, default 1); an `i8` memref argument is the
 //!   workspace. Other functions keep their signature with memrefs as `ptr`.
@@ -73,6 +74,11 @@ struct Emitter<'c> {
     /// Entry functions: (workspace pointer name, bytes the views need).
     workspace: Option<(String, u64)>,
     entry: bool,
+    /// Module-level `llvm.mlir.global`s for `loop.constant`s, and their locations.
+    globals: String,
+    global_locs: Vec<Attr>,
+    globals_count: usize,
+    func_name: String,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -437,6 +443,33 @@ impl<'c> Emitter<'c> {
                     ),
                 );
             }
+            "loop.constant" => {
+                let a = ctx
+                    .attr(op, "value")
+                    .ok_or_else(|| fail(ctx, op, "has no value"))?;
+                let res_t = ctx.value_type(ctx.result(op, 0));
+                let (shape, elem) =
+                    memref_parts(ctx, res_t).ok_or_else(|| fail(ctx, op, "expects a memref"))?;
+                if shape.iter().any(|&d| d < 0) {
+                    return Err(fail(ctx, op, "needs a statically shaped memref"));
+                }
+                let n: i64 = shape.iter().product();
+                let elem = self.ty(op, elem)?;
+                let mut value = String::new();
+                print_attr_to(ctx, a, &mut value);
+                self.globals_count += 1;
+                let g = symbol(&format!(
+                    "__dlc_cst_{}_{}",
+                    self.func_name, self.globals_count
+                ));
+                self.globals.push_str(&format!(
+                    "llvm.mlir.global internal constant {g}({value}) {{addr_space = 0 : i32, alignment = 64 : i64}} : !llvm.array<{n} x {elem}>\n"
+                ));
+                self.global_locs.push(loc);
+                let r = self.fresh();
+                self.line(loc, &format!("{r} = llvm.mlir.addressof {g} : !llvm.ptr"));
+                self.names.insert(ctx.result(op, 0), r);
+            }
             "loop.view" => {
                 let res_t = ctx.value_type(ctx.result(op, 0));
                 let bytes = static_byte_size(ctx, res_t)
@@ -713,6 +746,10 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         next_block: 0,
         workspace: None,
         entry,
+        globals: String::new(),
+        global_locs: Vec::new(),
+        globals_count: 0,
+        func_name: name.clone(),
     };
     let sym = symbol(&name);
     let Some(eb) = entry_block else {
@@ -754,7 +791,12 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
             .unwrap_or(1)
             .min(f32s.len());
         let nin = f32s.len() - nout;
-        let mut ws_static = 0u64;
+        // The planner's recorded peak (te-to-loop), if any, is a lower bound.
+        let mut ws_static = ctx
+            .attr(func, "loop.workspace_size")
+            .and_then(|a| ctx.int_value(a))
+            .and_then(|v| u64::try_from(v).ok())
+            .unwrap_or(0);
         for &p in &params {
             let t = ctx.value_type(p);
             if is_byte_memref(ctx, t) {
@@ -856,7 +898,12 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         e.line(floc, &format!("llvm.return {c} : i64"));
         e.out.push_str("}\n");
     }
-    Ok((e.out, e.locs))
+    // Globals go first in the text (and so in the location list).
+    let mut text = std::mem::take(&mut e.globals);
+    text.push_str(&e.out);
+    let mut locs = std::mem::take(&mut e.global_locs);
+    locs.extend(e.locs);
+    Ok((text, locs))
 }
 
 /// Lowers one `func.func` in place: the llvm functions are inserted before

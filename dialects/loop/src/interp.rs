@@ -286,6 +286,44 @@ impl Interp<'_> {
                     shape,
                 }
             }
+            "loop.constant" => {
+                let t = ctx.value_type(res(0)?);
+                let bytes = crate::ops::static_byte_size(ctx, t).unwrap_or(0) as usize;
+                let shape = memref_parts(ctx, t)
+                    .map(|p| p.0.to_vec())
+                    .unwrap_or_default();
+                let a = ctx
+                    .attr(op, "value")
+                    .ok_or_else(|| InterpError::Malformed("constant without value".into()))?;
+                let (data, splat): (&[u8], bool) = match ctx.attr_kind(a) {
+                    AttrKind::DenseElements { data, .. } => (&data.bytes, data.splat),
+                    AttrKind::DenseResource { handle, .. } => match ctx.resources.get(handle) {
+                        Some(b) => (&b.data, false),
+                        None => {
+                            return Err(InterpError::Malformed(
+                                "dense_resource without a blob".into(),
+                            ));
+                        }
+                    },
+                    _ => return Err(InterpError::Malformed("non-dense constant".into())),
+                };
+                let buf: Vec<u8> = if splat && !data.is_empty() {
+                    data.iter().copied().cycle().take(bytes).collect()
+                } else if data.len() == bytes {
+                    data.to_vec()
+                } else {
+                    return Err(InterpError::Malformed(format!(
+                        "constant holds {} bytes, its memref needs {bytes}",
+                        data.len()
+                    )));
+                };
+                self.bufs.push(buf);
+                Val::Mem {
+                    buf: self.bufs.len() - 1,
+                    off: 0,
+                    shape,
+                }
+            }
             "loop.alloc" => {
                 let t = ctx.value_type(res(0)?);
                 let bytes = crate::ops::static_byte_size(ctx, t).unwrap_or(0) as usize;
@@ -360,6 +398,9 @@ impl Interp<'_> {
                     "arith.remsi" if b != 0 => a.wrapping_rem(b),
                     "arith.maxsi" => a.max(b),
                     "arith.minsi" => a.min(b),
+                    "arith.andi" => a & b,
+                    "arith.ori" => a | b,
+                    "arith.xori" => a ^ b,
                     _ => return Err(InterpError::Unsupported(name.into())),
                 };
                 Val::Int(r)

@@ -141,6 +141,40 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// `%w = loop.constant dense_resource<w> : tensor<4xf32> : memref<4xf32>`:
+    /// a read-only buffer holding a constant (weights). The attribute is
+    /// referenced, never copied; loop-to-llvm turns it into an
+    /// `llvm.mlir.global internal constant` plus `llvm.mlir.addressof`.
+    pub struct ConstantOp = "loop.constant" {
+        summary: "read-only constant buffer",
+        results: [result: MEMREF],
+        attributes: [value: ELEMENTS_ATTR],
+        traits: PURE,
+        format: "$value attr-dict `:` type($result)",
+        verify: verify_constant,
+    }
+}
+
+fn verify_constant(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let rt = ctx.value_type(ctx.result(op, 0));
+    let at = ctx.attr(op, "value").and_then(|a| ctx.attr_type(a));
+    let ok = match (memref_parts(ctx, rt), at) {
+        (Some((shape, elem)), Some(t)) => {
+            ctx.shape(t) == Some(shape) && ctx.element_type(t) == elem
+        }
+        _ => false,
+    };
+    if !ok {
+        return Err(err(
+            ctx,
+            op,
+            "expects the value's shape and element type to match the result memref",
+        ));
+    }
+    Ok(())
+}
+
 /// Every op of the dialect.
 pub static OPS: &[&dlc_ir::OpDef] = &[
     &ForOp::DEF,
@@ -151,6 +185,7 @@ pub static OPS: &[&dlc_ir::OpDef] = &[
     &VectorStoreOp::DEF,
     &ViewOp::DEF,
     &AllocOp::DEF,
+    &ConstantOp::DEF,
 ];
 
 // ----- helpers ---------------------------------------------------------------

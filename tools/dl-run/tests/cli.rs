@@ -202,7 +202,6 @@ fn input_errors() {
 }
 
 #[test]
-#[ignore = "needs the --lower-to-loops pass (lowering/src/te_to_loop.rs, in progress)"]
 fn tiny_cnn_matches_reference() {
     let d = scratch("tiny-cnn");
     let inp = repo().join("lit/onnx-to-graph/Inputs");

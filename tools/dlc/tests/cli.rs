@@ -406,7 +406,6 @@ fn read_npy(p: &Path) -> dlc_driver::npy::Array {
 }
 
 #[test]
-#[ignore = "needs the --lower-to-loops pass (lowering/src/te_to_loop.rs, in progress)"]
 fn tiny_cnn_shared_library_matches_reference() {
     let d = scratch("tiny-cnn-so");
     let inp = repo().join("lit/onnx-to-graph/Inputs");
