@@ -118,15 +118,13 @@ else
 fi
 
 # ---- test-suite (ONNX conformance cases, whole models) -----------------------
-# >>> TEST-SUITE STEP GOES HERE, e.g.:
-# if ((build_ok)); then
-#   run_step "test-suite" "$LOG_DIR/test-suite.log" \
-#     "$DLC_PYTHON" test-suite/run.py --dlc "$BIN_DIR/dlc" || true
-# else
-#   skip_step "test-suite" "build failed"
-# fi
-# and add its pass/fail counts in count_tests above.
-# <<<
+# End-to-end models (seeded MLP and CNN, onnxruntime references).
+if ((build_ok)); then
+  run_step "test-suite" "$LOG_DIR/test-suite.log" \
+    "$DLC_PYTHON" test-suite/run.py --bin-dir "$BIN_DIR" || true
+else
+  skip_step "test-suite" "build failed"
+fi
 
 # ---- summary ----------------------------------------------------------------
 print_summary
