@@ -1189,6 +1189,29 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         Ok(b)
     }
 
+    /// The tail of a call-like custom form, `(%a, %b) {attrs} : (t1, t2) -> r`:
+    /// resolves the operands into `st`, sets its result types, and returns
+    /// the colon token (for errors about the signature).
+    pub fn parse_call_operands_and_signature(&mut self, st: &mut OperationState) -> PResult<Token> {
+        self.expect(Tok::LParen, "")?;
+        let t = self.token();
+        let ops = self.parse_operand_list()?;
+        self.expect(Tok::RParen, "")?;
+        self.parse_optional_attr_dict(&mut st.attrs)?;
+        let colon = self.expect(Tok::Colon, "")?;
+        let fty = self.parse_type()?;
+        let Some((ins, outs)) = self
+            .ctx
+            .function_type_parts(fty)
+            .map(|(a, b)| (a.to_vec(), b.to_vec()))
+        else {
+            return Err(self.error_at(colon, "expected function type"));
+        };
+        st.operands = self.resolve_operands(&ops, &ins, t)?;
+        st.result_types = outs;
+        Ok(colon)
+    }
+
     /// `^bb(%a, %b : t1, t2)` as in `cf.br`: the block and its operands.
     pub fn parse_successor_and_use_list(&mut self) -> PResult<(Block, Vec<Value>)> {
         let b = self.parse_successor()?;

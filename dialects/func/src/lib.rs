@@ -570,22 +570,7 @@ fn parse_call(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<(
     let callee = p.ctx.symbol_ref_attr(&name);
     let id = p.ctx.ident("callee");
     st.props.push((id, callee));
-    p.expect(Tok::LParen, "")?;
-    let t = p.token();
-    let ops = p.parse_operand_list()?;
-    p.expect(Tok::RParen, "")?;
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    let ct = p.expect(Tok::Colon, "")?;
-    let fty = p.parse_type()?;
-    let Some((ins, outs)) = p
-        .ctx
-        .function_type_parts(fty)
-        .map(|(a, b)| (a.to_vec(), b.to_vec()))
-    else {
-        return Err(p.error_at(ct, "expected function type"));
-    };
-    st.operands = p.resolve_operands(&ops, &ins, t)?;
-    st.result_types = outs;
+    p.parse_call_operands_and_signature(st)?;
     Ok(())
 }
 

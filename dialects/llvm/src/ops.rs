@@ -534,27 +534,12 @@ fn parse_call(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<(
     let name = p.parse_symbol_name()?;
     let callee = p.ctx.symbol_ref_attr(&name);
     set_prop(p.ctx, st, "callee", callee);
-    p.expect(Tok::LParen, "")?;
-    let t = p.token();
-    let ops = p.parse_operand_list()?;
-    p.expect(Tok::RParen, "")?;
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    let ct = p.expect(Tok::Colon, "")?;
-    let fty = p.parse_type()?;
-    let Some((ins, outs)) = p
-        .ctx
-        .function_type_parts(fty)
-        .map(|(a, b)| (a.to_vec(), b.to_vec()))
-    else {
-        return Err(p.error_at(ct, "expected function type"));
-    };
-    if outs.len() > 1 {
+    let ct = p.parse_call_operands_and_signature(st)?;
+    if st.result_types.len() > 1 {
         return Err(p.error_at(ct, "expected function with 0 or 1 result"));
     }
-    st.operands = p.resolve_operands(&ops, &ins, t)?;
-    st.result_types = outs;
     // Upstream's generic form needs these (no operand bundles here).
-    let seg = p.ctx.dense_i32_array(&[ops.len() as i32, 0]);
+    let seg = p.ctx.dense_i32_array(&[st.operands.len() as i32, 0]);
     set_prop(p.ctx, st, "operandSegmentSizes", seg);
     let b = p.ctx.dense_i32_array(&[]);
     set_prop(p.ctx, st, "op_bundle_sizes", b);
