@@ -1190,9 +1190,13 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
     }
 
     /// The tail of a call-like custom form, `(%a, %b) {attrs} : (t1, t2) -> r`:
-    /// resolves the operands into `st`, sets its result types, and returns
-    /// the colon token (for errors about the signature).
-    pub fn parse_call_operands_and_signature(&mut self, st: &mut OperationState) -> PResult<Token> {
+    /// resolves the operands into `st` (after any already there), sets its
+    /// result types, and returns the colon token (for errors about the
+    /// signature) and the function type.
+    pub fn parse_call_operands_and_signature(
+        &mut self,
+        st: &mut OperationState,
+    ) -> PResult<(Token, Type)> {
         self.expect(Tok::LParen, "")?;
         let t = self.token();
         let ops = self.parse_operand_list()?;
@@ -1207,9 +1211,10 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         else {
             return Err(self.error_at(colon, "expected function type"));
         };
-        st.operands = self.resolve_operands(&ops, &ins, t)?;
+        let resolved = self.resolve_operands(&ops, &ins, t)?;
+        st.operands.extend(resolved);
         st.result_types = outs;
-        Ok(colon)
+        Ok((colon, fty))
     }
 
     /// `^bb(%a, %b : t1, t2)` as in `cf.br`: the block and its operands.

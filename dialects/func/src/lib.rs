@@ -646,25 +646,10 @@ fn verify_call(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
 
 fn parse_call_indirect(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
     let callee = p.parse_operand()?;
-    p.expect(Tok::LParen, "")?;
-    let t = p.token();
-    let ops = p.parse_operand_list()?;
-    p.expect(Tok::RParen, "")?;
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    let ct = p.expect(Tok::Colon, "")?;
-    let fty = p.parse_type()?;
-    let Some((ins, outs)) = p
-        .ctx
-        .function_type_parts(fty)
-        .map(|(a, b)| (a.to_vec(), b.to_vec()))
-    else {
-        return Err(p.error_at(ct, "expected function type"));
-    };
+    // The callee operand comes first; its type is the signature's.
+    let (_, fty) = p.parse_call_operands_and_signature(st)?;
     let c = p.resolve_operand(&callee, fty)?;
-    let mut operands = vec![c];
-    operands.extend(p.resolve_operands(&ops, &ins, t)?);
-    st.operands = operands;
-    st.result_types = outs;
+    st.operands.insert(0, c);
     Ok(())
 }
 

@@ -534,7 +534,7 @@ fn parse_call(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<(
     let name = p.parse_symbol_name()?;
     let callee = p.ctx.symbol_ref_attr(&name);
     set_prop(p.ctx, st, "callee", callee);
-    let ct = p.parse_call_operands_and_signature(st)?;
+    let (ct, _) = p.parse_call_operands_and_signature(st)?;
     if st.result_types.len() > 1 {
         return Err(p.error_at(ct, "expected function with 0 or 1 result"));
     }
@@ -1867,25 +1867,10 @@ intr!(UMaxOp, "llvm.intr.umax", 2, false);
 intr!(UMinOp, "llvm.intr.umin", 2, false);
 
 fn parse_intr(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    p.expect(Tok::LParen, "")?;
-    let t = p.token();
-    let ops = p.parse_operand_list()?;
-    p.expect(Tok::RParen, "")?;
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    let ct = p.expect(Tok::Colon, "")?;
-    let fty = p.parse_type()?;
-    let Some((ins, outs)) = p
-        .ctx
-        .function_type_parts(fty)
-        .map(|(a, b)| (a.to_vec(), b.to_vec()))
-    else {
-        return Err(p.error_at(ct, "expected function type"));
-    };
-    if outs.len() != 1 {
+    let (ct, _) = p.parse_call_operands_and_signature(st)?;
+    if st.result_types.len() != 1 {
         return Err(p.error_at(ct, "expected one result type"));
     }
-    st.operands = p.resolve_operands(&ops, &ins, t)?;
-    st.result_types = outs;
     Ok(())
 }
 
