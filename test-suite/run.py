@@ -1,10 +1,20 @@
 #!/usr/bin/env python3
-"""End-to-end model tests: builds the seeded models (MLP, CNN) with
+"""End-to-end model tests. Builds the seeded models (MLP, CNN) with
 test-suite/models/gen_models.py, whose reference outputs come from
-onnxruntime, compiles and runs each with dl-run (LLVM JIT), and compares:
-max relative error at most 1e-4. Prints `N passed, N failed`."""
+onnxruntime, and checks each one two ways:
+
+  jit  `dl-run MODEL.onnx` (LLVM JIT, in memory);
+  so   `dlc MODEL.onnx -o libMODEL.so`, then test-suite/c_runner.c compiled
+       with the system C compiler against the generated header and the
+       library, so the C ABI (inputs, outputs, caller-provided workspace)
+       is exercised with no dlc code in the process.
+
+Each output must match within max relative error 1e-4. Prints one line
+per check and `test-suite: N passed, N failed`."""
 import argparse
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,36 +26,82 @@ REPO = os.path.dirname(HERE)
 MODELS = ["mlp", "cnn"]
 
 
+def compare(name, got, ref, rtol):
+    """(ok, message) for output `got` against reference `ref`."""
+    if got.shape != ref.shape:
+        return False, f"{name}: shape {got.shape} != reference {ref.shape}"
+    rel = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-6)))
+    return rel <= rtol, f"{name}: shape {got.shape}, max relative error {rel:.3g} (limit {rtol:g})"
+
+
+def run_jit(bin_dir, model, inp, work):
+    cmd = [os.path.join(bin_dir, "dl-run"), model, "--input", inp, "--output-dir", work]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"dl-run exited {r.returncode}\n{r.stderr}"
+    return np.load(os.path.join(work, "output_0.npy")), None
+
+
+def run_so(bin_dir, model, inp, work, ref_shape):
+    lib = os.path.join(work, "libmodel.so")
+    r = subprocess.run([os.path.join(bin_dir, "dlc"), model, "-o", lib],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"dlc exited {r.returncode}\n{r.stderr}"
+    header = os.path.join(work, "libmodel.h")
+    with open(header) as f:
+        m = re.search(r"^size_t (\w+)_workspace_size\(void\);", f.read(), re.M)
+    if not m:
+        return None, f"no entry point declared in {header}"
+    exe = os.path.join(work, "runner")
+    cc = os.environ.get("CC", "cc")
+    r = subprocess.run([cc, "-std=c99", "-Wall", "-Werror", "-O1",
+                        '-DDLC_HEADER="libmodel.h"', f"-DDLC_ENTRY={m.group(1)}",
+                        "-I", work, os.path.join(HERE, "c_runner.c"), lib,
+                        f"-Wl,-rpath,{work}", "-o", exe], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"{cc} failed\n{r.stderr}"
+    x = np.load(inp).astype(np.float32)
+    in_bin, out_bin = os.path.join(work, "in0.bin"), os.path.join(work, "out0.bin")
+    x.tofile(in_bin)
+    r = subprocess.run([exe, in_bin, out_bin], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"runner exited {r.returncode}\n{r.stderr}"
+    return np.fromfile(out_bin, dtype=np.float32).reshape(ref_shape), None
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin-dir", default=os.path.join(REPO, "target", "release"))
     ap.add_argument("--rtol", type=float, default=1e-4)
     args = ap.parse_args()
     models_dir = os.path.join(HERE, "models")
     # The lit inputs are checked in; only the whole models are (re)built here.
+    lit_scratch = tempfile.mkdtemp()
     subprocess.run([sys.executable, os.path.join(models_dir, "gen_models.py"),
-                    "--lit-inputs", tempfile.mkdtemp()], check=True)
+                    "--lit-inputs", lit_scratch], check=True)
+    shutil.rmtree(lit_scratch, ignore_errors=True)
     passed = failed = 0
     for m in MODELS:
-        out_dir = tempfile.mkdtemp(prefix=f"dlc-{m}-")
-        cmd = [os.path.join(args.bin_dir, "dl-run"), os.path.join(models_dir, f"{m}.onnx"),
-               "--input", os.path.join(models_dir, f"{m}.input.npy"), "--output-dir", out_dir]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            print(f"FAIL {m}: dl-run exited {r.returncode}\n{r.stderr}")
-            failed += 1
-            continue
-        got = np.load(os.path.join(out_dir, "output_0.npy"))
+        model = os.path.join(models_dir, f"{m}.onnx")
+        inp = os.path.join(models_dir, f"{m}.input.npy")
         ref = np.load(os.path.join(models_dir, f"{m}.output.npy"))
-        if got.shape != ref.shape:
-            print(f"FAIL {m}: shape {got.shape} != reference {ref.shape}")
-            failed += 1
-            continue
-        rel = float(np.max(np.abs(got - ref) / np.maximum(np.abs(ref), 1e-6)))
-        ok = rel <= args.rtol
-        print(f"{'PASS' if ok else 'FAIL'} {m}: shape {got.shape}, max relative error {rel:.3g} (limit {args.rtol:g})")
-        passed += ok
-        failed += not ok
+        for how in ("jit", "so"):
+            work = tempfile.mkdtemp(prefix=f"dlc-{m}-{how}-")
+            if how == "jit":
+                got, err = run_jit(args.bin_dir, model, inp, work)
+            else:
+                got, err = run_so(args.bin_dir, model, inp, work, ref.shape)
+            if err is not None:
+                ok, msg = False, f"{m} ({how}): {err}"
+            else:
+                ok, msg = compare(f"{m} ({how})", got, ref, args.rtol)
+            print(f"{'PASS' if ok else 'FAIL'} {msg}", flush=True)
+            passed += ok
+            failed += not ok
+            if ok:
+                shutil.rmtree(work, ignore_errors=True)
     print(f"test-suite: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -214,12 +214,16 @@ pub fn emit_shared_library(module: &Module<'_>, tm: &TargetMachine, out: &Path) 
     let obj_path = dir.join("module.o");
     std::fs::write(&obj_path, obj)?;
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".into());
-    let res = std::process::Command::new(&cc)
-        .arg("-shared")
-        .arg("-o")
-        .arg(out)
-        .arg(&obj_path)
-        .output();
+    let mut link = std::process::Command::new(&cc);
+    link.arg("-shared").arg("-o").arg(out).arg(&obj_path);
+    // The generated code calls libm (expf, tanhf, ...): record it as a
+    // dependency of the library so its users need not know, and refuse to
+    // produce a library with unresolved symbols.
+    link.arg("-lm");
+    if cfg!(target_os = "linux") {
+        link.arg("-Wl,-z,defs");
+    }
+    let res = link.output();
     let _ = std::fs::remove_dir_all(&dir);
     let res = res.map_err(|e| BackendError::Link(format!("cannot run '{cc}': {e}")))?;
     if !res.status.success() {

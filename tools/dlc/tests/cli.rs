@@ -362,8 +362,8 @@ fn run_c_program(dir: &Path, header: &str, lib: &Path, body: &str) -> String {
         .arg(&exe)
         .arg(&c)
         .arg(lib)
+        // No -lm: the library itself must carry its libm dependency.
         .arg(format!("-Wl,-rpath,{}", dir.display()))
-        .arg("-lm")
         .output()
         .expect("run cc");
     assert!(o.status.success(), "cc: {}", stderr(&o));
