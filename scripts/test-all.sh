@@ -101,6 +101,13 @@ build_ok=1
 run_step "cargo build" "$LOG_DIR/build.log" \
   cargo build --release --workspace --all-targets || build_ok=0
 
+# ---- seeded whole models (MLP, CNN) with onnxruntime references --------------
+# Before the Rust tests, so those that load the whole models do not skip.
+LIT_SCRATCH=$(mktemp -d)
+run_step "models" "$LOG_DIR/models.log" \
+  "$DLC_PYTHON" test-suite/models/gen_models.py --lit-inputs "$LIT_SCRATCH" || true
+rm -rf "$LIT_SCRATCH"
+
 # ---- Rust unit/integration/doc tests -----------------------------------------
 if ((build_ok)); then
   run_step "cargo test" "$LOG_DIR/cargo-test.log" \
