@@ -33,8 +33,8 @@ int main(int argc, char **argv) {
             argc - 1);
     return 2;
   }
-  const float *inputs[sizeof TENSORS / sizeof TENSORS[0]];
-  float *outputs[sizeof TENSORS / sizeof TENSORS[0]];
+  const void *inputs[sizeof TENSORS / sizeof TENSORS[0]];
+  void *outputs[sizeof TENSORS / sizeof TENSORS[0]];
   float *bufs[sizeof TENSORS / sizeof TENSORS[0]];
   int ni = 0, no = 0;
   for (int k = 0; k < count; k++) {

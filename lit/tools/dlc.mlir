@@ -15,7 +15,7 @@
 // HEADER: output 0: y f32 [2, 4]
 // HEADER: #define ADD_RELU_OUTPUT_0_SHAPE {2, 4}
 // HEADER: size_t add_relu_workspace_size(void);
-// HEADER: int add_relu(const float *const *inputs, float *const *outputs, void *workspace);
+// HEADER: int add_relu(const void *const *inputs, void *const *outputs, void *workspace);
 
 // TARGET: dlc: error: unknown or unregistered target triple 'nosuch-arch'; registered targets: {{.*}}x86-64{{.*}}mips
 

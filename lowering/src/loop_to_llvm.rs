@@ -26,7 +26,6 @@
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::printer::{print_attr_to, print_type_to};
 use dlc_ir::rewrite::{FnPattern, PatternRewriter, constant_value};
-use dlc_ir::types::FloatKind;
 use dlc_ir::{Attr, AttrKind, Block, Context, Diagnostic, Op, PatternSet, Type, TypeKind, Value};
 use dlc_loop::ops::{memref_parts, static_byte_size};
 use rustc_hash::FxHashMap;
@@ -712,11 +711,6 @@ fn is_byte_memref(ctx: &Context, t: Type) -> bool {
     })
 }
 
-fn is_f32_memref(ctx: &Context, t: Type) -> bool {
-    memref_parts(ctx, t)
-        .is_some_and(|(_, e)| matches!(ctx.type_kind(e), TypeKind::Float(FloatKind::F32)))
-}
-
 fn constant_value_of(ctx: &Context, v: Value) -> Option<i64> {
     let a = dlc_ir::rewrite::value_constant(ctx, v)?;
     ctx.int_value(a).and_then(|x| i64::try_from(x).ok())
@@ -779,39 +773,46 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
             "llvm.func {sym}(%inputs: !llvm.ptr, %outputs: !llvm.ptr, %workspace: !llvm.ptr) -> i32 {{\n"
         ));
         e.locs.push(floc);
-        let f32s: Vec<Value> = params
-            .iter()
+        // Data buffers (inputs, then the last `loop.num_outputs` outputs) of
+        // any element type, then the workspace: the last argument when it
+        // is a 1-D i8 buffer.
+        let mut bufs: Vec<Value> = params.clone();
+        let ws_arg = bufs
+            .last()
             .copied()
-            .filter(|&p| is_f32_memref(ctx, ctx.value_type(p)))
-            .collect();
+            .filter(|&p| is_byte_memref(ctx, ctx.value_type(p)));
+        if ws_arg.is_some() {
+            bufs.pop();
+        }
+        if bufs
+            .iter()
+            .any(|&p| memref_parts(ctx, ctx.value_type(p)).is_none())
+        {
+            return Err(fail(
+                ctx,
+                func,
+                "entry point arguments must be buffers (memrefs), the last one optionally an i8 workspace",
+            ));
+        }
         let nout = ctx
             .attr(func, "loop.num_outputs")
             .and_then(|a| ctx.int_value(a))
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(1)
-            .min(f32s.len());
-        let nin = f32s.len() - nout;
+            .min(bufs.len());
+        let nin = bufs.len() - nout;
         // The planner's recorded peak (te-to-loop), if any, is a lower bound.
         let mut ws_static = ctx
             .attr(func, "loop.workspace_size")
             .and_then(|a| ctx.int_value(a))
             .and_then(|v| u64::try_from(v).ok())
             .unwrap_or(0);
-        for &p in &params {
-            let t = ctx.value_type(p);
-            if is_byte_memref(ctx, t) {
-                e.names.insert(p, "%workspace".into());
-                ws_static = ws_static.max(static_byte_size(ctx, t).unwrap_or(0));
-            } else if !is_f32_memref(ctx, t) {
-                return Err(fail(
-                    ctx,
-                    func,
-                    "entry point arguments must be f32 buffers or an i8 workspace",
-                ));
-            }
+        if let Some(p) = ws_arg {
+            e.names.insert(p, "%workspace".into());
+            ws_static = ws_static.max(static_byte_size(ctx, ctx.value_type(p)).unwrap_or(0));
         }
         e.workspace = Some(("%workspace".into(), ws_static));
-        for (k, &p) in f32s.iter().enumerate() {
+        for (k, &p) in bufs.iter().enumerate() {
             let (arr, slot) = if k < nin {
                 ("%inputs", k)
             } else {

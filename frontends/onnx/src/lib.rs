@@ -387,6 +387,47 @@ fn elem_bytes(dt: i32) -> usize {
     }
 }
 
+/// The little-endian element bytes of a tensor stored in the proto itself
+/// (`raw_data`, else the typed field its data type uses); external data is
+/// the importer's business. The length is not checked against the dims.
+pub fn inline_tensor_bytes(t: &TensorProto) -> Vec<u8> {
+    use proto::data_type as d;
+    if !t.raw_data.is_empty() {
+        return t.raw_data.clone();
+    }
+    let eb = elem_bytes(t.data_type);
+    let mut out = Vec::new();
+    match t.data_type {
+        d::FLOAT => t
+            .float_data
+            .iter()
+            .for_each(|v| out.extend(v.to_le_bytes())),
+        d::DOUBLE => t
+            .double_data
+            .iter()
+            .for_each(|v| out.extend(v.to_le_bytes())),
+        d::INT64 => t
+            .int64_data
+            .iter()
+            .for_each(|v| out.extend(v.to_le_bytes())),
+        d::UINT32 | d::UINT64 => t
+            .uint64_data
+            .iter()
+            .for_each(|v| out.extend(&v.to_le_bytes()[..eb])),
+        // int32_data holds every narrower type (float16/bfloat16 as their
+        // bit patterns, bool as 0/1).
+        _ => t.int32_data.iter().for_each(|v| {
+            let v = if t.data_type == d::BOOL {
+                i32::from(*v != 0)
+            } else {
+                *v
+            };
+            out.extend(&v.to_le_bytes()[..eb])
+        }),
+    }
+    out
+}
+
 fn data_type_name(dt: i32) -> String {
     use proto::data_type as d;
     match dt {
@@ -476,7 +517,6 @@ impl Importer<'_> {
     /// The little-endian bytes of a tensor, from raw_data, external data or
     /// the typed fields.
     fn tensor_bytes(&self, t: &TensorProto, n: usize) -> Result<Vec<u8>, ImportError> {
-        use proto::data_type as d;
         if t.segment.is_some() {
             return Err(tensor_err(t, "segmented tensors are not supported"));
         }
@@ -486,39 +526,8 @@ impl Importer<'_> {
             .ok_or_else(|| tensor_err(t, "tensor is too large"))?;
         let bytes = if t.data_location == proto::data_location::EXTERNAL {
             self.external_bytes(t)?
-        } else if !t.raw_data.is_empty() || n == 0 {
-            t.raw_data.clone()
         } else {
-            let mut out = Vec::new();
-            match t.data_type {
-                d::FLOAT => t
-                    .float_data
-                    .iter()
-                    .for_each(|v| out.extend(v.to_le_bytes())),
-                d::DOUBLE => t
-                    .double_data
-                    .iter()
-                    .for_each(|v| out.extend(v.to_le_bytes())),
-                d::INT64 => t
-                    .int64_data
-                    .iter()
-                    .for_each(|v| out.extend(v.to_le_bytes())),
-                d::UINT32 | d::UINT64 => t
-                    .uint64_data
-                    .iter()
-                    .for_each(|v| out.extend(&v.to_le_bytes()[..eb])),
-                // int32_data holds every narrower type (float16/bfloat16 as
-                // their bit patterns, bool as 0/1).
-                _ => t.int32_data.iter().for_each(|v| {
-                    let v = if t.data_type == d::BOOL {
-                        i32::from(*v != 0)
-                    } else {
-                        *v
-                    };
-                    out.extend(&v.to_le_bytes()[..eb])
-                }),
-            }
-            out
+            inline_tensor_bytes(t)
         };
         if bytes.len() != want {
             return Err(tensor_err(

@@ -5,8 +5,8 @@
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::Parser;
-use dlc_driver::npy::{self, Array};
-use dlc_driver::{self as drv, Signature, TensorInfo};
+use dlc_driver::npy;
+use dlc_driver::{self as drv, DType, Signature, Tensor, TensorInfo};
 use dlc_llvm_backend as be;
 use dlc_onnx_frontend::proto::{TensorProto, data_type};
 use prost::Message;
@@ -36,63 +36,51 @@ struct Cli {
     dump_after: Vec<String>,
 }
 
-/// Reads an ONNX TensorProto (`.pb`) as f32.
-fn read_pb(bytes: &[u8]) -> Result<Array> {
+/// The tensor element type of an ONNX data type.
+fn dtype_of_onnx(dt: i32) -> Option<DType> {
+    Some(match dt {
+        data_type::FLOAT => DType::F32,
+        data_type::DOUBLE => DType::F64,
+        data_type::FLOAT16 => DType::F16,
+        data_type::BFLOAT16 => DType::BF16,
+        data_type::INT8 => DType::I8,
+        data_type::INT16 => DType::I16,
+        data_type::INT32 => DType::I32,
+        data_type::INT64 => DType::I64,
+        data_type::UINT8 => DType::U8,
+        data_type::UINT16 => DType::U16,
+        data_type::UINT32 => DType::U32,
+        data_type::UINT64 => DType::U64,
+        data_type::BOOL => DType::Bool,
+        _ => return None,
+    })
+}
+
+/// Reads an ONNX TensorProto (`.pb`).
+fn read_pb(bytes: &[u8]) -> Result<Tensor> {
     let t = TensorProto::decode(bytes).map_err(|e| anyhow!("not a TensorProto: {e}"))?;
     let shape = t
         .dims
         .iter()
         .map(|&d| usize::try_from(d).map_err(|_| anyhow!("negative dimension {d}")))
         .collect::<Result<Vec<_>>>()?;
-    let n: usize = shape.iter().product();
     if t.data_location == 1 {
         bail!("external data is not supported in input tensors");
     }
-    let raw = &t.raw_data;
-    let data: Vec<f32> = match t.data_type {
-        data_type::FLOAT if !raw.is_empty() => raw
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-        data_type::FLOAT => t.float_data.clone(),
-        data_type::DOUBLE if !raw.is_empty() => raw
-            .chunks_exact(8)
-            .map(|c| {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(c);
-                f64::from_le_bytes(b) as f32
-            })
-            .collect(),
-        data_type::DOUBLE => t.double_data.iter().map(|&v| v as f32).collect(),
-        data_type::INT32 if !raw.is_empty() => raw
-            .chunks_exact(4)
-            .map(|c| i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f32)
-            .collect(),
-        data_type::INT32 => t.int32_data.iter().map(|&v| v as f32).collect(),
-        data_type::INT64 if !raw.is_empty() => raw
-            .chunks_exact(8)
-            .map(|c| {
-                let mut b = [0u8; 8];
-                b.copy_from_slice(c);
-                i64::from_le_bytes(b) as f32
-            })
-            .collect(),
-        data_type::INT64 => t.int64_data.iter().map(|&v| v as f32).collect(),
-        dt => {
-            bail!("unsupported TensorProto data type {dt} (supported: FLOAT, DOUBLE, INT32, INT64)")
-        }
-    };
-    if data.len() != n {
-        bail!(
-            "the tensor has {} elements but its dims {:?} describe {n}",
+    let dtype = dtype_of_onnx(t.data_type)
+        .ok_or_else(|| anyhow!("unsupported TensorProto data type {}", t.data_type))?;
+    let data = dlc_onnx_frontend::inline_tensor_bytes(&t);
+    let n: usize = shape.iter().product();
+    Tensor::from_bytes(dtype, shape, &data).ok_or_else(|| {
+        anyhow!(
+            "the tensor has {} bytes of {dtype} data but its dims {:?} describe {n} elements",
             data.len(),
             t.dims
-        );
-    }
-    Ok(Array { shape, data })
+        )
+    })
 }
 
-fn read_tensor(path: &Path) -> Result<Array> {
+fn read_tensor(path: &Path) -> Result<Tensor> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("error: could not read input file '{}'", path.display()))?;
     let r = if bytes.starts_with(b"\x93NUMPY") {
@@ -106,8 +94,8 @@ fn read_tensor(path: &Path) -> Result<Array> {
 }
 
 /// Binds every `--input` to a graph input, checking shapes.
-fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Array>> {
-    let mut bound: Vec<Option<Array>> = vec![None; sig.inputs.len()];
+fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
+    let mut bound: Vec<Option<Tensor>> = vec![None; sig.inputs.len()];
     let mut next = 0usize;
     for a in args {
         let named = a.split_once('=').and_then(|(n, f)| {
@@ -165,7 +153,15 @@ fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Array>> {
         .collect()
 }
 
-fn check_shape(want: &TensorInfo, arr: &Array) -> Result<()> {
+fn check_shape(want: &TensorInfo, arr: &Tensor) -> Result<()> {
+    if arr.dtype != want.dtype {
+        bail!(
+            "element type {} does not match input '{}' of element type {}",
+            arr.dtype,
+            want.name,
+            want.dtype
+        );
+    }
     let shape: Vec<i64> = arr.shape.iter().map(|&d| d as i64).collect();
     if shape != want.shape {
         bail!(
@@ -223,9 +219,13 @@ fn run(cli: Cli) -> Result<()> {
     let ws_bytes = usize::try_from(ws_bytes)
         .map_err(|_| anyhow!("error: invalid workspace size {ws_bytes}"))?;
     let mut workspace = vec![Line([0; 64]); ws_bytes.div_ceil(64).max(1)];
-    let mut outputs: Vec<Vec<f32>> = sig.outputs.iter().map(|t| vec![0f32; t.numel()]).collect();
-    let in_ptrs: Vec<*const f32> = inputs.iter().map(|a| a.data.as_ptr()).collect();
-    let mut out_ptrs: Vec<*mut f32> = outputs.iter_mut().map(|o| o.as_mut_ptr()).collect();
+    let mut outputs: Vec<Tensor> = sig
+        .outputs
+        .iter()
+        .map(|t| Tensor::zeros(t.dtype, t.shape.iter().map(|&d| d as usize).collect()))
+        .collect();
+    let in_ptrs: Vec<*const u8> = inputs.iter().map(|a| a.as_ptr()).collect();
+    let mut out_ptrs: Vec<*mut u8> = outputs.iter_mut().map(|o| o.as_mut_ptr()).collect();
     let args = [
         in_ptrs.as_ptr() as *mut u8,
         out_ptrs.as_mut_ptr() as *mut u8,
@@ -236,8 +236,8 @@ fn run(cli: Cli) -> Result<()> {
     for _ in 0..runs {
         let t = Instant::now();
         // SAFETY: the entry point has the ABI of docs/LOWERING.md; every
-        // input buffer holds the declared number of f32s (shapes checked in
-        // `bind_inputs`), every output buffer is sized from the signature,
+        // input buffer holds the declared number of elements of the
+        // declared type (checked in `bind_inputs`), every output buffer is sized from the signature,
         // and the workspace has `<entry>_workspace_size()` bytes.
         let rc = unsafe { jit.call_with_pointers(&sig.entry, &args) }
             .map_err(|e| anyhow!("error: {e}"))?;
@@ -253,16 +253,12 @@ fn run(cli: Cli) -> Result<()> {
             cli.output_dir.display()
         )
     })?;
-    for (k, (data, t)) in outputs.into_iter().zip(&sig.outputs).enumerate() {
+    for (k, arr) in outputs.iter().enumerate() {
         let path = cli.output_dir.join(format!("output_{k}.npy"));
-        let arr = Array {
-            shape: t.shape.iter().map(|&d| d as usize).collect(),
-            data,
-        };
         let tmp = cli
             .output_dir
             .join(format!(".output_{k}.npy.tmp-{}", std::process::id()));
-        std::fs::write(&tmp, npy::write(&arr))
+        std::fs::write(&tmp, npy::write(arr))
             .and_then(|_| std::fs::rename(&tmp, &path))
             .map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);

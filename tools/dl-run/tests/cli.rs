@@ -1,6 +1,6 @@
 //! Integration tests of the `dl-run` binary.
 
-use dlc_driver::npy::{self, Array};
+use dlc_driver::{Tensor, npy};
 use dlc_onnx_frontend::proto::{TensorProto, data_type};
 use prost::Message;
 use std::path::{Path, PathBuf};
@@ -39,18 +39,21 @@ fn stderr(o: &Output) -> String {
 }
 
 fn save(p: &Path, shape: &[usize], data: Vec<f32>) {
-    std::fs::write(
-        p,
-        npy::write(&Array {
-            shape: shape.to_vec(),
-            data,
-        }),
-    )
-    .expect("write npy");
+    std::fs::write(p, npy::write(&Tensor::from_f32(shape.to_vec(), &data))).expect("write npy");
+}
+
+/// An output read back as f32.
+struct Array {
+    shape: Vec<usize>,
+    data: Vec<f32>,
 }
 
 fn load(p: &Path) -> Array {
-    npy::read(&std::fs::read(p).expect("read output")).expect("parse output")
+    let t = npy::read(&std::fs::read(p).expect("read output")).expect("parse output");
+    Array {
+        data: t.to_f32(),
+        shape: t.shape,
+    }
 }
 
 fn a_data() -> Vec<f32> {
@@ -114,10 +117,27 @@ fn llvm_level_module_and_pb_inputs() {
         ..Default::default()
     };
     std::fs::write(d.join("a.pb"), t.encode_to_vec()).expect("pb");
+    // A tensor of another element type is refused, not converted.
     let t = TensorProto {
         dims: vec![2, 4],
         data_type: data_type::DOUBLE,
         double_data: vec![0.5; 8],
+        ..Default::default()
+    };
+    std::fs::write(d.join("b64.pb"), t.encode_to_vec()).expect("pb");
+    let (a, b) = (d.join("a.pb"), d.join("b64.pb"));
+    let o = run(&[s(&model), "--input", s(&a), "--input", s(&b)]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("element type f64 does not match input 'b' of element type f32"),
+        "{}",
+        stderr(&o)
+    );
+    // The typed field (float_data) as well as raw_data.
+    let t = TensorProto {
+        dims: vec![2, 4],
+        data_type: data_type::FLOAT,
+        float_data: vec![0.5; 8],
         ..Default::default()
     };
     std::fs::write(d.join("b.pb"), t.encode_to_vec()).expect("pb");
@@ -225,4 +245,48 @@ fn tiny_cnn_matches_reference() {
         let rel = (g - w).abs() / w.abs().max(scale * 1e-3);
         assert!(rel <= 1e-4, "got {g}, want {w}");
     }
+}
+
+/// Inputs and outputs of other element types go through the ABI as they
+/// are: an i64 add and an f64 multiply, with .npy files of those dtypes.
+#[test]
+fn typed_inputs_and_outputs() {
+    let d = scratch("typed");
+    let model = d.join("typed.mlir");
+    std::fs::write(
+        &model,
+        r#"func.func @typed(%a: tensor<2x3xi64>, %b: tensor<2x3xf64>) -> (tensor<2x3xi64>, tensor<2x3xf64>) {
+  %0 = graph.add %a, %a : (tensor<2x3xi64>, tensor<2x3xi64>) -> tensor<2x3xi64>
+  %1 = graph.mul %b, %b : (tensor<2x3xf64>, tensor<2x3xf64>) -> tensor<2x3xf64>
+  return %0, %1 : tensor<2x3xi64>, tensor<2x3xf64>
+}
+"#,
+    )
+    .expect("write model");
+    let big = 1i64 << 40; // not representable as f32 integers: no f32 detour
+    let a: Vec<u8> = (0..6i64)
+        .flat_map(|i| (big + i - 3).to_le_bytes())
+        .collect();
+    let b: Vec<u8> = (0..6)
+        .flat_map(|i| (0.1 * f64::from(i)).to_le_bytes())
+        .collect();
+    let ta = Tensor::from_bytes(dlc_driver::DType::I64, vec![2, 3], &a).expect("a");
+    let tb = Tensor::from_bytes(dlc_driver::DType::F64, vec![2, 3], &b).expect("b");
+    std::fs::write(d.join("a.npy"), npy::write(&ta)).expect("a.npy");
+    std::fs::write(d.join("b.npy"), npy::write(&tb)).expect("b.npy");
+    let (pa, pb) = (d.join("a.npy"), d.join("b.npy"));
+    let o = run(&[s(&model), "-i", s(&pa), "-i", s(&pb), "--output-dir", s(&d)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let y0 = npy::read(&std::fs::read(d.join("output_0.npy")).expect("y0")).expect("npy");
+    let y1 = npy::read(&std::fs::read(d.join("output_1.npy")).expect("y1")).expect("npy");
+    assert_eq!(y0.dtype, dlc_driver::DType::I64);
+    let want0: Vec<u8> = (0..6i64)
+        .flat_map(|i| (2 * (big + i - 3)).to_le_bytes())
+        .collect();
+    assert_eq!(y0.bytes(), &want0[..]);
+    assert_eq!(y1.dtype, dlc_driver::DType::F64);
+    let want1: Vec<u8> = (0..6)
+        .flat_map(|i| (0.1 * f64::from(i) * (0.1 * f64::from(i))).to_le_bytes())
+        .collect();
+    assert_eq!(y1.bytes(), &want1[..]);
 }

@@ -31,7 +31,7 @@ enum Emit {
     name = "dlc",
     version,
     about = "Compile an ONNX model to native code for any LLVM target",
-    after_help = "Writes OUT and a C header next to it (OUT with the extension .h) declaring\n  size_t <name>_workspace_size(void);\n  int <name>(const float *const *inputs, float *const *outputs, void *workspace);"
+    after_help = "Writes OUT and a C header next to it (OUT with the extension .h) declaring\n  size_t <name>_workspace_size(void);\n  int <name>(const void *const *inputs, void *const *outputs, void *workspace);"
 )]
 struct Cli {
     /// The model (.onnx, or MLIR text at any level of the pipeline).

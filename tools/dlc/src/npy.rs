@@ -1,15 +1,10 @@
 //! A small reader and writer of NumPy `.npy` files (format versions 1, 2
-//! and 3; C order only). Data is converted to `f32`, the element type of the
-//! entry-point ABI.
+//! and 3; C order only), to and from typed [`Tensor`]s: the element type is
+//! kept (big-endian data is swapped to little-endian). bf16, which NumPy
+//! lacks, is written widened to `<f4` (exactly).
 
+use crate::tensor::{DType, Tensor};
 use std::fmt;
-
-/// A dense, row-major `f32` array.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Array {
-    pub shape: Vec<usize>,
-    pub data: Vec<f32>,
-}
 
 /// Why an `.npy` buffer could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,31 +43,6 @@ impl fmt::Display for NpyError {
 
 impl std::error::Error for NpyError {}
 
-fn f16_to_f32(h: u16) -> f32 {
-    let sign = u32::from(h >> 15) << 31;
-    let exp = u32::from((h >> 10) & 0x1f);
-    let man = u32::from(h & 0x3ff);
-    let bits = if exp == 0 {
-        if man == 0 {
-            sign
-        } else {
-            // Subnormal: normalise.
-            let mut e = 127 - 15 + 1;
-            let mut m = man;
-            while m & 0x400 == 0 {
-                m <<= 1;
-                e -= 1;
-            }
-            sign | (e << 23) | ((m & 0x3ff) << 13)
-        }
-    } else if exp == 0x1f {
-        sign | 0x7f80_0000 | (man << 13)
-    } else {
-        sign | ((exp + 127 - 15) << 23) | (man << 13)
-    };
-    f32::from_bits(bits)
-}
-
 /// Extracts the value of `'key':` from the header dictionary text.
 fn dict_value<'a>(h: &'a str, key: &str) -> Result<&'a str, NpyError> {
     let pat = format!("'{key}'");
@@ -96,7 +66,7 @@ fn dict_value<'a>(h: &'a str, key: &str) -> Result<&'a str, NpyError> {
 }
 
 /// Parses an `.npy` buffer.
-pub fn read(bytes: &[u8]) -> Result<Array, NpyError> {
+pub fn read(bytes: &[u8]) -> Result<Tensor, NpyError> {
     if bytes.len() < 8 || &bytes[..6] != b"\x93NUMPY" {
         return Err(NpyError::BadMagic);
     }
@@ -138,18 +108,14 @@ pub fn read(bytes: &[u8]) -> Result<Array, NpyError> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let numel: usize = shape.iter().product();
-    let (order, code) = match descr.as_bytes().first() {
+    let (big, code) = match descr.as_bytes().first() {
         Some(b'<' | b'|' | b'=') => (false, &descr[1..]),
         Some(b'>') => (true, &descr[1..]),
         _ => (false, descr),
     };
-    let size: usize = match code {
-        "f2" | "i2" | "u2" => 2,
-        "f4" | "i4" | "u4" => 4,
-        "f8" | "i8" | "u8" => 8,
-        "i1" | "u1" | "b1" => 1,
-        _ => return Err(NpyError::UnsupportedDtype(descr.to_string())),
-    };
+    let dtype =
+        DType::from_npy_code(code).ok_or_else(|| NpyError::UnsupportedDtype(descr.to_string()))?;
+    let size = dtype.size();
     let data = &bytes[start + hlen..];
     let expected = numel * size;
     if data.len() != expected {
@@ -158,40 +124,33 @@ pub fn read(bytes: &[u8]) -> Result<Array, NpyError> {
             found: data.len(),
         });
     }
-    let big = order;
-    let mut out = Vec::with_capacity(numel);
-    for c in data.chunks_exact(size) {
-        let mut b = [0u8; 8];
-        b[..size].copy_from_slice(c);
-        if big {
-            b[..size].reverse();
+    let mut t = Tensor::zeros(dtype, shape);
+    let out = t.bytes_mut();
+    out.copy_from_slice(data);
+    if big && size > 1 {
+        for c in out.chunks_exact_mut(size) {
+            c.reverse();
         }
-        let v = match code {
-            "f2" => f16_to_f32(u16::from_le_bytes([b[0], b[1]])),
-            "f4" => f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-            "f8" => f64::from_le_bytes(b) as f32,
-            "i1" => f32::from(b[0] as i8),
-            "u1" | "b1" => f32::from(b[0]),
-            "i2" => f32::from(i16::from_le_bytes([b[0], b[1]])),
-            "u2" => f32::from(u16::from_le_bytes([b[0], b[1]])),
-            "i4" => i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32,
-            "u4" => u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f32,
-            "i8" => i64::from_le_bytes(b) as f32,
-            _ => u64::from_le_bytes(b) as f32,
-        };
-        out.push(v);
     }
-    Ok(Array { shape, data: out })
+    Ok(t)
 }
 
-/// Serializes a `<f4`, C-order `.npy` (version 1, or 2 if the header needs it).
-pub fn write(a: &Array) -> Vec<u8> {
+/// Serializes a little-endian, C-order `.npy` (version 1, or 2 if the
+/// header needs it); bf16 is widened to `<f4`.
+pub fn write(t: &Tensor) -> Vec<u8> {
+    if t.dtype == DType::BF16 {
+        return write(&t.widened_to_f32());
+    }
+    let a = t;
+    let code = t.dtype.npy_code().unwrap_or("f4");
+    let order = if t.dtype.size() == 1 { '|' } else { '<' };
     let dims: Vec<String> = a.shape.iter().map(|d| d.to_string()).collect();
     let shape = match dims.len() {
         1 => format!("({},)", dims[0]),
         _ => format!("({})", dims.join(", ")),
     };
-    let mut header = format!("{{'descr': '<f4', 'fortran_order': False, 'shape': {shape}, }}");
+    let mut header =
+        format!("{{'descr': '{order}{code}', 'fortran_order': False, 'shape': {shape}, }}");
     let v1 = header.len() + 11 < 65536;
     let pre = if v1 { 10 } else { 12 };
     // Pad with spaces so the data starts at a multiple of 64, ending in '\n'.
@@ -200,7 +159,7 @@ pub fn write(a: &Array) -> Vec<u8> {
         header.push(' ');
     }
     header.push('\n');
-    let mut out = Vec::with_capacity(total + a.data.len() * 4);
+    let mut out = Vec::with_capacity(total + a.bytes().len());
     out.extend_from_slice(b"\x93NUMPY");
     if v1 {
         out.extend_from_slice(&[1, 0]);
@@ -210,9 +169,7 @@ pub fn write(a: &Array) -> Vec<u8> {
         out.extend_from_slice(&u32::try_from(header.len()).unwrap_or(0).to_le_bytes());
     }
     out.extend_from_slice(header.as_bytes());
-    for v in &a.data {
-        out.extend_from_slice(&v.to_le_bytes());
-    }
+    out.extend_from_slice(a.bytes());
     out
 }
 
@@ -238,22 +195,17 @@ mod tests {
     fn round_trip() {
         for shape in [vec![], vec![3], vec![2, 3], vec![1, 2, 2, 2]] {
             let n: usize = shape.iter().product();
-            let a = Array {
-                shape: shape.clone(),
-                data: (0..n).map(|i| i as f32 * 0.5 - 1.0).collect(),
-            };
+            let data: Vec<f32> = (0..n).map(|i| i as f32 * 0.5 - 1.0).collect();
+            let a = Tensor::from_f32(shape.clone(), &data);
             let bytes = write(&a);
-            assert_eq!((bytes.len() - a.data.len() * 4) % 64, 0);
+            assert_eq!((bytes.len() - n * 4) % 64, 0);
             assert_eq!(read(&bytes), Ok(a));
         }
     }
 
     #[test]
     fn one_dim_shape_has_trailing_comma() {
-        let bytes = write(&Array {
-            shape: vec![4],
-            data: vec![0.0; 4],
-        });
+        let bytes = write(&Tensor::from_f32(vec![4], &[0.0; 4]));
         let text = String::from_utf8_lossy(&bytes[10..]);
         assert!(text.contains("'shape': (4,)"), "{text}");
     }
@@ -269,7 +221,8 @@ mod tests {
             "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }\n",
             &data,
         );
-        assert_eq!(read(&b).map(|a| a.data), Ok(vec![1.5, -2.0]));
+        let a = read(&b).expect("f8");
+        assert_eq!((a.dtype, a.to_f32()), (DType::F64, vec![1.5, -2.0]));
         let data: Vec<u8> = [7i32, -3].iter().flat_map(|v| v.to_be_bytes()).collect();
         let b = with_header(
             1,
@@ -277,13 +230,22 @@ mod tests {
             &data,
         );
         let a = read(&b).expect("big-endian i4");
-        assert_eq!((a.shape, a.data), (vec![1, 2], vec![7.0, -3.0]));
+        assert_eq!(a.dtype, DType::I32);
+        assert_eq!((a.shape.clone(), a.to_f32()), (vec![1, 2], vec![7.0, -3.0]));
+        assert_eq!(read(&write(&a)), Ok(a), "written back little-endian");
         let b = with_header(
             1,
             "{'descr': '<f2', 'fortran_order': False, 'shape': (2,), }\n",
             &[0x00, 0x3c, 0x00, 0xc0],
         );
-        assert_eq!(read(&b).map(|a| a.data), Ok(vec![1.0, -2.0]));
+        assert_eq!(read(&b).map(|a| a.to_f32()), Ok(vec![1.0, -2.0]));
+        let bools = Tensor::from_bytes(DType::Bool, vec![3], &[1, 0, 1]).unwrap();
+        let text = write(&bools);
+        assert!(String::from_utf8_lossy(&text).contains("'descr': '|b1'"));
+        assert_eq!(read(&text), Ok(bools));
+        let bf = Tensor::from_bytes(DType::BF16, vec![1], &[0x80, 0x3f]).unwrap();
+        let w = read(&write(&bf)).expect("bf16 as f4");
+        assert_eq!((w.dtype, w.to_f32()), (DType::F32, vec![1.0]));
     }
 
     #[test]
@@ -324,7 +286,7 @@ mod tests {
         );
         let bytes = std::fs::read(p).expect("fixture");
         let a = read(&bytes).expect("parse");
-        assert_eq!(a.data.len(), a.shape.iter().product::<usize>());
+        assert_eq!(a.bytes().len(), 4 * a.shape.iter().product::<usize>());
         assert_eq!(read(&write(&a)), Ok(a));
     }
 }

@@ -298,7 +298,7 @@ fn header_declares_the_abi_and_the_tensors() {
     let h = std::fs::read_to_string(d.join("m.h")).expect("header");
     for want in [
         "size_t add_relu_workspace_size(void);",
-        "int add_relu(const float *const *inputs, float *const *outputs, void *workspace);",
+        "int add_relu(const void *const *inputs, void *const *outputs, void *workspace);",
         " * input 0: a f32 [2, 4]",
         " * input 1: b f32 [2, 4]",
         " * output 0: y f32 [2, 4]",
@@ -386,8 +386,8 @@ fn shared_library_through_the_c_abi() {
 int main(void) {
   float a[8], b[8], y[8];
   for (int i = 0; i < 8; i++) { a[i] = (float)i - 4.0f; b[i] = 1.5f; y[i] = -1.0f; }
-  const float *ins[ADD_RELU_NUM_INPUTS] = {a, b};
-  float *outs[ADD_RELU_NUM_OUTPUTS] = {y};
+  const void *ins[ADD_RELU_NUM_INPUTS] = {a, b};
+  void *outs[ADD_RELU_NUM_OUTPUTS] = {y};
   void *ws = malloc(add_relu_workspace_size() + 1);
   int rc = add_relu(ins, outs, ws);
   printf("%d", rc);
@@ -401,8 +401,14 @@ int main(void) {
     assert_eq!(out.trim(), "0 0 0 0 0.5 1.5 2.5 3.5 4.5");
 }
 
-fn read_npy(p: &Path) -> dlc_driver::npy::Array {
-    dlc_driver::npy::read(&std::fs::read(p).expect("npy")).expect("parse npy")
+/// An .npy file's data as f32.
+struct Array {
+    data: Vec<f32>,
+}
+
+fn read_npy(p: &Path) -> Array {
+    let t = dlc_driver::npy::read(&std::fs::read(p).expect("npy")).expect("parse npy");
+    Array { data: t.to_f32() }
 }
 
 #[test]
@@ -439,8 +445,8 @@ int main(void) {{
   FILE *f = fopen("{dir}/x.bin", "rb");
   if (!f || fread(x, sizeof(float), {UP}_INPUT_0_NUMEL, f) != {UP}_INPUT_0_NUMEL) return 2;
   fclose(f);
-  const float *ins[] = {{x}};
-  float *outs[] = {{y}};
+  const void *ins[] = {{x}};
+  void *outs[] = {{y}};
   void *ws = malloc({e}_workspace_size() + 1);
   if ({e}(ins, outs, ws) != 0) return 3;
   for (int i = 0; i < {UP}_OUTPUT_0_NUMEL; i++) printf("%.9g\n", y[i]);
