@@ -78,6 +78,24 @@ impl Context {
             unit,
         };
         ctx.register_dialect(&crate::builtin::DIALECT);
+        // The scalar types every tensor framework uses, so that code holding
+        // only `&Context` (verifiers, shape inference) can find them with
+        // `lookup_type`.
+        for w in [1, 8, 16, 32, 64] {
+            ctx.integer_type(w);
+            if w > 1 {
+                ctx.integer_type_signed(w, Signedness::Unsigned);
+            }
+        }
+        for k in [
+            FloatKind::F16,
+            FloatKind::BF16,
+            FloatKind::F32,
+            FloatKind::F64,
+        ] {
+            ctx.float_type(k);
+        }
+        ctx.index_type();
         ctx
     }
 
@@ -147,6 +165,18 @@ impl Context {
 
     pub fn intern_type(&mut self, k: TypeKind) -> Type {
         self.types.intern(k)
+    }
+    /// The type `k` if it is already interned (every builtin scalar type
+    /// an ONNX tensor can have is, from [`Context::new`]).
+    pub fn lookup_type(&self, k: &TypeKind) -> Option<Type> {
+        self.types.lookup(k)
+    }
+    /// The signless integer type of `width` bits, if interned.
+    pub fn lookup_integer_type(&self, width: u32) -> Option<Type> {
+        self.lookup_type(&TypeKind::Integer {
+            width,
+            signedness: Signedness::Signless,
+        })
     }
     #[inline]
     pub fn type_kind(&self, t: Type) -> &TypeKind {

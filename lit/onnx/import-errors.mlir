@@ -6,8 +6,8 @@
 // external data may not leave the model's folder.
 
 // UNSUP: unsupported.onnx:0:0: error: 2 unsupported ONNX operator(s):
-// UNSUP-NEXT: 'Erf' (node 'erf0', domain 'ai.onnx', opset 17)
-// UNSUP-NEXT: 'LayerNormalization' (node 'ln0', domain 'ai.onnx', opset 17)
+// UNSUP-NEXT: 'Unique' (node 'uniq0', domain 'ai.onnx', opset 17)
+// UNSUP-NEXT: 'TfIdfVectorizer' (node 'tfidf0', domain 'ai.onnx', opset 17)
 
 // ESCAPE: error: tensor 'w': external data path '../../secret.bin' escapes the model's folder
 

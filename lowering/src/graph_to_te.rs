@@ -39,8 +39,8 @@ pub fn populate_graph_to_te_patterns(set: &mut PatternSet) {
 // ----- compute body builder ------------------------------------------------------
 
 /// Appends scalar ops to a compute body.
-struct B<'c> {
-    ctx: &'c mut Context,
+pub(crate) struct B<'c> {
+    pub(crate) ctx: &'c mut Context,
     block: Block,
     loc: Attr,
 }
@@ -56,17 +56,23 @@ enum Bin {
 }
 
 impl B<'_> {
-    fn op(&mut self, name: &str, operands: &[Value], ty: Type, attrs: &[(&str, Attr)]) -> Value {
+    pub(crate) fn op(
+        &mut self,
+        name: &str,
+        operands: &[Value],
+        ty: Type,
+        attrs: &[(&str, Attr)],
+    ) -> Value {
         let mut b = Builder::at_end(self.ctx, self.block);
         b.set_loc(self.loc);
         b.value(name, operands, ty, attrs)
     }
-    fn idx(&mut self, c: i64) -> Value {
+    pub(crate) fn idx(&mut self, c: i64) -> Value {
         let t = self.ctx.index_type();
         let a = self.ctx.index_attr(c);
         self.op("arith.constant", &[], t, &[("value", a)])
     }
-    fn cst(&mut self, ty: Type, v: f64) -> Value {
+    pub(crate) fn cst(&mut self, ty: Type, v: f64) -> Value {
         let a = if self.ctx.is_float(ty) {
             self.ctx.float_attr(ty, v)
         } else {
@@ -99,7 +105,7 @@ impl B<'_> {
         };
         self.op(name, &[a, b], ty, &[])
     }
-    fn un(&mut self, name: &str, a: Value) -> Value {
+    pub(crate) fn un(&mut self, name: &str, a: Value) -> Value {
         let ty = self.ctx.value_type(a);
         self.op(name, &[a], ty, &[])
     }
@@ -392,6 +398,36 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     let a = b.ext(x, &ix);
                     let c = b.ext(y, &iy);
                     Ok(b.bin(k, a, c))
+                }),
+            )?
+        }
+        "elementwise" => {
+            let kind = ctx
+                .attr(op, "kind")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("")
+                .to_string();
+            let elems: Vec<Type> = ins
+                .iter()
+                .map(|&v| ctx.element_type(ctx.value_type(v)))
+                .collect();
+            crate::ew_scalar::check_types(ctx, &kind, &elems, e)?;
+            let at = crate::ew_scalar::kind_attrs(ctx, op);
+            let (xs, so) = (ins.clone(), rs.clone());
+            compute(
+                rw,
+                op,
+                &ins,
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut args = Vec::with_capacity(xs.len());
+                    for (k, &x) in xs.iter().enumerate() {
+                        let ix = bcast_idx(b, &ishapes[k], &so, idx);
+                        args.push(b.ext(x, &ix));
+                    }
+                    crate::ew_scalar::build(b, &kind, &at, &args, e)
                 }),
             )?
         }

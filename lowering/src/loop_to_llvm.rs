@@ -78,6 +78,8 @@ struct Emitter<'c> {
     global_locs: Vec<Attr>,
     globals_count: usize,
     func_name: String,
+    /// C math library functions called (`erff`, ...), with their llvm type.
+    externs: std::collections::BTreeMap<String, String>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -285,8 +287,49 @@ impl<'c> Emitter<'c> {
             "math.powf" => "pow",
             "math.copysign" => "copysign",
             "math.fma" => "fma",
+            "math.tan" => "tan",
+            "math.asin" => "asin",
+            "math.acos" => "acos",
+            "math.atan" => "atan",
+            "math.sinh" => "sinh",
+            "math.cosh" => "cosh",
             _ => "",
         };
+        // Functions with no LLVM intrinsic: a call to the C math library
+        // (declared once per module), scalar f32/f64 only.
+        let libm = match name {
+            "math.erf" => "erf",
+            "math.erfc" => "erfc",
+            "math.cbrt" => "cbrt",
+            "math.expm1" => "expm1",
+            "math.log1p" => "log1p",
+            "math.atan2" => "atan2",
+            _ => "",
+        };
+        if !libm.is_empty() {
+            let sym = match rty.as_str() {
+                "f32" => format!("{libm}f"),
+                "f64" => libm.to_string(),
+                _ => {
+                    return Err(fail(
+                        ctx,
+                        op,
+                        format!("on {rty} is not supported (f32 and f64 scalars only)"),
+                    ));
+                }
+            };
+            let tys = vec![rty.as_str(); args.len()].join(", ");
+            let sig = format!("({tys}) -> {rty}");
+            self.externs
+                .insert(sym.clone(), format!("({tys}) -> {rty}"));
+            let r = self.fresh();
+            self.line(
+                loc,
+                &format!("{r} = llvm.call @{sym}({}) : {sig}", args.join(", ")),
+            );
+            self.names.insert(ctx.result(op, 0), r);
+            return Ok(());
+        }
         if !intr.is_empty() {
             let r = self.fresh();
             let tys = vec![rty.as_str(); args.len()].join(", ");
@@ -297,6 +340,52 @@ impl<'c> Emitter<'c> {
                     args.join(", ")
                 ),
             );
+            self.names.insert(ctx.result(op, 0), r);
+            return Ok(());
+        }
+        // bf16 <-> f32 by bit manipulation (round to nearest even, NaN
+        // kept quiet): LLVM would call __truncsfbf2/__extendbfsf2, which
+        // neither the JIT nor older libgcc provide.
+        if (name == "arith.extf" && operand_ty == "bf16")
+            || (name == "arith.truncf" && rty == "bf16")
+        {
+            let x = a(0)?;
+            let emit = |e: &mut Self, text: String| -> String {
+                let r = e.fresh();
+                e.line(loc, &format!("{r} = {text}"));
+                r
+            };
+            let c16 = emit(self, "llvm.mlir.constant(16 : i32) : i32".into());
+            let r = if name == "arith.extf" {
+                let i = emit(self, format!("llvm.bitcast {x} : bf16 to i16"));
+                let w = emit(self, format!("llvm.zext {i} : i16 to i32"));
+                let sh = emit(self, format!("llvm.shl {w}, {c16} : i32"));
+                let f = emit(self, format!("llvm.bitcast {sh} : i32 to f32"));
+                if rty == "f32" {
+                    f
+                } else {
+                    emit(self, format!("llvm.fpext {f} : f32 to {rty}"))
+                }
+            } else {
+                let f = if operand_ty == "f32" {
+                    x
+                } else {
+                    emit(self, format!("llvm.fptrunc {x} : {operand_ty} to f32"))
+                };
+                let i = emit(self, format!("llvm.bitcast {f} : f32 to i32"));
+                let s = emit(self, format!("llvm.lshr {i}, {c16} : i32"));
+                let one = emit(self, "llvm.mlir.constant(1 : i32) : i32".into());
+                let lsb = emit(self, format!("llvm.and {s}, {one} : i32"));
+                let bias = emit(self, "llvm.mlir.constant(32767 : i32) : i32".into());
+                let r1 = emit(self, format!("llvm.add {i}, {bias} : i32"));
+                let r2 = emit(self, format!("llvm.add {r1}, {lsb} : i32"));
+                let r3 = emit(self, format!("llvm.lshr {r2}, {c16} : i32"));
+                let nan = emit(self, format!("llvm.fcmp \"uno\" {f}, {f} : f32"));
+                let qnan = emit(self, "llvm.mlir.constant(32704 : i32) : i32".into());
+                let r4 = emit(self, format!("llvm.select {nan}, {qnan}, {r3} : i1, i32"));
+                let t = emit(self, format!("llvm.trunc {r4} : i32 to i16"));
+                emit(self, format!("llvm.bitcast {t} : i16 to bf16"))
+            };
             self.names.insert(ctx.result(op, 0), r);
             return Ok(());
         }
@@ -743,6 +832,7 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         globals: String::new(),
         global_locs: Vec::new(),
         globals_count: 0,
+        externs: Default::default(),
         func_name: name.clone(),
     };
     let sym = symbol(&name);
@@ -899,7 +989,15 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         e.line(floc, &format!("llvm.return {c} : i64"));
         e.out.push_str("}\n");
     }
-    // Globals go first in the text (and so in the location list).
+    // Globals go first in the text (and so in the location list), then the
+    // declarations of called C functions.
+    for (sym, ty) in std::mem::take(&mut e.externs) {
+        let (ins, out) = ty.split_once(" -> ").unwrap_or((&ty, ""));
+        e.globals.push_str(&format!(
+            "llvm.func @{sym}{ins} -> {out} attributes {{sym_visibility = \"private\"}}\n"
+        ));
+        e.global_locs.push(floc);
+    }
     let mut text = std::mem::take(&mut e.globals);
     text.push_str(&e.out);
     let mut locs = std::mem::take(&mut e.global_locs);
@@ -955,7 +1053,29 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> Result<(), Diagnostic> {
             }
         }
     }
+    // A C function another function of the module already declared is
+    // declared once.
+    let module_body = ctx.op_block(func);
+    let declared: Vec<String> = module_body
+        .map(|b| {
+            ctx.block_ops(b)
+                .filter(|&o| ctx.op_name_str(o) == "llvm.func")
+                .filter_map(|o| dlc_ir::symbol::symbol_name(ctx, o).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default();
     for o in new_ops {
+        let is_decl = ctx.op_name_str(o) == "llvm.func"
+            && ctx
+                .regions(o)
+                .iter()
+                .all(|&r| ctx.region_first_block(r).is_none());
+        if is_decl
+            && dlc_ir::symbol::symbol_name(ctx, o).is_some_and(|n| declared.iter().any(|d| d == n))
+        {
+            ctx.erase_op(o);
+            continue;
+        }
         ctx.remove_op(o);
         ctx.insert_op_before(func, o);
     }

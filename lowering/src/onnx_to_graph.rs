@@ -56,10 +56,29 @@ const LOWERINGS: &[(&str, LowerFn)] = &[
         lower_global_average_pool,
     ),
     (dlc_onnx::BatchNormalizationOp::NAME, lower_batch_norm),
+    (dlc_onnx::elementwise::MaxOp::NAME, lower_variadic),
+    (dlc_onnx::elementwise::MinOp::NAME, lower_variadic),
+    (dlc_onnx::elementwise::SumOp::NAME, lower_variadic),
+    (dlc_onnx::elementwise::MeanOp::NAME, lower_variadic),
+    (dlc_onnx::elementwise::ClipOp::NAME, lower_clip),
 ];
 
+/// The lowering of an onnx op: from [`LOWERINGS`], else `graph.elementwise`
+/// for the other ops of `dlc_onnx::elementwise`.
+fn lowering_of(name: &str) -> Option<LowerFn> {
+    LOWERINGS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+        .or_else(|| {
+            dlc_onnx::elementwise::OP_NAMES
+                .contains(&name)
+                .then_some(lower_elementwise as LowerFn)
+        })
+}
+
 fn lowering_for(name: &str) -> Option<LowerFn> {
-    LOWERINGS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    lowering_of(name)
 }
 
 /// The pattern lowering one onnx op kind.
@@ -82,8 +101,19 @@ impl RewritePattern for OnnxToGraphPattern {
 
 /// Adds one pattern per onnx op to `set`.
 pub fn populate_onnx_to_graph_patterns(set: &mut PatternSet) {
-    for &(root, lower) in LOWERINGS {
-        set.add(OnnxToGraphPattern { root, lower });
+    let names = LOWERINGS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(dlc_onnx::elementwise::OP_NAMES.iter().copied());
+    let mut seen = Vec::new();
+    for root in names {
+        if seen.contains(&root) {
+            continue;
+        }
+        seen.push(root);
+        if let Some(lower) = lowering_of(root) {
+            set.add(OnnxToGraphPattern { root, lower });
+        }
     }
 }
 
@@ -651,4 +681,221 @@ pub(crate) fn register(reg: &mut PassRegistry) {
         options: &[],
         create: || Box::new(LowerOnnxToGraph),
     });
+}
+
+// ----- the elementwise long tail (dlc_onnx::elementwise) --------------------------
+
+/// The `graph.elementwise` kind of an onnx op, with its attributes made
+/// explicit (ONNX defaults filled in).
+fn elementwise_kind(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+) -> LowerResult<(&'static str, Vec<(&'static str, Attr)>)> {
+    let ctx = &*rw.ctx;
+    let ty = ctx.op_name_str(op).strip_prefix("onnx.").unwrap_or("");
+    let f = |name: &'static str, default: f64| -> LowerResult<(&'static str, f64)> {
+        Ok((name, float_attr(ctx, op, name, default)?))
+    };
+    let mut floats: Vec<(&'static str, f64)> = Vec::new();
+    let mut ints: Vec<(&'static str, i64)> = Vec::new();
+    let mut strs: Vec<(&'static str, String)> = Vec::new();
+    let kind = match ty {
+        "Abs" => "abs",
+        "Neg" => "neg",
+        "Sign" => "sign",
+        "Exp" => "exp",
+        "Log" => "log",
+        "Sqrt" => "sqrt",
+        "Reciprocal" => "reciprocal",
+        "Floor" => "floor",
+        "Ceil" => "ceil",
+        "Round" => "round",
+        "Sin" => "sin",
+        "Cos" => "cos",
+        "Tan" => "tan",
+        "Asin" => "asin",
+        "Acos" => "acos",
+        "Atan" => "atan",
+        "Sinh" => "sinh",
+        "Cosh" => "cosh",
+        "Asinh" => "asinh",
+        "Acosh" => "acosh",
+        "Atanh" => "atanh",
+        "Erf" => "erf",
+        "Softplus" => "softplus",
+        "Softsign" => "softsign",
+        "Elu" => {
+            floats.push(f("alpha", 1.0)?);
+            "elu"
+        }
+        "Selu" => {
+            floats.push(f("alpha", 1.673_263_192_176_818_8)?);
+            floats.push(f("gamma", 1.050_701_022_148_132_3)?);
+            "selu"
+        }
+        "Celu" => {
+            floats.push(f("alpha", 1.0)?);
+            "celu"
+        }
+        "LeakyRelu" => {
+            floats.push(f("alpha", 0.01)?);
+            "leaky_relu"
+        }
+        "ThresholdedRelu" => {
+            floats.push(f("alpha", 1.0)?);
+            "thresholded_relu"
+        }
+        "HardSigmoid" => {
+            floats.push(f("alpha", 0.2)?);
+            floats.push(f("beta", 0.5)?);
+            "hard_sigmoid"
+        }
+        "HardSwish" => "hard_swish",
+        "Mish" => "mish",
+        "Gelu" => {
+            let a = ctx
+                .attr(op, "approximate")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("none")
+                .to_string();
+            if a != "none" && a != "tanh" {
+                return Err(format!("has an unknown 'approximate' value '{a}'"));
+            }
+            strs.push(("approximate", a));
+            "gelu"
+        }
+        "Shrink" => {
+            floats.push(f("bias", 0.0)?);
+            floats.push(f("lambd", 0.5)?);
+            "shrink"
+        }
+        "Not" => "not",
+        "BitwiseNot" => "bitwise_not",
+        "IsNaN" => "isnan",
+        "IsInf" => {
+            ints.push(("detect_negative", int_attr(ctx, op, "detect_negative", 1)?));
+            ints.push(("detect_positive", int_attr(ctx, op, "detect_positive", 1)?));
+            "isinf"
+        }
+        "Cast" | "CastLike" => "cast",
+        "Pow" => "pow",
+        "Mod" => {
+            ints.push(("fmod", int_attr(ctx, op, "fmod", 0)?));
+            "mod"
+        }
+        "BitShift" => {
+            let d = ctx
+                .attr(op, "direction")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("")
+                .to_string();
+            if d != "LEFT" && d != "RIGHT" {
+                return Err(format!("needs 'direction' LEFT or RIGHT, got '{d}'"));
+            }
+            strs.push(("direction", d));
+            "bitshift"
+        }
+        "BitwiseAnd" => "bitwise_and",
+        "BitwiseOr" => "bitwise_or",
+        "BitwiseXor" => "bitwise_xor",
+        "And" => "and",
+        "Or" => "or",
+        "Xor" => "xor",
+        "Equal" => "equal",
+        "Less" => "less",
+        "Greater" => "greater",
+        "LessOrEqual" => "less_equal",
+        "GreaterOrEqual" => "greater_equal",
+        "PRelu" => "prelu",
+        "Where" => "select",
+        other => return Err(format!("no graph.elementwise kind for '{other}'")),
+    };
+    let mut attrs = Vec::new();
+    let f32t = rw.ctx.f32();
+    let i64t = rw.ctx.i64();
+    for (n, v) in floats {
+        attrs.push((n, rw.ctx.float_attr(f32t, v)));
+    }
+    for (n, v) in ints {
+        attrs.push((n, rw.ctx.int_attr(i64t, i128::from(v))));
+    }
+    for (n, v) in strs {
+        attrs.push((n, rw.ctx.string_attr(&v)));
+    }
+    Ok((kind, attrs))
+}
+
+fn lower_elementwise(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let (kind, mut attrs) = elementwise_kind(rw, op)?;
+    let mut ins = operands(rw.ctx, op);
+    if kind == "cast" {
+        ins.truncate(1);
+    }
+    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
+    let k = rw.ctx.string_attr(kind);
+    attrs.insert(0, ("kind", k));
+    let e = rw.create_op(
+        dlc_graph::elementwise::ElementwiseOp::NAME,
+        loc,
+        &ins,
+        &[rt],
+        attrs,
+    );
+    Ok(vec![rw.ctx.result(e, 0)])
+}
+
+/// Max, Min, Sum, Mean: a chain of broadcasting binary graph ops.
+fn lower_variadic(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ty = rw.ctx.op_name_str(op).to_string();
+    let ins = operands(rw.ctx, op);
+    let Some((&first, rest)) = ins.split_first() else {
+        return Err("needs at least one operand".into());
+    };
+    let bin = match ty.as_str() {
+        "onnx.Max" => "graph.max",
+        "onnx.Min" => "graph.min",
+        _ => "graph.add",
+    };
+    let mut acc = first;
+    for &v in rest {
+        acc = build(rw, loc, bin, &[acc, v], vec![])?;
+    }
+    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
+    if ty == "onnx.Mean" && ins.len() > 1 {
+        let elem = rw.ctx.element_type(rt);
+        let n = scalar_constant(rw, loc, elem, ins.len() as f64)?;
+        acc = build(rw, loc, "graph.div", &[acc, n], vec![])?;
+    }
+    Ok(vec![acc])
+}
+
+/// Clip: bounds from attributes (before opset 11) or from optional
+/// operands; max then min, like the ONNX reference.
+fn lower_clip(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let x = ins[0];
+    let rt = rw.ctx.value_type(x);
+    let elem = rw.ctx.element_type(rt);
+    let mut lo = ins.get(1).copied();
+    let mut hi = ins.get(2).copied();
+    if ins.len() == 1 {
+        if let Some(v) = rw.ctx.attr(op, "min").and_then(|a| rw.ctx.float_value(a)) {
+            lo = Some(scalar_constant(rw, loc, elem, v)?);
+        }
+        if let Some(v) = rw.ctx.attr(op, "max").and_then(|a| rw.ctx.float_value(a)) {
+            hi = Some(scalar_constant(rw, loc, elem, v)?);
+        }
+    }
+    let mut acc = x;
+    if let Some(l) = lo {
+        acc = build(rw, loc, "graph.max", &[acc, l], vec![])?;
+    }
+    if let Some(h) = hi {
+        acc = build(rw, loc, "graph.min", &[acc, h], vec![])?;
+    }
+    // No bounds: the identity.
+    Ok(vec![acc])
 }

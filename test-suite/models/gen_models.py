@@ -147,11 +147,12 @@ def tiny_models(inputs_dir):
         [helper.make_tensor_value_info("out", f, [2, 3])],
     )
     onnx.save(make_model(g), os.path.join(inputs_dir, "add_relu.onnx"))
-    # Unsupported operators (two of them, plus a supported one between).
+    # Unsupported operators (two of them, plus a supported one between):
+    # Unique (data-dependent output shape) and TfIdfVectorizer (text).
     g = helper.make_graph(
-        [helper.make_node("Erf", ["x"], ["e"], name="erf0"),
+        [helper.make_node("Unique", ["x"], ["e"], name="uniq0"),
          helper.make_node("Relu", ["e"], ["r"], name="relu0"),
-         helper.make_node("LayerNormalization", ["r", "s"], ["out"], name="ln0")],
+         helper.make_node("TfIdfVectorizer", ["r"], ["out"], name="tfidf0")],
         "unsupported",
         [helper.make_tensor_value_info("x", f, [4]), helper.make_tensor_value_info("s", f, [4])],
         [helper.make_tensor_value_info("out", f, [4])],

@@ -29,12 +29,16 @@
 //! `clamp` `min`/`max` (floats); `batch_norm` `epsilon` (default 1e-5,
 //! operands x, scale, bias, mean, variance over channel axis 1).
 //! `broadcast_to` takes its target shape from its result type.
+//! `elementwise` names its scalar function with a `kind` string (the long
+//! tail of math, activation, logic, comparison and cast functions; see
+//! [`elementwise::KINDS`]).
 //!
 //! Verifiers recompute each result shape ([`ops::infer_result_shape`],
 //! usable by importers through [`ops::infer_result_type`]) and reject a
 //! mismatch. Batch-norm folding into a preceding constant-weight conv2d is a
 //! canonicalization pattern of `graph.batch_norm` (run `--canonicalize`).
 
+pub mod elementwise;
 pub mod fold;
 pub mod fuse;
 pub mod ops;
@@ -53,6 +57,7 @@ pub static DIALECT: DialectDef = DialectDef {
     summary: "Tensor-level graph ops, graph rewrites and operator fusion",
     ops: &[
         &ConstantOp::DEF,
+        &elementwise::ElementwiseOp::DEF,
         &Conv2dOp::DEF,
         &MatmulOp::DEF,
         &AddOp::DEF,

@@ -365,7 +365,8 @@ pub fn op_pattern_kind(ctx: &Context, op: Op) -> OpPatternKind {
     match ctx.op_name_str(op) {
         "graph.relu" | "graph.sigmoid" | "graph.tanh" | "graph.exp" | "graph.erf"
         | "graph.sqrt" | "graph.clamp" => ElemWise,
-        "graph.add" | "graph.sub" | "graph.mul" | "graph.div" | "graph.max" | "graph.min" => {
+        "graph.add" | "graph.sub" | "graph.mul" | "graph.div" | "graph.max" | "graph.min"
+        | "graph.elementwise" => {
             let r = ctx.value_type(ctx.result(op, 0));
             if ctx.operands(op).all(|v| ctx.value_type(v) == r) {
                 ElemWise

@@ -1847,6 +1847,12 @@ intr!(SqrtOp, "llvm.intr.sqrt", 1, true);
 intr!(FAbsOp, "llvm.intr.fabs", 1, true);
 intr!(SinOp, "llvm.intr.sin", 1, true);
 intr!(CosOp, "llvm.intr.cos", 1, true);
+intr!(TanOp, "llvm.intr.tan", 1, true);
+intr!(AsinOp, "llvm.intr.asin", 1, true);
+intr!(AcosOp, "llvm.intr.acos", 1, true);
+intr!(AtanOp, "llvm.intr.atan", 1, true);
+intr!(SinhOp, "llvm.intr.sinh", 1, true);
+intr!(CoshOp, "llvm.intr.cosh", 1, true);
 intr!(TanhOp, "llvm.intr.tanh", 1, true);
 intr!(FloorOp, "llvm.intr.floor", 1, true);
 intr!(CeilOp, "llvm.intr.ceil", 1, true);
@@ -1987,6 +1993,12 @@ pub static OPS: &[&dlc_ir::OpDef] = &[
     &FAbsOp::DEF,
     &SinOp::DEF,
     &CosOp::DEF,
+    &TanOp::DEF,
+    &AsinOp::DEF,
+    &AcosOp::DEF,
+    &AtanOp::DEF,
+    &SinhOp::DEF,
+    &CoshOp::DEF,
     &TanhOp::DEF,
     &FloorOp::DEF,
     &CeilOp::DEF,

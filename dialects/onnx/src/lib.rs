@@ -17,6 +17,7 @@
 //! to `f32`, `INTS` to an array of `i64`, `STRING` to a string, `TENSOR` to
 //! a `dense`/`dense_resource` elements attribute.
 
+pub mod elementwise;
 pub mod ops;
 pub mod shape;
 
@@ -27,7 +28,8 @@ fn materialize_constant(ctx: &mut Context, value: Attr, ty: Type, loc: Attr) -> 
     ops::build_constant(ctx, value, ty, loc)
 }
 
-/// The ONNX operators this dialect defines, by ONNX op type.
+/// The ONNX operators of the first set (ops.rs), by ONNX op type; see
+/// [`defines_op_type`] for all.
 pub const SUPPORTED_OPS: &[&str] = &[
     "Constant",
     "Identity",
@@ -52,32 +54,66 @@ pub const SUPPORTED_OPS: &[&str] = &[
     "Concat",
 ];
 
+/// The ops of the first operator set (ops.rs).
+const CORE_OPS: &[&dlc_ir::OpDef] = &[
+    &ConstantOp::DEF,
+    &IdentityOp::DEF,
+    &MatMulOp::DEF,
+    &GemmOp::DEF,
+    &AddOp::DEF,
+    &SubOp::DEF,
+    &MulOp::DEF,
+    &DivOp::DEF,
+    &ReluOp::DEF,
+    &SigmoidOp::DEF,
+    &TanhOp::DEF,
+    &SoftmaxOp::DEF,
+    &ReshapeOp::DEF,
+    &FlattenOp::DEF,
+    &TransposeOp::DEF,
+    &ConvOp::DEF,
+    &MaxPoolOp::DEF,
+    &AveragePoolOp::DEF,
+    &GlobalAveragePoolOp::DEF,
+    &BatchNormalizationOp::DEF,
+    &ConcatOp::DEF,
+];
+
+const NUM_OPS: usize = CORE_OPS.len() + elementwise::OPS.len();
+
+const fn concat_ops<const N: usize>(
+    a: &[&'static dlc_ir::OpDef],
+    b: &[&'static dlc_ir::OpDef],
+) -> [&'static dlc_ir::OpDef; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < b.len() {
+        out[a.len() + i] = b[i];
+        i += 1;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        out[i] = a[i];
+        i += 1;
+    }
+    out
+}
+
+/// Every op of the dialect.
+static ALL_OPS: [&dlc_ir::OpDef; NUM_OPS] = concat_ops(CORE_OPS, elementwise::OPS);
+
+/// Whether the dialect defines ONNX operator `op_type` (default domain).
+pub fn defines_op_type(op_type: &str) -> bool {
+    SUPPORTED_OPS.contains(&op_type)
+        || elementwise::OP_NAMES
+            .iter()
+            .any(|n| n.strip_prefix("onnx.") == Some(op_type))
+}
+
 pub static DIALECT: DialectDef = DialectDef {
     name: "onnx",
     summary: "ONNX operators with shape inference",
-    ops: &[
-        &ConstantOp::DEF,
-        &IdentityOp::DEF,
-        &MatMulOp::DEF,
-        &GemmOp::DEF,
-        &AddOp::DEF,
-        &SubOp::DEF,
-        &MulOp::DEF,
-        &DivOp::DEF,
-        &ReluOp::DEF,
-        &SigmoidOp::DEF,
-        &TanhOp::DEF,
-        &SoftmaxOp::DEF,
-        &ReshapeOp::DEF,
-        &FlattenOp::DEF,
-        &TransposeOp::DEF,
-        &ConvOp::DEF,
-        &MaxPoolOp::DEF,
-        &AveragePoolOp::DEF,
-        &GlobalAveragePoolOp::DEF,
-        &BatchNormalizationOp::DEF,
-        &ConcatOp::DEF,
-    ],
+    ops: &ALL_OPS,
     materialize_constant: Some(materialize_constant),
     ..DialectDef::DEFAULT
 };

@@ -583,7 +583,10 @@ pub fn infer_shapes(
             need(5)?;
             one(shape::batch_norm(shapes[0], &shapes[1..5])?)
         }
-        _ => Ok(None),
+        _ => match crate::elementwise::infer(ctx, op, &shapes, &elems, get) {
+            Some(r) => r.map(Some),
+            None => Ok(None),
+        },
     }
 }
 
@@ -636,7 +639,7 @@ fn shape_str(s: &[i64]) -> String {
 
 /// Re-runs shape inference and checks the declared result types agree
 /// (dynamic dimensions are compatible with anything).
-fn verify_op(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+pub(crate) fn verify_op(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     let name = ctx.op_name_str(op).to_string();
     let operands = ctx.operand_types(op);
     let consts: Vec<Option<Attr>> = ctx.operands(op).map(|v| constant_value(ctx, v)).collect();

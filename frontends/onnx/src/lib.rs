@@ -281,7 +281,7 @@ fn check_supported(graph: &GraphProto, opsets: &FxHashMap<String, i64>) -> Resul
     let mut bad = Vec::new();
     for n in &graph.node {
         let dom = norm_domain(&n.domain);
-        if dom.is_empty() && dlc_onnx::SUPPORTED_OPS.contains(&n.op_type.as_str()) {
+        if dom.is_empty() && dlc_onnx::defines_op_type(&n.op_type) {
             continue;
         }
         bad.push(UnsupportedOp {
