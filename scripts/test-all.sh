@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of dlc: set-up, one release build of the whole workspace, the
-# Rust tests (same profile, nothing is rebuilt), then the lit tests under lit/.
+# Rust tests (same profile, nothing is rebuilt), the lit tests under lit/, then
+# the test-suite steps: end-to-end models, and the ONNX backend node cases
+# (test-suite/onnx-node; fails only on a change against its expected failures).
 #
 #   bash scripts/test-all.sh
 #
@@ -124,13 +126,30 @@ else
   skip_step "lit" "build failed"
 fi
 
-# ---- test-suite (ONNX conformance cases, whole models) -----------------------
+# ---- test-suite (whole models through JIT and the C ABI) ---------------------
 # End-to-end models (seeded MLP and CNN, onnxruntime references).
 if ((build_ok)); then
   run_step "test-suite" "$LOG_DIR/test-suite.log" \
     "$DLC_PYTHON" test-suite/run.py --bin-dir "$BIN_DIR" || true
 else
   skip_step "test-suite" "build failed"
+fi
+
+# ---- ONNX backend node conformance cases (test-suite/onnx-node) --------------
+# Written from the installed onnx package (gen_cases.py; a stamp skips the
+# rewrite when the onnx version is unchanged), then run through dl-run. Fails
+# on a newly failing case or on a listed case that now passes; see the
+# expected-failures policy in test-suite/onnx-node/run.py.
+gen_ok=1
+run_step "onnx-cases" "$LOG_DIR/onnx-cases.log" \
+  "$DLC_PYTHON" test-suite/onnx-node/gen_cases.py || gen_ok=0
+if ((build_ok && gen_ok)); then
+  run_step "onnx-node" "$LOG_DIR/onnx-node.log" \
+    "$DLC_PYTHON" test-suite/onnx-node/run.py --no-generate --bin-dir "$BIN_DIR" || true
+elif ((build_ok)); then
+  skip_step "onnx-node" "case generation failed"
+else
+  skip_step "onnx-node" "build failed"
 fi
 
 # ---- summary ----------------------------------------------------------------
