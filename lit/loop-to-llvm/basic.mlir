@@ -121,3 +121,45 @@ func.func private @helper(%x: f32, %n: index) -> f32 {
 ^pos(%y: f32):
   return %y : f32
 }
+
+// -----
+
+// Vector code: vector loads/stores are llvm.load/llvm.store of the vector
+// type, arith/math ops keep their vector types, constants are dense
+// splats, and loop.broadcast becomes bitcast + zext + shl/or doubling +
+// bitcast (the llvm dialect here has no insertelement/shufflevector yet).
+// CHECK-LABEL: llvm.func @vec(
+// CHECK: %[[H:.*]] = llvm.mlir.constant(dense<5.000000e-01> : vector<4xf32>) : vector<4xf32>
+// CHECK: %[[X:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
+// CHECK: %[[S:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> f32
+// CHECK: %[[BITS:.*]] = llvm.bitcast %[[S]] : f32 to i32
+// CHECK: %[[W:.*]] = llvm.zext %[[BITS]] : i32 to i128
+// CHECK: %[[C32:.*]] = llvm.mlir.constant(32 : i128) : i128
+// CHECK: %[[SH1:.*]] = llvm.shl %[[W]], %[[C32]] : i128
+// CHECK: %[[OR1:.*]] = llvm.or %[[W]], %[[SH1]] : i128
+// CHECK: %[[C64:.*]] = llvm.mlir.constant(64 : i128) : i128
+// CHECK: %[[SH2:.*]] = llvm.shl %[[OR1]], %[[C64]] : i128
+// CHECK: %[[OR2:.*]] = llvm.or %[[OR1]], %[[SH2]] : i128
+// CHECK: %[[B:.*]] = llvm.bitcast %[[OR2]] : i128 to vector<4xf32>
+// CHECK: %[[M:.*]] = llvm.fmul %[[X]], %[[B]] : vector<4xf32>
+// CHECK: %[[SQ:.*]] = llvm.intr.sqrt(%[[M]]) : (vector<4xf32>) -> vector<4xf32>
+// CHECK: %[[ONE:.*]] = llvm.mlir.constant(dense<1.000000e+00> : vector<4xf32>) : vector<4xf32>
+// CHECK: %[[RS:.*]] = llvm.fdiv %[[ONE]], %[[SQ]] : vector<4xf32>
+// CHECK: %[[MX:.*]] = llvm.intr.maximum(%[[RS]], %[[H]]) : (vector<4xf32>, vector<4xf32>) -> vector<4xf32>
+// CHECK: llvm.store %[[MX]], %{{.*}} {alignment = 4 : i64} : vector<4xf32>, !llvm.ptr
+func.func @vec(%a: memref<8xf32>, %s: memref<1xf32>, %out: memref<8xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c8 = arith.constant 8 : index
+  %half = arith.constant dense<0.5> : vector<4xf32>
+  loop.for %i = %c0 to %c8 step %c4 {
+    %x = loop.vector_load %a[%i] : memref<8xf32>, vector<4xf32>
+    %y = loop.load %s[%c0] : memref<1xf32>
+    %b = loop.broadcast %y : f32 to vector<4xf32>
+    %m = arith.mulf %x, %b : vector<4xf32>
+    %r = math.rsqrt %m : vector<4xf32>
+    %z = arith.maximumf %r, %half : vector<4xf32>
+    loop.vector_store %z, %out[%i] : memref<8xf32>, vector<4xf32>
+  }
+  return
+}

@@ -85,3 +85,21 @@ func.func @yield_outside(%x: f32) {
   // expected-error@+1 {{'loop.yield' op expects parent op 'loop.for'}}
   loop.yield %x : f32
 }
+
+// -----
+
+func.func @broadcast_type(%s: f32) {
+  // expected-error@+1 {{'loop.broadcast' op expects a scalar source and a 1-D vector of that type, got 'f32' to 'vector<8xf64>'}}
+  %v = loop.broadcast %s : f32 to vector<8xf64>
+  return
+}
+
+// -----
+
+func.func @unroll_factor(%lb: index, %ub: index, %s: index) {
+  // expected-error@+1 {{'loop.for' op expects 'unroll' to be an integer >= 1}}
+  loop.for %i = %lb to %ub step %s {
+    loop.yield
+  } {unroll = 0 : i64}
+  return
+}

@@ -46,3 +46,21 @@ func.func @vectors_and_alloc(%a: memref<16xf32>) {
   %x = loop.load %s[] : memref<f32>
   return
 }
+
+// CHECK-LABEL: func.func @broadcast_and_unroll
+func.func @broadcast_and_unroll(%a: memref<16xf32>, %s: f32, %i: i32) {
+  %c0 = arith.constant 0 : index
+  %c8 = arith.constant 8 : index
+  %c16 = arith.constant 16 : index
+  // CHECK: loop.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} {
+  // CHECK: %[[B:.*]] = loop.broadcast %{{.*}} : f32 to vector<8xf32>
+  // CHECK: loop.vector_store %[[B]]
+  // CHECK: } {unroll = 2 : i64}
+  loop.for %j = %c0 to %c16 step %c8 {
+    %b = loop.broadcast %s : f32 to vector<8xf32>
+    loop.vector_store %b, %a[%j] : memref<16xf32>, vector<8xf32>
+  } {unroll = 2 : i64}
+  // CHECK: loop.broadcast %{{.*}} : i32 to vector<4xi32>
+  %v = loop.broadcast %i : i32 to vector<4xi32>
+  return
+}

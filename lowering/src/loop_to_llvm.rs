@@ -8,6 +8,12 @@
 //!   branch, and an exit block (`parallel` loops run sequentially here);
 //! - `loop.view` is a byte `getelementptr` into the workspace; `loop.alloc`
 //!   is rejected (memory planning must have replaced it);
+//! - `loop.vector_load`/`vector_store` are `llvm.load`/`llvm.store` of the
+//!   vector type; arith/math ops on vectors become the same llvm ops and
+//!   intrinsics on vector types (constants as `dense<...>` splats);
+//!   `loop.broadcast` becomes `llvm.bitcast` + `llvm.zext` + `llvm.shl` /
+//!   `llvm.or` doubling + `llvm.bitcast` to the vector (the llvm dialect
+//!   here has no `insertelement`/`shufflevector` yet);
 //! - arith/math ops become the matching llvm ops and `llvm.intr.*` calls;
 //! - a public `func.func` whose arguments are all memrefs and that returns
 //!   nothing is an entry point and follows the ABI of docs/LOWERING.md:
@@ -463,9 +469,14 @@ impl<'c> Emitter<'c> {
                     &format!("{s} = llvm.intr.sqrt({}) : ({rty}) -> {rty}", a(0)?),
                 );
                 let one = self.fresh();
+                let one_attr = if rty.starts_with("vector<") {
+                    format!("dense<1.000000e+00> : {rty}")
+                } else {
+                    format!("1.000000e+00 : {rty}")
+                };
                 self.line(
                     loc,
-                    &format!("{one} = llvm.mlir.constant(1.000000e+00 : {rty}) : {rty}"),
+                    &format!("{one} = llvm.mlir.constant({one_attr}) : {rty}"),
                 );
                 let r = self.fresh();
                 self.line(loc, &format!("{r} = llvm.fdiv {one}, {s} : {rty}"));
@@ -531,6 +542,7 @@ impl<'c> Emitter<'c> {
                     ),
                 );
             }
+            "loop.broadcast" => self.broadcast(op, &a(0)?, &operand_ty, &rty)?,
             "loop.constant" => {
                 let a = ctx
                     .attr(op, "value")
@@ -662,6 +674,62 @@ impl<'c> Emitter<'c> {
             }
             _ => return Err(fail(ctx, op, "failed to legalize to the llvm dialect")),
         }
+        Ok(())
+    }
+
+    /// `loop.broadcast %x : T to vector<N x T>`, with ops the llvm dialect
+    /// and backend support: the scalar's bits are zero-extended to one
+    /// `N * width(T)`-bit integer, doubled in place with `llvm.shl` +
+    /// `llvm.or` until every lane holds them, and bitcast to the vector
+    /// (LLVM turns this into a splat).
+    fn broadcast(&mut self, op: Op, x: &str, sty: &str, rty: &str) -> R<()> {
+        let ctx = self.ctx;
+        let loc = ctx.op_loc(op);
+        let rt = ctx.value_type(ctx.result(op, 0));
+        let (lanes, elem) = match ctx.type_kind(rt) {
+            TypeKind::Vector { shape, elem, .. } if shape.len() == 1 => (shape[0], *elem),
+            _ => return Err(fail(ctx, op, "expects a 1-D vector result")),
+        };
+        let w = match ctx.type_kind(elem) {
+            TypeKind::Integer { width, .. } => i64::from(*width),
+            TypeKind::Float(_) => ctx.int_or_float_width(elem).map_or(0, i64::from),
+            _ => 0,
+        };
+        if w == 0 || lanes < 1 {
+            return Err(fail(ctx, op, format!("cannot broadcast to '{rty}'")));
+        }
+        let total = w * lanes;
+        let mut bits = x.to_string();
+        if matches!(ctx.type_kind(elem), TypeKind::Float(_)) {
+            let b = self.fresh();
+            self.line(loc, &format!("{b} = llvm.bitcast {bits} : {sty} to i{w}"));
+            bits = b;
+        }
+        if total > w {
+            let z = self.fresh();
+            self.line(loc, &format!("{z} = llvm.zext {bits} : i{w} to i{total}"));
+            bits = z;
+        }
+        let mut filled = w;
+        while filled < total {
+            let c = self.fresh();
+            self.line(
+                loc,
+                &format!("{c} = llvm.mlir.constant({filled} : i{total}) : i{total}"),
+            );
+            let sh = self.fresh();
+            self.line(loc, &format!("{sh} = llvm.shl {bits}, {c} : i{total}"));
+            let o = self.fresh();
+            self.line(loc, &format!("{o} = llvm.or {bits}, {sh} : i{total}"));
+            bits = o;
+            filled *= 2;
+        }
+        let r = self.fresh();
+        self.line(
+            loc,
+            &format!("{r} = llvm.bitcast {bits} : i{total} to {rty}"),
+        );
+        self.names.insert(ctx.result(op, 0), r);
         Ok(())
     }
 

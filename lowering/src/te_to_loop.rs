@@ -5,10 +5,11 @@
 //! - tensor arguments become memref arguments; results become output memref
 //!   arguments appended after the inputs (`loop.num_outputs`), then one
 //!   `memref<?xi8>` workspace argument;
-//! - each `te.compute` becomes a loop nest: output axes (`parallel` when its
-//!   schedule lists the axis), then reduction axes carrying an accumulator in
-//!   `iter_args` (initialised from `init` or the combiner's identity); the
-//!   body's `te.extract`s become `loop.load`s and the value is stored;
+//! - each `te.compute` becomes a loop nest shaped by its schedule (below);
+//!   reductions carry an accumulator in `iter_args` (initialised from
+//!   `init` or the combiner's identity) when every reduction loop is
+//!   innermost; the body's `te.extract`s become `loop.load`s and the value
+//!   is stored;
 //! - `graph.constant`s become `loop.constant`s (the attribute is referenced,
 //!   so dense_resource blobs stay shared);
 //! - intermediates are packed into the workspace by a static planner
@@ -18,15 +19,48 @@
 //! - a result computed by a compute is written straight into its output
 //!   buffer, other results (arguments, constants, repeated values) are copied.
 //!
-//! Other schedule entries (tile, split, reorder, vectorize, unroll,
-//! compute_at, inline) are ignored.
+//! Schedules (`dialects/te/src/schedule.rs`; axes are output axes then
+//! reduction axes):
+//!
+//! - `tile` / `split` strip-mine an axis by `t` (0 = untiled; `split`
+//!   overrides `tile` for its axes): an outer loop `0..extent step t` and an
+//!   inner point loop `outer .. min(outer + t, extent)` (`arith.minsi`
+//!   only when `t` does not divide the extent, so results stay exact).
+//! - Loop order (TVM/Halide's tile convention): take the axes in `reorder`
+//!   order (default: axis order). Untiled axes that come before the first
+//!   tiled one are outermost; then the outer tile loops of all tiled axes;
+//!   then, again in `reorder` order, the inner point loops of tiled axes
+//!   and the remaining untiled axes. E.g. tile (32, 32, 0) on a matmul is
+//!   `i.o, j.o, i.i, j.i, k`; tile (0, 0, 16) is `i, j, k.o, k.i`.
+//! - When a reduction loop ends up outside an output loop, the output is
+//!   first filled with `init` (or the identity) by its own nest, and the
+//!   body accumulates with load / combine / store on the output buffer.
+//! - `parallel`: the listed output axes' outer (or only) loop is
+//!   `loop.for parallel`.
+//! - `unroll` (axis, factor): the axis' innermost loop (its point loop when
+//!   tiled) is unrolled by `dlc_loop::unroll_loop` (copies of the body,
+//!   remainder loop when the factor does not divide the trip count).
+//! - `vectorize` (axis, width): applied when the axis' loop is the
+//!   innermost of the nest (so no reduction loop is inside it), width
+//!   divides its extent (and its tile), the element type is f32/f64 and
+//!   every body op depending on the axis is a `te.extract` using it exactly
+//!   as its last index (-> `loop.vector_load`) or an f32/f64 arith/math op,
+//!   compare or select (-> the same op on vectors). Values not depending on
+//!   the axis stay scalar and are splatted (`loop.broadcast`, or a dense
+//!   vector constant for float constants); the loop steps by the width and
+//!   ends in `loop.vector_store`. Otherwise the nest is scalar and a remark
+//!   says why.
+//! - `compute_at` and `inline` are not applied (each compute is its own
+//!   nest); a remark names them.
+//! - Malformed entries (the te verifier rejects them) are reported in a
+//!   remark and ignored.
 
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{FnPattern, PatternRewriter};
 use dlc_ir::{
     Attr, Block, Context, Diagnostic, Op, OperationState, PatternSet, Type, TypeKind, Value,
 };
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 type R<T> = Result<T, Diagnostic>;
 
@@ -76,8 +110,8 @@ pub fn plan_memory(bufs: &[(u64, usize, usize)]) -> (Vec<Placement>, u64) {
 }
 
 /// Creates `loop.for %iv = lb to ub step 1 iter_args(inits)` before
-/// `anchor`; its body ends in an empty `loop.yield`. Returns the loop, the
-/// body's arguments and the yield.
+/// `anchor` (constant bounds); its body ends in an empty `loop.yield`.
+/// Returns the loop, the body's arguments and the yield.
 fn make_for(
     ctx: &mut Context,
     anchor: Op,
@@ -86,10 +120,23 @@ fn make_for(
     inits: &[Value],
     parallel: bool,
 ) -> (Op, Vec<Value>, Op) {
-    let index = ctx.index_type();
     let lb = index_const(ctx, anchor, loc, 0);
     let ubv = index_const(ctx, anchor, loc, ub);
-    let step = index_const(ctx, anchor, loc, 1);
+    make_for_v(ctx, anchor, loc, (lb, ubv, 1), inits, parallel)
+}
+
+/// `loop.for %iv = lb to ub step s iter_args(inits)` before `anchor`, with
+/// bounds given as values and a constant step.
+fn make_for_v(
+    ctx: &mut Context,
+    anchor: Op,
+    loc: Attr,
+    (lb, ubv, step): (Value, Value, i64),
+    inits: &[Value],
+    parallel: bool,
+) -> (Op, Vec<Value>, Op) {
+    let index = ctx.index_type();
+    let step = index_const(ctx, anchor, loc, step);
     let mut arg_tys = vec![index];
     let res_tys: Vec<Type> = inits.iter().map(|&v| ctx.value_type(v)).collect();
     arg_tys.extend(&res_tys);
@@ -196,32 +243,375 @@ fn combiner_parts(ctx: &mut Context, comb: &str, elem: Type) -> Option<(&'static
     })
 }
 
-/// Output axes a compute's schedule marks `parallel`.
-fn parallel_axes(ctx: &Context, op: Op) -> Vec<i64> {
-    ctx.attr(op, "schedule")
-        .and_then(|s| ctx.dict_get_str(s, "parallel"))
-        .and_then(|a| ctx.dense_int_array(a))
-        .unwrap_or_default()
+/// What a compute's schedule asks of its loop nest (see the module doc).
+struct Sched {
+    /// Tile size per axis (0: untiled); `split` pairs override `tile`.
+    tile: Vec<i64>,
+    /// Axis order, outermost first.
+    perm: Vec<usize>,
+    /// Output axes whose (outer) loop is `parallel`.
+    parallel: Vec<usize>,
+    /// (axis, factor) pairs.
+    unroll: Vec<(usize, i64)>,
+    /// (axis, width).
+    vectorize: Option<(usize, i64)>,
+}
+
+/// Reads a compute's schedule; entries that are malformed for this compute
+/// (the te verifier rejects them, but te-to-loop may see unverified IR) and
+/// entries that are not implemented are reported in remarks.
+fn read_schedule(ctx: &Context, c: Op, ext: &[i64], rank: usize) -> Sched {
+    let n = ext.len();
+    let mut s = Sched {
+        tile: vec![0; n],
+        perm: (0..n).collect(),
+        parallel: Vec::new(),
+        unroll: Vec::new(),
+        vectorize: None,
+    };
+    let Some(d) = ctx.attr(c, "schedule") else {
+        return s;
+    };
+    if !matches!(ctx.attr_kind(d), dlc_ir::AttrKind::Dictionary { .. }) {
+        return s;
+    }
+    let loc = ctx.op_loc(c);
+    let ints = |k: &str| ctx.dict_get_str(d, k).and_then(|a| ctx.dense_int_array(a));
+    let axis = |a: i64| usize::try_from(a).ok().filter(|&a| a < n);
+    let bad = |what: &str| {
+        ctx.emit_remark(
+            loc,
+            format!("schedule '{what}' not applied: malformed for this compute"),
+        );
+    };
+    if let Some(t) = ints("tile") {
+        if t.len() == n && t.iter().zip(ext).all(|(&t, &e)| (0..=e).contains(&t)) {
+            s.tile = t;
+        } else {
+            bad("tile");
+        }
+    }
+    if let Some(p) = ints("split") {
+        for c in p.chunks(2) {
+            match (c, c.first().and_then(|&a| axis(a))) {
+                ([_, f], Some(a)) if (1..=ext[a]).contains(f) => s.tile[a] = *f,
+                _ => bad("split"),
+            }
+        }
+    }
+    if let Some(p) = ints("reorder") {
+        let mut q: Vec<usize> = p.iter().filter_map(|&a| axis(a)).collect();
+        let ok = q.len() == n && {
+            let mut sorted = q.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            sorted.len() == n
+        };
+        if ok {
+            std::mem::swap(&mut s.perm, &mut q);
+        } else {
+            bad("reorder");
+        }
+    }
+    if let Some(p) = ints("parallel") {
+        s.parallel = p
+            .iter()
+            .filter_map(|&a| axis(a))
+            .filter(|&a| a < rank)
+            .collect();
+    }
+    if let Some(p) = ints("unroll") {
+        for c in p.chunks(2) {
+            match (c, c.first().and_then(|&a| axis(a))) {
+                ([_, f], Some(a)) if *f >= 1 => s.unroll.push((a, *f)),
+                _ => bad("unroll"),
+            }
+        }
+    }
+    if let Some(p) = ints("vectorize") {
+        match (p.as_slice(), p.first().and_then(|&a| axis(a))) {
+            ([_, w], Some(a)) if a < rank && *w >= 1 => s.vectorize = Some((a, *w)),
+            _ => bad("vectorize"),
+        }
+    }
+    for k in ["compute_at", "inline"] {
+        if ctx.dict_get_str(d, k).is_some() {
+            ctx.emit_remark(
+                loc,
+                format!("schedule '{k}' not applied: te-to-loop lowers each compute as its own loop nest"),
+            );
+        }
+    }
+    s
+}
+
+/// One loop of a compute's nest: the whole axis, or the outer (tile) or
+/// inner (point) loop of a tiled axis.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Piece {
+    Full,
+    Outer,
+    Inner,
+}
+
+/// Float arith/math ops te-to-loop applies to vectors.
+const VECTOR_OPS: &[&str] = &[
+    "arith.addf",
+    "arith.subf",
+    "arith.mulf",
+    "arith.divf",
+    "arith.remf",
+    "arith.negf",
+    "arith.maximumf",
+    "arith.minimumf",
+    "arith.maxnumf",
+    "arith.minnumf",
+    "arith.cmpf",
+    "arith.select",
+    "math.exp",
+    "math.exp2",
+    "math.log",
+    "math.log2",
+    "math.log10",
+    "math.sqrt",
+    "math.rsqrt",
+    "math.absf",
+    "math.sin",
+    "math.cos",
+    "math.tanh",
+    "math.floor",
+    "math.ceil",
+    "math.round",
+    "math.roundeven",
+    "math.trunc",
+    "math.powf",
+    "math.copysign",
+    "math.fma",
+];
+
+fn is_f32_or_f64(ctx: &Context, t: Type) -> bool {
+    matches!(ctx.int_or_float_width(t), Some(32 | 64)) && is_float(ctx, t)
+}
+
+/// Why the body of `body` cannot be vectorized along the axis whose block
+/// argument is `iv`, or `Ok` when it can: every op depending on `iv` is a
+/// `te.extract` using it exactly as its last index (and no other index
+/// depends on it) or a float op of [`VECTOR_OPS`] on f32/f64.
+fn vectorizable(ctx: &Context, body: Block, iv: Value) -> Result<(), String> {
+    let mut dep: FxHashSet<Value> = FxHashSet::default();
+    dep.insert(iv);
+    let ops = ctx.block_ops_vec(body);
+    for &o in &ops[..ops.len().saturating_sub(1)] {
+        let nested_use = ctx
+            .nested_ops(o)
+            .into_iter()
+            .any(|n| ctx.operands(n).any(|v| dep.contains(&v)));
+        if !nested_use && !ctx.operands(o).any(|v| dep.contains(&v)) {
+            continue;
+        }
+        let name = ctx.op_name_str(o);
+        if ctx.num_regions(o) != 0 {
+            return Err(format!("'{name}' has regions using the axis"));
+        }
+        if name == "te.extract" {
+            let idx: Vec<Value> = ctx.operands(o).skip(1).collect();
+            let ok =
+                idx.last() == Some(&iv) && !idx[..idx.len() - 1].iter().any(|v| dep.contains(v));
+            if !ok {
+                return Err("a te.extract does not use the axis exactly as its last index".into());
+            }
+        } else if !VECTOR_OPS.contains(&name) {
+            return Err(format!("'{name}' depends on the axis"));
+        } else {
+            let float_operands = ctx.operands(o).filter(|v| dep.contains(v)).all(|v| {
+                is_f32_or_f64(ctx, ctx.value_type(v))
+                    || matches!(
+                        ctx.type_kind(ctx.value_type(v)),
+                        TypeKind::Integer { width: 1, .. }
+                    )
+            });
+            let t = ctx.value_type(ctx.result(o, 0));
+            let float_result = is_f32_or_f64(ctx, t) || name == "arith.cmpf";
+            if !float_operands || !float_result {
+                return Err(format!("'{name}' is not on f32/f64 values"));
+            }
+        }
+        dep.extend(ctx.results(o));
+    }
+    Ok(())
+}
+
+/// Rewrites the moved body ops `ops` (te.extracts already turned into
+/// `loop.load`s, except those reading along `iv`) into vector form: loads
+/// along `iv` become `loop.vector_load`s, ops using vectors get vector
+/// types, scalars they use are splatted (`arith.constant dense<...>` for
+/// float constants, `loop.broadcast` otherwise). Returns the set of values
+/// that are now vectors.
+fn vectorize_body(ctx: &mut Context, ops: &[Op], iv: Value, width: i64) -> FxHashSet<Value> {
+    let mut dep: FxHashSet<Value> = FxHashSet::default();
+    dep.insert(iv);
+    let mut splats: FxHashMap<Value, Value> = FxHashMap::default();
+    for &o in ops {
+        if ctx.op_name_str(o) == "loop.load" {
+            if ctx.operands(o).skip(1).last() == Some(iv) {
+                let rt = ctx.value_type(ctx.result(o, 0));
+                let vt = ctx.vector_type(&[width], rt);
+                let opnds = ctx.operand_vec(o);
+                let l = ctx.op_loc(o);
+                let vl = new_op(ctx, o, l, "loop.vector_load", &opnds, &[vt], &[]);
+                let v = ctx.result(vl, 0);
+                ctx.replace_all_uses_with(ctx.result(o, 0), v);
+                ctx.erase_op(o);
+                dep.insert(v);
+            }
+            continue;
+        }
+        if !ctx.operands(o).any(|v| dep.contains(&v)) {
+            continue;
+        }
+        let scalar_cond = ctx.op_name_str(o) == "arith.select";
+        for i in 0..ctx.num_operands(o) {
+            let v = ctx.operand(o, i);
+            if dep.contains(&v) || (scalar_cond && i == 0) {
+                continue;
+            }
+            let s = match splats.get(&v) {
+                Some(&s) => s,
+                None => {
+                    let s = splat(ctx, o, v, width);
+                    splats.insert(v, s);
+                    s
+                }
+            };
+            ctx.set_operand(o, i, s);
+        }
+        for r in ctx.results(o).collect::<Vec<_>>() {
+            let t = ctx.value_type(r);
+            let vt = ctx.vector_type(&[width], t);
+            ctx.set_value_type(r, vt);
+            dep.insert(r);
+        }
+    }
+    dep
+}
+
+/// A vector of `width` copies of scalar `v`, created before `anchor`.
+fn splat(ctx: &mut Context, anchor: Op, v: Value, width: i64) -> Value {
+    let t = ctx.value_type(v);
+    let vt = ctx.vector_type(&[width], t);
+    let loc = ctx.op_loc(anchor);
+    let cst = dlc_ir::rewrite::value_constant(ctx, v).and_then(|a| match ctx.attr_kind(a) {
+        dlc_ir::AttrKind::Float { bits, .. } => Some(*bits),
+        _ => None,
+    });
+    if let Some(bits) = cst {
+        let bytes: Vec<u8> = match ctx.int_or_float_width(t) {
+            Some(64) => (bits as u64).to_le_bytes().to_vec(),
+            _ => (bits as u32).to_le_bytes().to_vec(),
+        };
+        let a = ctx.dense_attr(
+            vt,
+            dlc_ir::attrs::DenseData {
+                splat: true,
+                bytes: bytes.into(),
+            },
+        );
+        let c = new_op(
+            ctx,
+            anchor,
+            loc,
+            "arith.constant",
+            &[],
+            &[vt],
+            &[("value", a)],
+        );
+        return ctx.result(c, 0);
+    }
+    let b = new_op(ctx, anchor, loc, "loop.broadcast", &[v], &[vt], &[]);
+    ctx.result(b, 0)
 }
 
 /// Lowers one `te.compute` writing into `out`; `bufs` maps tensors to buffers.
+///
+/// The nest is built from the schedule (see the module doc): loops in
+/// `reorder` order, tiled axes split into an outer loop (step = tile) in
+/// the outer band and an inner loop (clamped to the extent) in the inner
+/// band; reductions carry their accumulator in iter_args when all
+/// reduction loops are innermost, else accumulate in the output buffer.
 fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, Value>) -> R<()> {
     let info = dlc_te::compute_info(ctx, c).map_err(|e| fail(ctx, c, e))?;
     let loc = ctx.op_loc(c);
     let body = dlc_te::body_block(ctx, c).ok_or_else(|| fail(ctx, c, "has no body"))?;
-    let par = parallel_axes(ctx, c);
-    let (mut ivs, outer_at) = nest(ctx, c, loc, &info.shape, &par);
+    let rank = info.rank();
+    let ext = info.all_extents();
+    let nax = ext.len();
+    let sched = read_schedule(ctx, c, &ext, rank);
     let elem = info.elem;
-    let mut at = outer_at;
-    let mut red_loops = Vec::new();
-    let mut comb_name = "";
-    if !info.reduce_extents.is_empty() {
-        let comb = info.combiner.clone().unwrap_or_else(|| "add".into());
+    let args = ctx.block_args(body).to_vec();
+    if args.len() != nax {
+        return Err(fail(
+            ctx,
+            c,
+            "has a body whose arguments do not match its axes",
+        ));
+    }
+    // The loops, outermost first (module doc): untiled axes before the
+    // first tiled one, the tile loops, then the point loops and the other
+    // untiled axes, each band in `perm` order.
+    let tiled = |a: usize| sched.tile[a] > 0;
+    let p = sched.perm.iter().position(|&a| tiled(a)).unwrap_or(nax);
+    let (head, tail) = sched.perm.split_at(p);
+    let mut loops: Vec<(usize, Piece)> = head.iter().map(|&a| (a, Piece::Full)).collect();
+    loops.extend(
+        tail.iter()
+            .filter(|&&a| tiled(a))
+            .map(|&a| (a, Piece::Outer)),
+    );
+    loops.extend(
+        tail.iter()
+            .map(|&a| (a, if tiled(a) { Piece::Inner } else { Piece::Full })),
+    );
+    let has_red = nax > rank;
+    // Accumulate in iter_args when no reduction loop is outside an output loop.
+    let first_red = loops.iter().position(|&(a, _)| a >= rank);
+    let iter_form = first_red.is_none_or(|f| loops[f..].iter().all(|&(a, _)| a >= rank));
+    // Vectorization: legal only on the innermost loop, over whole vectors.
+    let mut vec_axis = None;
+    if let Some((a, w)) = sched.vectorize {
+        let why = if loops.last().map(|l| l.0) != Some(a) {
+            Some(format!("axis {a} is not the innermost loop"))
+        } else if ext[a] % w != 0 || (sched.tile[a] > 0 && sched.tile[a] % w != 0) {
+            Some(format!(
+                "the extent {} (tile {}) of axis {a} is not a multiple of the width {w}",
+                ext[a], sched.tile[a]
+            ))
+        } else if !is_f32_or_f64(ctx, elem) {
+            Some("the element type is not f32 or f64".into())
+        } else {
+            vectorizable(ctx, body, args[a]).err()
+        };
+        match why {
+            None => vec_axis = Some((a, w)),
+            Some(why) => ctx.emit_remark(
+                loc,
+                format!(
+                    "schedule 'vectorize' of axis {a} by {w} not applied (lowered scalarly): {why}"
+                ),
+            ),
+        }
+    }
+    let comb = info.combiner.clone().unwrap_or_else(|| "add".into());
+    let (comb_name, init_attr) = if has_red {
         let (cn, ident) = combiner_parts(ctx, &comb, elem)
             .ok_or_else(|| fail(ctx, c, format!("has an unknown combiner '{comb}'")))?;
-        comb_name = cn;
-        let init_attr = ctx.attr(c, "init").unwrap_or(ident);
-        let init = new_op(
+        (cn, ctx.attr(c, "init").unwrap_or(ident))
+    } else {
+        ("", ctx.unit_attr())
+    };
+    if has_red && !iter_form {
+        // The output starts at the init value; the nest accumulates into it.
+        let (ivs, at) = nest(ctx, c, loc, &info.shape, &[]);
+        let i = new_op(
             ctx,
             at,
             loc,
@@ -230,23 +620,88 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
             &[elem],
             &[("value", init_attr)],
         );
-        let mut acc = ctx.result(init, 0);
-        for &e in &info.reduce_extents.clone() {
-            let (f, args, y) = make_for(ctx, at, loc, e, &[acc], false);
-            ivs.push(args[0]);
-            acc = args[1];
-            red_loops.push((f, args[1], y));
-            at = y;
+        let mut opnds = vec![ctx.result(i, 0), out];
+        opnds.extend(ivs);
+        new_op(ctx, at, loc, "loop.store", &opnds, &[], &[]);
+    }
+    let mut axis_iv: Vec<Option<Value>> = vec![None; nax];
+    let mut outer_iv: Vec<Option<Value>> = vec![None; nax];
+    let mut at = c;
+    let mut red_loops: Vec<(Op, Value, Op)> = Vec::new();
+    let mut acc = None;
+    let mut store_at = None;
+    let mut to_unroll = Vec::new();
+    for &(a, piece) in &loops {
+        if iter_form && a >= rank && acc.is_none() {
+            store_at = Some(at);
+            let init = new_op(
+                ctx,
+                at,
+                loc,
+                "arith.constant",
+                &[],
+                &[elem],
+                &[("value", init_attr)],
+            );
+            acc = Some(ctx.result(init, 0));
         }
+        let step = match vec_axis {
+            Some((va, w)) if va == a && piece != Piece::Outer => w,
+            _ => 1,
+        };
+        let t = sched.tile[a];
+        let bounds = match piece {
+            Piece::Full => {
+                let lb = index_const(ctx, at, loc, 0);
+                let ub = index_const(ctx, at, loc, ext[a]);
+                (lb, ub, step)
+            }
+            Piece::Outer => {
+                let lb = index_const(ctx, at, loc, 0);
+                let ub = index_const(ctx, at, loc, ext[a]);
+                (lb, ub, t)
+            }
+            Piece::Inner => {
+                let o = outer_iv[a].ok_or_else(|| fail(ctx, c, "internal error: tile order"))?;
+                let tv = index_const(ctx, at, loc, t);
+                let index = ctx.index_type();
+                let e = new_op(ctx, at, loc, "arith.addi", &[o, tv], &[index], &[]);
+                let mut ub = ctx.result(e, 0);
+                if ext[a] % t != 0 {
+                    let ev = index_const(ctx, at, loc, ext[a]);
+                    let m = new_op(ctx, at, loc, "arith.minsi", &[ub, ev], &[index], &[]);
+                    ub = ctx.result(m, 0);
+                }
+                (o, ub, step)
+            }
+        };
+        let carried: Vec<Value> = if iter_form && a >= rank {
+            acc.into_iter().collect()
+        } else {
+            Vec::new()
+        };
+        let par = piece != Piece::Inner && sched.parallel.contains(&a);
+        let (f, fargs, y) = make_for_v(ctx, at, loc, bounds, &carried, par);
+        if piece == Piece::Outer {
+            outer_iv[a] = Some(fargs[0]);
+        } else {
+            axis_iv[a] = Some(fargs[0]);
+            for &(ua, uf) in &sched.unroll {
+                if ua == a && uf > 1 {
+                    to_unroll.push((f, uf));
+                }
+            }
+        }
+        if iter_form && a >= rank {
+            acc = Some(fargs[1]);
+            red_loops.push((f, fargs[1], y));
+        }
+        at = y;
     }
-    let args = ctx.block_args(body).to_vec();
-    if args.len() != ivs.len() {
-        return Err(fail(
-            ctx,
-            c,
-            "has a body whose arguments do not match its axes",
-        ));
-    }
+    let ivs: Vec<Value> = axis_iv
+        .into_iter()
+        .map(|v| v.ok_or_else(|| fail(ctx, c, "internal error: an axis has no loop")))
+        .collect::<R<_>>()?;
     for (&a, &iv) in args.iter().zip(&ivs) {
         ctx.replace_all_uses_with(a, iv);
     }
@@ -275,6 +730,7 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
             }
         }
     }
+    let mut load_of = FxHashMap::default();
     for x in extracts {
         let mut opnds = ctx.operand_vec(x);
         let t = opnds[0];
@@ -288,14 +744,54 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         let lv = ctx.result(l, 0);
         ctx.replace_all_uses_with(ctx.result(x, 0), lv);
         ctx.erase_op(x);
+        load_of.insert(x, l);
     }
     let y = ctx
         .operand_vec(term)
         .first()
         .copied()
         .ok_or_else(|| fail(ctx, c, "has a body yielding nothing"))?;
-    let value = if let Some(&(first, _, _)) = red_loops.first() {
+    let out_ivs: Vec<Value> = ivs[..rank].to_vec();
+    let mut so = vec![out];
+    so.extend(&out_ivs);
+    if let Some((a, w)) = vec_axis {
+        // Body ops in their new order (loads replaced the extracts in place).
+        let body_ops: Vec<Op> = ops
+            .iter()
+            .filter(|&&o| o != term)
+            .map(|o| load_of.get(o).copied().unwrap_or(*o))
+            .collect();
+        let dep = vectorize_body(ctx, &body_ops, ivs[a], w);
+        let vt = ctx.vector_type(&[w], elem);
+        let mut v = if dep.contains(&y) {
+            y
+        } else {
+            splat(ctx, at, y, w)
+        };
+        if has_red {
+            // Reduction loops are outside (buffer form): out[...] op= v.
+            let old = new_op(ctx, at, loc, "loop.vector_load", &so, &[vt], &[]);
+            let cv = new_op(
+                ctx,
+                at,
+                loc,
+                comb_name,
+                &[ctx.result(old, 0), v],
+                &[vt],
+                &[],
+            );
+            v = ctx.result(cv, 0);
+        }
+        let mut opnds = vec![v];
+        opnds.extend(&so);
+        new_op(ctx, at, loc, "loop.vector_store", &opnds, &[], &[]);
+    } else if !has_red {
+        let mut opnds = vec![y];
+        opnds.extend(&so);
+        new_op(ctx, at, loc, "loop.store", &opnds, &[], &[]);
+    } else if iter_form {
         let n = red_loops.len();
+        let (first, _, _) = red_loops[0];
         let (_, acc, ylast) = red_loops[n - 1];
         let comb = new_op(ctx, ylast, loc, comb_name, &[acc, y], &[elem], &[]);
         let cv = ctx.result(comb, 0);
@@ -304,14 +800,30 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
             let inner = ctx.result(red_loops[k + 1].0, 0);
             ctx.set_operands(red_loops[k].2, &[inner]);
         }
-        ctx.result(first, 0)
+        let mut opnds = vec![ctx.result(first, 0)];
+        opnds.extend(&so);
+        let sa = store_at.ok_or_else(|| fail(ctx, c, "internal error: no store point"))?;
+        new_op(ctx, sa, loc, "loop.store", &opnds, &[], &[]);
     } else {
-        y
-    };
-    let out_ivs: Vec<Value> = ivs[..info.shape.len()].to_vec();
-    let mut opnds = vec![value, out];
-    opnds.extend(out_ivs);
-    new_op(ctx, outer_at, loc, "loop.store", &opnds, &[], &[]);
+        let old = new_op(ctx, at, loc, "loop.load", &so, &[elem], &[]);
+        let cv = new_op(
+            ctx,
+            at,
+            loc,
+            comb_name,
+            &[ctx.result(old, 0), y],
+            &[elem],
+            &[],
+        );
+        let mut opnds = vec![ctx.result(cv, 0)];
+        opnds.extend(&so);
+        new_op(ctx, at, loc, "loop.store", &opnds, &[], &[]);
+    }
+    // Unroll innermost loops first (an outer loop's copies then hold the
+    // unrolled inner loops).
+    for (f, factor) in to_unroll.into_iter().rev() {
+        dlc_loop::unroll_loop(ctx, f, factor);
+    }
     Ok(())
 }
 

@@ -35,6 +35,8 @@ enum Val {
     Int(i64),
     F32(f32),
     Vec(Vec<f32>),
+    /// An integer (or i1) vector, e.g. the result of a vector `arith.cmpf`.
+    IVec(Vec<i64>),
     /// A buffer: which arena, byte offset, shape.
     Mem {
         buf: usize,
@@ -228,12 +230,26 @@ impl Interp<'_> {
                 )))
             }
         };
+        // Element-wise ops on vectors run lane by lane (a select with a
+        // scalar condition picks whole vectors and runs as is).
+        let is_vec = |v: &Value| matches!(self.env.get(v), Some(Val::Vec(_) | Val::IVec(_)));
+        let scalar_select = name == "arith.select" && !ops.first().is_some_and(is_vec);
+        if !name.starts_with("loop.") && !scalar_select && ops.iter().any(is_vec) {
+            return self.run_lanes(op, &ops);
+        }
         let v = match name {
             "arith.constant" => {
                 let a = constant_value(ctx, op)
                     .ok_or_else(|| InterpError::Malformed("constant without value".into()))?;
                 match ctx.attr_kind(a) {
                     AttrKind::Float { .. } => Val::F32(ctx.float_value(a).unwrap_or(0.0) as f32),
+                    AttrKind::DenseElements { ty, data } if data.splat => {
+                        let n = vector_len(ctx, *ty)?;
+                        let b = data.bytes.get(..4).ok_or_else(|| {
+                            InterpError::Unsupported("non-f32 vector constant".into())
+                        })?;
+                        Val::Vec(vec![f32::from_le_bytes([b[0], b[1], b[2], b[3]]); n])
+                    }
                     _ => match ctx.int_value(a) {
                         Some(i) => Val::Int(i as i64),
                         None => {
@@ -405,32 +421,13 @@ impl Interp<'_> {
                 };
                 Val::Int(r)
             }
-            _ if ops
-                .iter()
-                .any(|&v| matches!(self.env.get(&v), Some(Val::Vec(_)))) =>
-            {
-                // Element-wise on vectors (scalars are not broadcast).
-                let vs: Vec<Vec<f32>> = ops
-                    .iter()
-                    .map(|&v| match self.get(v)? {
-                        Val::Vec(x) => Ok(x),
-                        _ => Err(InterpError::Malformed(
-                            "mixed vector and scalar operands".into(),
-                        )),
-                    })
-                    .collect::<Result<_, _>>()?;
-                let n = vs.first().map_or(0, Vec::len);
-                let mut out = Vec::with_capacity(n);
-                for k in 0..n {
-                    let xs: Vec<f32> = vs
-                        .iter()
-                        .map(|v| v.get(k).copied().unwrap_or(0.0))
-                        .collect();
-                    out.push(
-                        float_op(name, &xs).ok_or_else(|| InterpError::Unsupported(name.into()))?,
-                    );
+            "loop.broadcast" => {
+                let n = vector_len(ctx, ctx.value_type(res(0)?))?;
+                match self.get(o(0)?)? {
+                    Val::F32(x) => Val::Vec(vec![x; n]),
+                    Val::Int(i) => Val::IVec(vec![i; n]),
+                    _ => return Err(InterpError::Malformed("broadcast of a non-scalar".into())),
                 }
-                Val::Vec(out)
             }
             _ => {
                 let xs: Vec<f32> = ops.iter().map(|&v| self.f(v)).collect::<Result<_, _>>()?;
@@ -443,6 +440,72 @@ impl Interp<'_> {
             )));
         }
         self.env.insert(res(0)?, v);
+        Ok(())
+    }
+
+    /// Runs an element-wise op with vector operands lane by lane: each
+    /// vector operand is replaced by its lane's scalar (scalar operands,
+    /// such as a select's scalar condition, stay as they are) and the op is
+    /// run as a scalar op.
+    fn run_lanes(&mut self, op: Op, ops: &[Value]) -> Result<(), InterpError> {
+        let saved: Vec<Val> = ops.iter().map(|&v| self.get(v)).collect::<Result<_, _>>()?;
+        let lens: Vec<usize> = saved
+            .iter()
+            .filter_map(|v| match v {
+                Val::Vec(x) => Some(x.len()),
+                Val::IVec(x) => Some(x.len()),
+                _ => None,
+            })
+            .collect();
+        let n = lens.first().copied().unwrap_or(0);
+        if lens.iter().any(|&l| l != n) {
+            return Err(InterpError::Malformed(
+                "vector operands of different lengths".into(),
+            ));
+        }
+        if self.ctx.num_results(op) != 1 {
+            return Err(InterpError::Malformed(
+                "vector op should have one result".into(),
+            ));
+        }
+        let r = self.ctx.result(op, 0);
+        let mut fl = Vec::with_capacity(n);
+        let mut il = Vec::with_capacity(n);
+        let mut result = Ok(());
+        for k in 0..n {
+            for (&v, s) in ops.iter().zip(&saved) {
+                let lane = match s {
+                    Val::Vec(x) => Val::F32(x[k]),
+                    Val::IVec(x) => Val::Int(x[k]),
+                    other => other.clone(),
+                };
+                self.env.insert(v, lane);
+            }
+            if let Err(e) = self.run_op(op) {
+                result = Err(e);
+                break;
+            }
+            match self.env.get(&r) {
+                Some(Val::F32(x)) => fl.push(*x),
+                Some(Val::Int(i)) => il.push(*i),
+                _ => {
+                    result = Err(InterpError::Malformed("vector lane is not a scalar".into()));
+                    break;
+                }
+            }
+        }
+        for (&v, s) in ops.iter().zip(saved) {
+            self.env.insert(v, s);
+        }
+        result?;
+        let v = if il.is_empty() {
+            Val::Vec(fl)
+        } else if fl.is_empty() {
+            Val::IVec(il)
+        } else {
+            return Err(InterpError::Malformed("mixed vector lanes".into()));
+        };
+        self.env.insert(r, v);
         Ok(())
     }
 

@@ -1,7 +1,8 @@
 //! The loop dialect: explicit loop nests over buffers. Buffers are builtin
-//! `memref<...xf32>` values; `loop.for` (optionally `parallel`) carries
-//! values through `iter_args`; `loop.load`/`loop.store` and their vector
-//! forms access elements; `loop.view` carves typed buffers out of the one
+//! `memref<...xf32>` values; `loop.for` (optionally `parallel`, optionally
+//! marked `unroll = N` for [`unroll`]) carries values through `iter_args`;
+//! `loop.load`/`loop.store` and their vector forms access elements,
+//! `loop.broadcast` splats a scalar into a vector; `loop.view` carves typed buffers out of the one
 //! workspace arena that memory planning produces. Sits between te
 //! (`--lower-te-to-loops`) and llvm (`--lower-loops-to-llvm`); [`interp`]
 //! runs loop-level functions to check lowerings numerically.
@@ -9,13 +10,20 @@
 pub mod canonicalize;
 pub mod interp;
 pub mod ops;
+pub mod unroll;
 
-pub use canonicalize::{
-    hoist_loop_invariants, populate_loop_canonicalization_patterns, register_passes,
-};
+pub use canonicalize::{hoist_loop_invariants, populate_loop_canonicalization_patterns};
 pub use ops::*;
+pub use unroll::{unroll_loop, unroll_marked_loops};
 
 use dlc_ir::DialectDef;
+use dlc_ir::pass::PassRegistry;
+
+/// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`).
+pub fn register_passes(reg: &mut PassRegistry) {
+    canonicalize::register_passes(reg);
+    unroll::register(reg);
+}
 
 pub static DIALECT: DialectDef = DialectDef {
     name: "loop",

@@ -1,5 +1,6 @@
-//! The loop ops: `loop.for` (sequential or `parallel`), `loop.yield`,
-//! scalar and vector loads/stores on `memref<...xf32>` buffers, and
+//! The loop ops: `loop.for` (sequential or `parallel`, optionally marked
+//! for unrolling), `loop.yield`, scalar and vector loads/stores on
+//! `memref<...xf32>` buffers, `loop.broadcast` (scalar to vector), and
 //! `loop.view` / `loop.alloc` for the workspace arena.
 
 use dlc_ir::constraints::*;
@@ -37,12 +38,15 @@ pub const VECTOR: TypeConstraint = TypeConstraint {
 dlc_ir::define_op! {
     /// `loop.for [parallel] %i = %lb to %ub step %s iter_args(%acc = %init) -> (f32) { ... }`:
     /// a counted loop over `[lb, ub)` with loop-carried values. `parallel`
-    /// (a unit attribute) promises that iterations are independent.
+    /// (a unit attribute) promises that iterations are independent;
+    /// `{unroll = N : i64}` (N >= 1) asks `--loop-unroll` to unroll the loop
+    /// by N (te-to-loop sets it from a schedule's `unroll` and runs the
+    /// unroller itself).
     pub struct ForOp = "loop.for" {
         summary: "counted loop with loop-carried values",
         operands: [lowerBound: INDEX, upperBound: INDEX, step: INDEX, initArgs[variadic]: ANY_TYPE],
         results: [results[variadic]: ANY_TYPE],
-        attributes: [parallel[optional]: UNIT_ATTR],
+        attributes: [parallel[optional]: UNIT_ATTR, unroll[optional]: I64_ATTR],
         regions: [region],
         traits: RECURSIVE_MEMORY_EFFECTS | SINGLE_BLOCK,
         parse: parse_for,
@@ -116,6 +120,41 @@ dlc_ir::define_op! {
 }
 
 dlc_ir::define_op! {
+    /// `%v = loop.broadcast %s : f32 to vector<8xf32>`: a vector whose every
+    /// lane is the scalar `%s` (what vectorized loop bodies use for values
+    /// that do not depend on the vectorized induction variable).
+    pub struct BroadcastOp = "loop.broadcast" {
+        summary: "broadcast a scalar to every lane of a vector",
+        operands: [source: ANY_TYPE],
+        results: [result: VECTOR],
+        traits: PURE,
+        format: "$source attr-dict `:` type($source) `to` type($result)",
+        verify: verify_broadcast,
+    }
+}
+
+fn verify_broadcast(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let s = ctx.value_type(ctx.operand(op, 0));
+    let r = ctx.value_type(ctx.result(op, 0));
+    let scalar = matches!(
+        ctx.type_kind(s),
+        TypeKind::Integer { .. } | TypeKind::Float(_) | TypeKind::Index
+    );
+    match ctx.type_kind(r) {
+        TypeKind::Vector { shape, elem, .. } if scalar && *elem == s && shape.len() == 1 => Ok(()),
+        _ => Err(err(
+            ctx,
+            op,
+            format!(
+                "expects a scalar source and a 1-D vector of that type, got '{}' to '{}'",
+                type_str(ctx, s),
+                type_str(ctx, r)
+            ),
+        )),
+    }
+}
+
+dlc_ir::define_op! {
     /// `%b = loop.view %ws[%off] : memref<?xi8> to memref<4x4xf32>`: a typed
     /// buffer at a byte offset into the workspace arena.
     pub struct ViewOp = "loop.view" {
@@ -183,6 +222,7 @@ pub static OPS: &[&dlc_ir::OpDef] = &[
     &StoreOp::DEF,
     &VectorLoadOp::DEF,
     &VectorStoreOp::DEF,
+    &BroadcastOp::DEF,
     &ViewOp::DEF,
     &AllocOp::DEF,
     &ConstantOp::DEF,
@@ -422,6 +462,14 @@ fn verify_for(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         && c <= 0
     {
         return Err(err(ctx, op, "constant step operand must be positive"));
+    }
+    if let Some(u) = ctx.attr(op, "unroll") {
+        match ctx.int_value(u) {
+            Some(n) if n >= 1 => {}
+            _ => {
+                return Err(err(ctx, op, "expects 'unroll' to be an integer >= 1"));
+            }
+        }
     }
     let Some(term) = ctx.last_op(body) else {
         return Err(err(ctx, op, "expects the body to end with 'loop.yield'"));

@@ -14,7 +14,10 @@
 //!   consuming compute, at depth `N` (< the consumer's axis count);
 //! * `inline` (unit) — substitute into consumers; no reduction allowed.
 //!
-//! The verifier checks them against the compute's axes. The scheduler is a
+//! The verifier checks them against the compute's axes. `--lower-te-to-loops`
+//! honours tile, split, reorder, parallel, unroll and (when legal)
+//! vectorize, and reports `compute_at`, `inline` and an illegal vectorize
+//! in remarks (module doc of `lowering/src/te_to_loop.rs`). The scheduler is a
 //! small, honest heuristic (no cost model): parallelise outer output axis
 //! 0, vectorize the innermost output axis by 8 for f32 when its extent is a
 //! multiple of 8, tile reduction axes longer than 16 by 16, and tile the two
