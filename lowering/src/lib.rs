@@ -1,6 +1,5 @@
 //! Lowerings between the levels, one module and one registered pass each.
 
-mod ew_scalar;
 pub mod graph_interp;
 pub mod graph_to_te;
 pub mod loop_to_llvm;

@@ -52,42 +52,80 @@ fn materialize_constant(ctx: &mut Context, value: Attr, ty: Type, loc: Attr) -> 
     fold::build_constant(ctx, value, ty, loc)
 }
 
+/// The ops of ops.rs and elementwise.rs.
+const CORE_OPS: &[&dlc_ir::OpDef] = &[
+    &ConstantOp::DEF,
+    &elementwise::ElementwiseOp::DEF,
+    &Conv2dOp::DEF,
+    &MatmulOp::DEF,
+    &AddOp::DEF,
+    &SubOp::DEF,
+    &MulOp::DEF,
+    &DivOp::DEF,
+    &MaxOp::DEF,
+    &MinOp::DEF,
+    &ReluOp::DEF,
+    &SigmoidOp::DEF,
+    &TanhOp::DEF,
+    &ExpOp::DEF,
+    &ErfOp::DEF,
+    &SqrtOp::DEF,
+    &ClampOp::DEF,
+    &MaxPool2dOp::DEF,
+    &AvgPool2dOp::DEF,
+    &GlobalAvgPool2dOp::DEF,
+    &ReduceSumOp::DEF,
+    &ReduceMeanOp::DEF,
+    &ReduceMaxOp::DEF,
+    &SoftmaxOp::DEF,
+    &ReshapeOp::DEF,
+    &TransposeOp::DEF,
+    &ConcatOp::DEF,
+    &BroadcastToOp::DEF,
+    &BatchNormOp::DEF,
+    &FusedOp::DEF,
+    &YieldOp::DEF,
+];
+
+/// The op groups of the dialect, one per module.
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS];
+
+const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
+    let mut n = 0;
+    let mut g = 0;
+    while g < groups.len() {
+        n += groups[g].len();
+        g += 1;
+    }
+    n
+}
+
+const NUM_OPS: usize = count_ops(GROUPS);
+
+const fn concat_ops<const N: usize>(
+    groups: &[&[&'static dlc_ir::OpDef]],
+) -> [&'static dlc_ir::OpDef; N] {
+    let mut out = [groups[0][0]; N];
+    let mut k = 0;
+    let mut g = 0;
+    while g < groups.len() {
+        let mut i = 0;
+        while i < groups[g].len() {
+            out[k] = groups[g][i];
+            k += 1;
+            i += 1;
+        }
+        g += 1;
+    }
+    out
+}
+
+static ALL_OPS: [&dlc_ir::OpDef; NUM_OPS] = concat_ops(GROUPS);
+
 pub static DIALECT: DialectDef = DialectDef {
     name: "graph",
     summary: "Tensor-level graph ops, graph rewrites and operator fusion",
-    ops: &[
-        &ConstantOp::DEF,
-        &elementwise::ElementwiseOp::DEF,
-        &Conv2dOp::DEF,
-        &MatmulOp::DEF,
-        &AddOp::DEF,
-        &SubOp::DEF,
-        &MulOp::DEF,
-        &DivOp::DEF,
-        &MaxOp::DEF,
-        &MinOp::DEF,
-        &ReluOp::DEF,
-        &SigmoidOp::DEF,
-        &TanhOp::DEF,
-        &ExpOp::DEF,
-        &ErfOp::DEF,
-        &SqrtOp::DEF,
-        &ClampOp::DEF,
-        &MaxPool2dOp::DEF,
-        &AvgPool2dOp::DEF,
-        &GlobalAvgPool2dOp::DEF,
-        &ReduceSumOp::DEF,
-        &ReduceMeanOp::DEF,
-        &ReduceMaxOp::DEF,
-        &SoftmaxOp::DEF,
-        &ReshapeOp::DEF,
-        &TransposeOp::DEF,
-        &ConcatOp::DEF,
-        &BroadcastToOp::DEF,
-        &BatchNormOp::DEF,
-        &FusedOp::DEF,
-        &YieldOp::DEF,
-    ],
+    ops: &ALL_OPS,
     materialize_constant: Some(materialize_constant),
     ..DialectDef::DEFAULT
 };

@@ -141,6 +141,7 @@ pub fn infer(
     op: &str,
     shapes: &[&[i64]],
     elems: &[Type],
+    _consts: &[Option<dlc_ir::Attr>],
     get: AttrLookup<'_>,
 ) -> Option<Result<Vec<Inferred>, ShapeError>> {
     if !OP_NAMES.iter().any(|n| n.strip_prefix("onnx.") == Some(op)) {

@@ -79,35 +79,47 @@ const CORE_OPS: &[&dlc_ir::OpDef] = &[
     &ConcatOp::DEF,
 ];
 
-const NUM_OPS: usize = CORE_OPS.len() + elementwise::OPS.len();
+/// The op groups of the dialect, one per module.
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS, elementwise::OPS];
+
+const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
+    let mut n = 0;
+    let mut g = 0;
+    while g < groups.len() {
+        n += groups[g].len();
+        g += 1;
+    }
+    n
+}
+
+const NUM_OPS: usize = count_ops(GROUPS);
 
 const fn concat_ops<const N: usize>(
-    a: &[&'static dlc_ir::OpDef],
-    b: &[&'static dlc_ir::OpDef],
+    groups: &[&[&'static dlc_ir::OpDef]],
 ) -> [&'static dlc_ir::OpDef; N] {
-    let mut out = [a[0]; N];
-    let mut i = 0;
-    while i < b.len() {
-        out[a.len() + i] = b[i];
-        i += 1;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        out[i] = a[i];
-        i += 1;
+    let mut out = [groups[0][0]; N];
+    let mut k = 0;
+    let mut g = 0;
+    while g < groups.len() {
+        let mut i = 0;
+        while i < groups[g].len() {
+            out[k] = groups[g][i];
+            k += 1;
+            i += 1;
+        }
+        g += 1;
     }
     out
 }
 
 /// Every op of the dialect.
-static ALL_OPS: [&dlc_ir::OpDef; NUM_OPS] = concat_ops(CORE_OPS, elementwise::OPS);
+static ALL_OPS: [&dlc_ir::OpDef; NUM_OPS] = concat_ops(GROUPS);
 
 /// Whether the dialect defines ONNX operator `op_type` (default domain).
 pub fn defines_op_type(op_type: &str) -> bool {
-    SUPPORTED_OPS.contains(&op_type)
-        || elementwise::OP_NAMES
-            .iter()
-            .any(|n| n.strip_prefix("onnx.") == Some(op_type))
+    ALL_OPS
+        .iter()
+        .any(|d| d.name.strip_prefix("onnx.") == Some(op_type))
 }
 
 pub static DIALECT: DialectDef = DialectDef {

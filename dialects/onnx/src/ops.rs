@@ -583,12 +583,30 @@ pub fn infer_shapes(
             need(5)?;
             one(shape::batch_norm(shapes[0], &shapes[1..5])?)
         }
-        _ => match crate::elementwise::infer(ctx, op, &shapes, &elems, get) {
-            Some(r) => r.map(Some),
-            None => Ok(None),
-        },
+        _ => {
+            for infer in FAMILY_INFERS {
+                if let Some(r) = infer(ctx, op, &shapes, &elems, consts, get) {
+                    return r.map(Some);
+                }
+            }
+            Ok(None)
+        }
     }
 }
+
+/// Shape and type inference of one group of ops (a module of this crate):
+/// `None` when `op` (the ONNX op type) is not one of the group's.
+pub type FamilyInfer = fn(
+    &Context,
+    &str,
+    &[&[i64]],
+    &[Type],
+    &[Option<Attr>],
+    AttrLookup<'_>,
+) -> Option<Result<Vec<Inferred>, ShapeError>>;
+
+/// The groups tried after the ops above.
+const FAMILY_INFERS: &[FamilyInfer] = &[crate::elementwise::infer];
 
 /// Infers the result types of an op being built (for importers); `None` if
 /// an operand is unranked.

@@ -24,11 +24,11 @@ use dlc_ir::{Attr, Context, Diagnostic, Op, Type, TypeKind, Value};
 use dlc_onnx::shape::{AutoPad, Window, window_output};
 
 /// Why an op could not be lowered.
-type LowerResult<T> = Result<T, String>;
+pub(crate) type LowerResult<T> = Result<T, String>;
 
 /// Lowers one onnx op: builds graph ops at the rewriter's insertion point and
 /// returns the values replacing the op's results (without replacing them).
-type LowerFn = fn(&mut PatternRewriter<'_>, Op) -> LowerResult<Vec<Value>>;
+pub(crate) type LowerFn = fn(&mut PatternRewriter<'_>, Op) -> LowerResult<Vec<Value>>;
 
 /// Every onnx op name with its lowering.
 const LOWERINGS: &[(&str, LowerFn)] = &[
@@ -63,18 +63,24 @@ const LOWERINGS: &[(&str, LowerFn)] = &[
     (dlc_onnx::elementwise::ClipOp::NAME, lower_clip),
 ];
 
-/// The lowering of an onnx op: from [`LOWERINGS`], else `graph.elementwise`
-/// for the other ops of `dlc_onnx::elementwise`.
+/// The lowerings of a group of onnx ops (a module of this directory):
+/// the lowering of op `name` (`onnx.X`), or `None` if it is not the group's.
+pub(crate) type FamilyLowerings = fn(&str) -> Option<LowerFn>;
+
+/// The groups tried after [`LOWERINGS`].
+const FAMILIES: &[FamilyLowerings] = &[|name| {
+    dlc_onnx::elementwise::OP_NAMES
+        .contains(&name)
+        .then_some(lower_elementwise as LowerFn)
+}];
+
+/// The lowering of an onnx op: from [`LOWERINGS`], else from a group.
 fn lowering_of(name: &str) -> Option<LowerFn> {
     LOWERINGS
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, f)| *f)
-        .or_else(|| {
-            dlc_onnx::elementwise::OP_NAMES
-                .contains(&name)
-                .then_some(lower_elementwise as LowerFn)
-        })
+        .or_else(|| FAMILIES.iter().find_map(|f| f(name)))
 }
 
 fn lowering_for(name: &str) -> Option<LowerFn> {
@@ -101,18 +107,12 @@ impl RewritePattern for OnnxToGraphPattern {
 
 /// Adds one pattern per onnx op to `set`.
 pub fn populate_onnx_to_graph_patterns(set: &mut PatternSet) {
-    let names = LOWERINGS
-        .iter()
-        .map(|(n, _)| *n)
-        .chain(dlc_onnx::elementwise::OP_NAMES.iter().copied());
-    let mut seen = Vec::new();
-    for root in names {
-        if seen.contains(&root) {
-            continue;
-        }
-        seen.push(root);
-        if let Some(lower) = lowering_of(root) {
-            set.add(OnnxToGraphPattern { root, lower });
+    for def in dlc_onnx::DIALECT.ops {
+        if let Some(lower) = lowering_of(def.name) {
+            set.add(OnnxToGraphPattern {
+                root: def.name,
+                lower,
+            });
         }
     }
 }
@@ -160,7 +160,7 @@ fn try_lower(rw: &mut PatternRewriter<'_>, op: Op, lower: LowerFn) -> LowerResul
     }
 }
 
-fn type_str(ctx: &Context, t: Type) -> String {
+pub(crate) fn type_str(ctx: &Context, t: Type) -> String {
     let mut s = String::new();
     dlc_ir::printer::print_type_to(ctx, t, &mut s);
     s
@@ -169,7 +169,7 @@ fn type_str(ctx: &Context, t: Type) -> String {
 // ----- helpers ------------------------------------------------------------------
 
 /// The static-or-dynamic shape of a ranked tensor value.
-fn shape_of(ctx: &Context, v: Value) -> LowerResult<Vec<i64>> {
+pub(crate) fn shape_of(ctx: &Context, v: Value) -> LowerResult<Vec<i64>> {
     let t = ctx.value_type(v);
     match ctx.type_kind(t) {
         TypeKind::Tensor { shape, .. } => Ok(shape.to_vec()),
@@ -180,15 +180,15 @@ fn shape_of(ctx: &Context, v: Value) -> LowerResult<Vec<i64>> {
     }
 }
 
-fn result_shape(ctx: &Context, op: Op) -> LowerResult<Vec<i64>> {
+pub(crate) fn result_shape(ctx: &Context, op: Op) -> LowerResult<Vec<i64>> {
     shape_of(ctx, ctx.result(op, 0))
 }
 
-fn is_static(s: &[i64]) -> bool {
+pub(crate) fn is_static(s: &[i64]) -> bool {
     s.iter().all(|&d| d != DYNAMIC && d >= 0)
 }
 
-fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> LowerResult<i64> {
+pub(crate) fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> LowerResult<i64> {
     match ctx.attr(op, name) {
         None => Ok(default),
         Some(a) => ctx
@@ -198,7 +198,7 @@ fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> LowerResult<i64>
     }
 }
 
-fn float_attr(ctx: &Context, op: Op, name: &str, default: f64) -> LowerResult<f64> {
+pub(crate) fn float_attr(ctx: &Context, op: Op, name: &str, default: f64) -> LowerResult<f64> {
     match ctx.attr(op, name) {
         None => Ok(default),
         Some(a) => ctx
@@ -207,7 +207,7 @@ fn float_attr(ctx: &Context, op: Op, name: &str, default: f64) -> LowerResult<f6
     }
 }
 
-fn ints_attr(ctx: &Context, op: Op, name: &str) -> LowerResult<Option<Vec<i64>>> {
+pub(crate) fn ints_attr(ctx: &Context, op: Op, name: &str) -> LowerResult<Option<Vec<i64>>> {
     match ctx.attr(op, name) {
         None => Ok(None),
         Some(a) => dlc_onnx::ints_value(ctx, a)
@@ -216,7 +216,7 @@ fn ints_attr(ctx: &Context, op: Op, name: &str) -> LowerResult<Option<Vec<i64>>>
     }
 }
 
-fn norm_axis(axis: i64, rank: usize) -> LowerResult<i64> {
+pub(crate) fn norm_axis(axis: i64, rank: usize) -> LowerResult<i64> {
     let r = rank as i64;
     if axis < -r || axis >= r {
         return Err(format!("axis {axis} is out of range for rank {rank}"));
@@ -225,7 +225,7 @@ fn norm_axis(axis: i64, rank: usize) -> LowerResult<i64> {
 }
 
 /// Builds graph op `name` with one result whose type is inferred.
-fn build(
+pub(crate) fn build(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     name: &str,
@@ -240,7 +240,12 @@ fn build(
 }
 
 /// `graph.reshape` of `v` to the static `shape` (or `v` itself).
-fn reshape(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, shape: &[i64]) -> LowerResult<Value> {
+pub(crate) fn reshape(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    v: Value,
+    shape: &[i64],
+) -> LowerResult<Value> {
     if !is_static(shape) {
         return Err(format!(
             "needs a static shape to reshape to, got {shape:?} (dynamic dimensions are not supported)"
@@ -254,7 +259,7 @@ fn reshape(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, shape: &[i64]) -> 
 }
 
 /// A `graph.constant` rank-0 tensor holding `value` of element type `elem`.
-fn scalar_constant(
+pub(crate) fn scalar_constant(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     elem: Type,
@@ -267,7 +272,7 @@ fn scalar_constant(
     Ok(rw.ctx.result(op, 0))
 }
 
-fn operands(ctx: &Context, op: Op) -> Vec<Value> {
+pub(crate) fn operands(ctx: &Context, op: Op) -> Vec<Value> {
     ctx.operands(op).collect()
 }
 

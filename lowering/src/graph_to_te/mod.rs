@@ -19,6 +19,8 @@
 //!   results: its ops become a chain of computes inside, `graph.yield`
 //!   becomes `te.yield`.
 
+mod elementwise;
+
 use dlc_ir::builder::Builder;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{FnPattern, InsertPoint, PatternRewriter, PatternSet};
@@ -41,12 +43,12 @@ pub fn populate_graph_to_te_patterns(set: &mut PatternSet) {
 /// Appends scalar ops to a compute body.
 pub(crate) struct B<'c> {
     pub(crate) ctx: &'c mut Context,
-    block: Block,
-    loc: Attr,
+    pub(crate) block: Block,
+    pub(crate) loc: Attr,
 }
 
 #[derive(Copy, Clone)]
-enum Bin {
+pub(crate) enum Bin {
     Add,
     Sub,
     Mul,
@@ -80,13 +82,13 @@ impl B<'_> {
         };
         self.op("arith.constant", &[], ty, &[("value", a)])
     }
-    fn ext(&mut self, t: Value, idx: &[Value]) -> Value {
+    pub(crate) fn ext(&mut self, t: Value, idx: &[Value]) -> Value {
         let e = self.ctx.element_type(self.ctx.value_type(t));
         let mut ops = vec![t];
         ops.extend_from_slice(idx);
         self.op("te.extract", &ops, e, &[])
     }
-    fn bin(&mut self, k: Bin, a: Value, b: Value) -> Value {
+    pub(crate) fn bin(&mut self, k: Bin, a: Value, b: Value) -> Value {
         let ty = self.ctx.value_type(a);
         let f = self.ctx.is_float(ty);
         let name = match (k, f) {
@@ -110,7 +112,7 @@ impl B<'_> {
         self.op(name, &[a], ty, &[])
     }
     /// `v * mul + add` on indices, skipping identities.
-    fn lin(&mut self, v: Value, mul: i64, add: i64) -> Value {
+    pub(crate) fn lin(&mut self, v: Value, mul: i64, add: i64) -> Value {
         let mut r = v;
         if mul != 1 {
             let m = self.idx(mul);
@@ -123,22 +125,22 @@ impl B<'_> {
         r
     }
     /// `arith.cmpi` (predicate by number: 2 = slt, 5 = sge).
-    fn cmpi(&mut self, pred: i64, a: Value, b: Value) -> Value {
+    pub(crate) fn cmpi(&mut self, pred: i64, a: Value, b: Value) -> Value {
         let i1 = self.ctx.i1();
         let i64t = self.ctx.i64();
         let p = self.ctx.int_attr(i64t, pred as i128);
         self.op("arith.cmpi", &[a, b], i1, &[("predicate", p)])
     }
-    fn and(&mut self, a: Value, b: Value) -> Value {
+    pub(crate) fn and(&mut self, a: Value, b: Value) -> Value {
         let t = self.ctx.i1();
         self.op("arith.andi", &[a, b], t, &[])
     }
-    fn select(&mut self, c: Value, a: Value, b: Value) -> Value {
+    pub(crate) fn select(&mut self, c: Value, a: Value, b: Value) -> Value {
         let t = self.ctx.value_type(a);
         self.op("arith.select", &[c, a, b], t, &[])
     }
     /// Whether `v` is in `[0, n)`, for index `v`.
-    fn in_range(&mut self, v: Value, n: i64) -> Value {
+    pub(crate) fn in_range(&mut self, v: Value, n: i64) -> Value {
         let z = self.idx(0);
         let hi = self.idx(n);
         let a = self.cmpi(5, v, z);
@@ -146,18 +148,19 @@ impl B<'_> {
         self.and(a, b)
     }
     /// An index to float of type `ty`.
-    fn index_to_float(&mut self, v: Value, ty: Type) -> Value {
+    pub(crate) fn index_to_float(&mut self, v: Value, ty: Type) -> Value {
         let i64t = self.ctx.i64();
         let i = self.op("arith.index_cast", &[v], i64t, &[]);
         self.op("arith.sitofp", &[i], ty, &[])
     }
 }
 
-type BodyFn<'f> = dyn FnOnce(&mut B<'_>, &[Value], &[Value]) -> Result<Value, String> + 'f;
+pub(crate) type BodyFn<'f> =
+    dyn FnOnce(&mut B<'_>, &[Value], &[Value]) -> Result<Value, String> + 'f;
 
 /// Builds a `te.compute` before `anchor` and returns its result.
 #[allow(clippy::too_many_arguments)]
-fn compute(
+pub(crate) fn compute(
     rw: &mut PatternRewriter<'_>,
     anchor: Op,
     inputs: &[Value],
@@ -209,7 +212,7 @@ fn compute(
 
 // ----- helpers --------------------------------------------------------------------
 
-fn shape_of(ctx: &Context, v: Value) -> Result<Vec<i64>, String> {
+pub(crate) fn shape_of(ctx: &Context, v: Value) -> Result<Vec<i64>, String> {
     let s = ctx
         .shape(ctx.value_type(v))
         .ok_or("expected a ranked tensor")?
@@ -220,20 +223,20 @@ fn shape_of(ctx: &Context, v: Value) -> Result<Vec<i64>, String> {
     Ok(s)
 }
 
-fn ints_attr(ctx: &Context, op: Op, name: &str, default: &[i64]) -> Vec<i64> {
+pub(crate) fn ints_attr(ctx: &Context, op: Op, name: &str, default: &[i64]) -> Vec<i64> {
     ctx.attr(op, name)
         .and_then(|a| ctx.dense_int_array(a))
         .unwrap_or_else(|| default.to_vec())
 }
 
-fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> i64 {
+pub(crate) fn int_attr(ctx: &Context, op: Op, name: &str, default: i64) -> i64 {
     ctx.attr(op, name)
         .and_then(|a| ctx.int_value(a))
         .and_then(|v| i64::try_from(v).ok())
         .unwrap_or(default)
 }
 
-fn norm_axis(a: i64, rank: usize) -> Result<usize, String> {
+pub(crate) fn norm_axis(a: i64, rank: usize) -> Result<usize, String> {
     let r = rank as i64;
     if a < -r || a >= r {
         return Err(format!("axis {a} out of range for rank {rank}"));
@@ -243,7 +246,7 @@ fn norm_axis(a: i64, rank: usize) -> Result<usize, String> {
 
 /// The index into an operand of shape `ins` for output indices `idx` of
 /// output shape `outs` under numpy broadcasting.
-fn bcast_idx(b: &mut B<'_>, ins: &[i64], outs: &[i64], idx: &[Value]) -> Vec<Value> {
+pub(crate) fn bcast_idx(b: &mut B<'_>, ins: &[i64], outs: &[i64], idx: &[Value]) -> Vec<Value> {
     let off = outs.len() - ins.len().min(outs.len());
     let mut v = Vec::with_capacity(ins.len());
     for (d, &s) in ins.iter().enumerate() {
@@ -257,7 +260,7 @@ fn bcast_idx(b: &mut B<'_>, ins: &[i64], outs: &[i64], idx: &[Value]) -> Vec<Val
     v
 }
 
-fn require_float(ctx: &Context, t: Type, what: &str) -> Result<(), String> {
+pub(crate) fn require_float(ctx: &Context, t: Type, what: &str) -> Result<(), String> {
     if ctx.is_float(ctx.element_type(t)) {
         Ok(())
     } else {
@@ -266,7 +269,7 @@ fn require_float(ctx: &Context, t: Type, what: &str) -> Result<(), String> {
 }
 
 /// A padded 2-D read of `x[n, c, h, w]`: `pad` where (h, w) is outside.
-fn padded_read(
+pub(crate) fn padded_read(
     b: &mut B<'_>,
     x: Value,
     hw: [i64; 2],
@@ -289,7 +292,7 @@ fn padded_read(
     b.select(ok, v, p)
 }
 
-fn lowest(ctx: &Context, e: Type) -> f64 {
+pub(crate) fn lowest(ctx: &Context, e: Type) -> f64 {
     if ctx.is_float(e) {
         f64::NEG_INFINITY
     } else {
@@ -301,6 +304,15 @@ fn lowest(ctx: &Context, e: Type) -> f64 {
 
 /// Lowers one graph op (not constants, fused groups or yields) to computes,
 /// replacing its result. `Ok(false)`: not a graph op this lowering handles.
+/// The te lowering of a group of graph ops (a module of this directory):
+/// builds the replacement of `op` (short name `short`, e.g. "reduce_min")
+/// before it and returns it, or `None` if `short` is not the group's.
+pub(crate) type FamilyLowering =
+    fn(&mut PatternRewriter<'_>, Op, &str) -> Result<Option<Value>, String>;
+
+/// The groups tried for graph ops not handled below.
+const FAMILY_LOWERINGS: &[FamilyLowering] = &[];
+
 pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
     let name = rw.ctx.op_name_str(op).to_string();
     let Some(short) = name.strip_prefix("graph.") else {
@@ -411,8 +423,8 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 .iter()
                 .map(|&v| ctx.element_type(ctx.value_type(v)))
                 .collect();
-            crate::ew_scalar::check_types(ctx, &kind, &elems, e)?;
-            let at = crate::ew_scalar::kind_attrs(ctx, op);
+            elementwise::check_types(ctx, &kind, &elems, e)?;
+            let at = elementwise::kind_attrs(ctx, op);
             let (xs, so) = (ins.clone(), rs.clone());
             compute(
                 rw,
@@ -427,7 +439,7 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                         let ix = bcast_idx(b, &ishapes[k], &so, idx);
                         args.push(b.ext(x, &ix));
                     }
-                    crate::ew_scalar::build(b, &kind, &at, &args, e)
+                    elementwise::build(b, &kind, &at, &args, e)
                 }),
             )?
         }
@@ -948,7 +960,15 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 }),
             )?
         }
-        _ => return Err(format!("no te lowering for 'graph.{short}'")),
+        _ => {
+            for lower in FAMILY_LOWERINGS {
+                if let Some(v) = lower(rw, op, short)? {
+                    rw.replace_op(op, &[v]);
+                    return Ok(true);
+                }
+            }
+            return Err(format!("no te lowering for 'graph.{short}'"));
+        }
     };
     rw.replace_op(op, &[v]);
     Ok(true)

@@ -3,7 +3,7 @@
 //! bf16 math is computed in f32 and rounded back, as onnxruntime does.
 //! Integers are signed (ONNX's signed types are signless here).
 
-use crate::graph_to_te::B;
+use super::B;
 use dlc_ir::types::FloatKind;
 use dlc_ir::{Context, Op, Type, TypeKind, Value};
 
