@@ -606,7 +606,11 @@ pub type FamilyInfer = fn(
 ) -> Option<Result<Vec<Inferred>, ShapeError>>;
 
 /// The groups tried after the ops above.
-const FAMILY_INFERS: &[FamilyInfer] = &[crate::elementwise::infer];
+const FAMILY_INFERS: &[FamilyInfer] = &[
+    crate::elementwise::infer,
+    crate::reduce::infer,
+    crate::shape_ops::infer,
+];
 
 /// Infers the result types of an op being built (for importers); `None` if
 /// an operand is unranked.

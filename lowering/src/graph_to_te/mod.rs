@@ -20,6 +20,8 @@
 //!   becomes `te.yield`.
 
 mod elementwise;
+mod reduce;
+mod shape_ops;
 
 use dlc_ir::builder::Builder;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
@@ -311,7 +313,7 @@ pub(crate) type FamilyLowering =
     fn(&mut PatternRewriter<'_>, Op, &str) -> Result<Option<Value>, String>;
 
 /// The groups tried for graph ops not handled below.
-const FAMILY_LOWERINGS: &[FamilyLowering] = &[];
+const FAMILY_LOWERINGS: &[FamilyLowering] = &[reduce::lower, shape_ops::lower];
 
 pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
     let name = rw.ctx.op_name_str(op).to_string();

@@ -13,6 +13,9 @@
 //! never copied. The pass fails, located at the op, naming every onnx op it
 //! could not lower and why.
 
+mod reduce;
+mod shape_ops;
+
 use dlc_graph::ops as gops;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{
@@ -68,11 +71,15 @@ const LOWERINGS: &[(&str, LowerFn)] = &[
 pub(crate) type FamilyLowerings = fn(&str) -> Option<LowerFn>;
 
 /// The groups tried after [`LOWERINGS`].
-const FAMILIES: &[FamilyLowerings] = &[|name| {
-    dlc_onnx::elementwise::OP_NAMES
-        .contains(&name)
-        .then_some(lower_elementwise as LowerFn)
-}];
+const FAMILIES: &[FamilyLowerings] = &[
+    |name| {
+        dlc_onnx::elementwise::OP_NAMES
+            .contains(&name)
+            .then_some(lower_elementwise as LowerFn)
+    },
+    reduce::lowering,
+    shape_ops::lowering,
+];
 
 /// The lowering of an onnx op: from [`LOWERINGS`], else from a group.
 fn lowering_of(name: &str) -> Option<LowerFn> {
