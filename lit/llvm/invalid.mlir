@@ -67,3 +67,147 @@ llvm.func @f(%a: i64) {
   // expected-error@+1 {{branch has 0 operands for successor #0, but target block has 1}}
   llvm.br ^bb1
 }
+
+// -----
+
+llvm.func @f(%x: f32, %i: i32) {
+  // expected-error@+1 {{invalid kind of type specified: expected builtin.vector, but found 'f32'}}
+  %0 = llvm.insertelement %x, %x[%i : i32] : f32
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %x: f32) {
+  // expected-error@+1 {{invalid kind of type specified: expected builtin.integer, but found 'f32'}}
+  %0 = llvm.extractelement %v[%x : f32] : vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %i: i32) {
+  // expected-error@+1 {{'llvm.insertelement' op failed to verify that argument type matches vector element type}}
+  %0 = "llvm.insertelement"(%v, %i, %i) : (vector<4xf32>, i32, i32) -> vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %x: f32, %i: i32) {
+  // expected-error@+1 {{'llvm.insertelement' op failed to verify that all of {res, vector} have same type}}
+  %0 = "llvm.insertelement"(%v, %x, %i) : (vector<4xf32>, f32, i32) -> vector<8xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %x: f32) {
+  // expected-error@+1 {{'llvm.insertelement' op operand #2 must be signless integer, but got 'f32'}}
+  %0 = "llvm.insertelement"(%v, %x, %x) : (vector<4xf32>, f32, f32) -> vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%x: f32, %i: i32) {
+  // expected-error@+1 {{'llvm.insertelement' op operand #0 must be LLVM dialect-compatible vector type, but got 'f32'}}
+  %0 = "llvm.insertelement"(%x, %x, %i) : (f32, f32, i32) -> f32
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %i: i32) {
+  // expected-error@+1 {{'llvm.extractelement' op failed to verify that result type matches vector element type}}
+  %0 = "llvm.extractelement"(%v, %i) : (vector<4xf32>, i32) -> f64
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%m: vector<2x4xf32>, %i: i32) {
+  // expected-error@+1 {{'llvm.extractelement' op operand #0 must be LLVM dialect-compatible vector type, but got 'vector<2x4xf32>'}}
+  %0 = llvm.extractelement %m[%i : i32] : vector<2x4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%v: vector<4xf32>, %i: si32) {
+  // expected-error@+1 {{'llvm.extractelement' op operand #1 must be signless integer, but got 'si32'}}
+  %0 = llvm.extractelement %v[%i : si32] : vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%x: f32) {
+  // expected-error@+1 {{invalid kind of type specified: expected builtin.vector, but found 'f32'}}
+  %0 = llvm.shufflevector %x, %x [0] : f32
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>, %b: vector<8xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op failed to verify that all of {v1, v2} have same type}}
+  %0 = "llvm.shufflevector"(%a, %b) <{mask = array<i32: 0>}> : (vector<4xf32>, vector<8xf32>) -> vector<1xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op requires attribute 'mask'}}
+  %0 = "llvm.shufflevector"(%a, %a) : (vector<4xf32>, vector<4xf32>) -> vector<1xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%s: vector<[4]xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op expected a splat operation for scalable vectors}}
+  %0 = llvm.shufflevector %s, %s [0, 1] : vector<[4]xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op expected a non-empty mask}}
+  %0 = llvm.shufflevector %a, %a [] : vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op mask index 8 out of range [-1, 8) for two vectors of 4 lanes}}
+  %0 = llvm.shufflevector %a, %a [0, 8] : vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op mask index -2 out of range [-1, 8) for two vectors of 4 lanes}}
+  %0 = llvm.shufflevector %a, %a [-2] : vector<4xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op result type 'vector<2xf32>' does not match a 1 lane shuffle of 'vector<4xf32>'}}
+  %0 = "llvm.shufflevector"(%a, %a) <{mask = array<i32: 0>}> : (vector<4xf32>, vector<4xf32>) -> vector<2xf32>
+  llvm.return
+}
+
+// -----
+
+llvm.func @f(%a: vector<4xf32>) {
+  // expected-error@+1 {{'llvm.shufflevector' op result type 'vector<1xi32>' does not match a 1 lane shuffle of 'vector<4xf32>'}}
+  %0 = "llvm.shufflevector"(%a, %a) <{mask = array<i32: 0>}> : (vector<4xf32>, vector<4xf32>) -> vector<1xi32>
+  llvm.return
+}

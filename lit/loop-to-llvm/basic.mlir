@@ -126,21 +126,16 @@ func.func private @helper(%x: f32, %n: index) -> f32 {
 
 // Vector code: vector loads/stores are llvm.load/llvm.store of the vector
 // type, arith/math ops keep their vector types, constants are dense
-// splats, and loop.broadcast becomes bitcast + zext + shl/or doubling +
-// bitcast (the llvm dialect here has no insertelement/shufflevector yet).
+// splats, and loop.broadcast becomes the canonical splat (poison +
+// insertelement at lane 0 + shufflevector with a zero mask).
 // CHECK-LABEL: llvm.func @vec(
 // CHECK: %[[H:.*]] = llvm.mlir.constant(dense<5.000000e-01> : vector<4xf32>) : vector<4xf32>
 // CHECK: %[[X:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<4xf32>
 // CHECK: %[[S:.*]] = llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> f32
-// CHECK: %[[BITS:.*]] = llvm.bitcast %[[S]] : f32 to i32
-// CHECK: %[[W:.*]] = llvm.zext %[[BITS]] : i32 to i128
-// CHECK: %[[C32:.*]] = llvm.mlir.constant(32 : i128) : i128
-// CHECK: %[[SH1:.*]] = llvm.shl %[[W]], %[[C32]] : i128
-// CHECK: %[[OR1:.*]] = llvm.or %[[W]], %[[SH1]] : i128
-// CHECK: %[[C64:.*]] = llvm.mlir.constant(64 : i128) : i128
-// CHECK: %[[SH2:.*]] = llvm.shl %[[OR1]], %[[C64]] : i128
-// CHECK: %[[OR2:.*]] = llvm.or %[[OR1]], %[[SH2]] : i128
-// CHECK: %[[B:.*]] = llvm.bitcast %[[OR2]] : i128 to vector<4xf32>
+// CHECK: %[[P:.*]] = llvm.mlir.poison : vector<4xf32>
+// CHECK: %[[C0:.*]] = llvm.mlir.constant(0 : i32) : i32
+// CHECK: %[[I:.*]] = llvm.insertelement %[[S]], %[[P]][%[[C0]] : i32] : vector<4xf32>
+// CHECK: %[[B:.*]] = llvm.shufflevector %[[I]], %[[P]] [0, 0, 0, 0] : vector<4xf32>
 // CHECK: %[[M:.*]] = llvm.fmul %[[X]], %[[B]] : vector<4xf32>
 // CHECK: %[[SQ:.*]] = llvm.intr.sqrt(%[[M]]) : (vector<4xf32>) -> vector<4xf32>
 // CHECK: %[[ONE:.*]] = llvm.mlir.constant(dense<1.000000e+00> : vector<4xf32>) : vector<4xf32>

@@ -44,11 +44,9 @@ func.func @softmax_row(%x: memref<2x16xf32>, %y: memref<2x16xf32>, %ws: memref<1
 // Vector code, as mlir-opt prints it.
 // CHECK-LABEL: llvm.func @scale(
 // CHECK: llvm.load %{{.*}} {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
-// CHECK: llvm.bitcast %{{.*}} : f32 to i32
-// CHECK: llvm.zext %{{.*}} : i32 to i256
-// CHECK: llvm.shl %{{.*}}, %{{.*}} : i256
-// CHECK: llvm.or %{{.*}}, %{{.*}} : i256
-// CHECK: llvm.bitcast %{{.*}} : i256 to vector<8xf32>
+// CHECK: %[[P:.*]] = llvm.mlir.poison : vector<8xf32>
+// CHECK: %[[I:.*]] = llvm.insertelement %{{.*}}, %[[P]][%{{.*}} : i32] : vector<8xf32>
+// CHECK: llvm.shufflevector %[[I]], %[[P]] [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xf32>
 // CHECK: llvm.fmul %{{.*}}, %{{.*}} : vector<8xf32>
 // CHECK: llvm.intr.exp(%{{.*}}) : (vector<8xf32>) -> vector<8xf32>
 // CHECK: llvm.mlir.constant(dense<0.000000e+00> : vector<8xf32>) : vector<8xf32>

@@ -24,9 +24,9 @@
 // RT-LABEL: func.func @bias_relu(
 // LLVM-LABEL: llvm.func @bias_relu(
 // LLVM: llvm.load %{{.+}} {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
-// LLVM: llvm.bitcast %{{.+}} : f32 to i32
-// LLVM: llvm.zext %{{.+}} : i32 to i256
-// LLVM: llvm.bitcast %{{.+}} : i256 to vector<8xf32>
+// LLVM: %[[P:.+]] = llvm.mlir.poison : vector<8xf32>
+// LLVM: %[[I:.+]] = llvm.insertelement %{{.+}}, %[[P]][%{{.+}} : i32] : vector<8xf32>
+// LLVM: llvm.shufflevector %[[I]], %[[P]] [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xf32>
 // LLVM: llvm.fmul %{{.+}}, %{{.+}} : vector<8xf32>
 // LLVM: llvm.mlir.constant(dense<0.000000e+00> : vector<8xf32>) : vector<8xf32>
 // LLVM: llvm.fcmp "olt" %{{.+}}, %{{.+}} : vector<8xf32>

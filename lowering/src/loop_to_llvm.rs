@@ -11,9 +11,9 @@
 //! - `loop.vector_load`/`vector_store` are `llvm.load`/`llvm.store` of the
 //!   vector type; arith/math ops on vectors become the same llvm ops and
 //!   intrinsics on vector types (constants as `dense<...>` splats);
-//!   `loop.broadcast` becomes `llvm.bitcast` + `llvm.zext` + `llvm.shl` /
-//!   `llvm.or` doubling + `llvm.bitcast` to the vector (the llvm dialect
-//!   here has no `insertelement`/`shufflevector` yet);
+//!   `loop.broadcast` becomes the canonical splat, `llvm.mlir.poison` +
+//!   `llvm.insertelement` at lane 0 + `llvm.shufflevector` with a zero mask
+//!   (what upstream's vector-to-llvm emits for `vector.broadcast`);
 //! - arith/math ops become the matching llvm ops and `llvm.intr.*` calls;
 //! - a public `func.func` whose arguments are all memrefs and that returns
 //!   nothing is an entry point and follows the ABI of docs/LOWERING.md:
@@ -677,12 +677,10 @@ impl<'c> Emitter<'c> {
         Ok(())
     }
 
-    /// `loop.broadcast %x : T to vector<N x T>`, with ops the llvm dialect
-    /// and backend support: the scalar's bits are zero-extended to one
-    /// `N * width(T)`-bit integer, doubled in place with `llvm.shl` +
-    /// `llvm.or` until every lane holds them, and bitcast to the vector
-    /// (LLVM turns this into a splat).
-    fn broadcast(&mut self, op: Op, x: &str, sty: &str, rty: &str) -> R<()> {
+    /// `loop.broadcast %x : T to vector<N x T>` as the canonical splat:
+    /// `%x` inserted at lane 0 of a poison vector, then shuffled with an
+    /// all-zero mask (LLVM selects a broadcast instruction for it).
+    fn broadcast(&mut self, op: Op, x: &str, _sty: &str, rty: &str) -> R<()> {
         let ctx = self.ctx;
         let loc = ctx.op_loc(op);
         let rt = ctx.value_type(ctx.result(op, 0));
@@ -690,44 +688,27 @@ impl<'c> Emitter<'c> {
             TypeKind::Vector { shape, elem, .. } if shape.len() == 1 => (shape[0], *elem),
             _ => return Err(fail(ctx, op, "expects a 1-D vector result")),
         };
-        let w = match ctx.type_kind(elem) {
-            TypeKind::Integer { width, .. } => i64::from(*width),
-            TypeKind::Float(_) => ctx.int_or_float_width(elem).map_or(0, i64::from),
-            _ => 0,
-        };
-        if w == 0 || lanes < 1 {
+        let scalar = matches!(
+            ctx.type_kind(elem),
+            TypeKind::Integer { .. } | TypeKind::Float(_)
+        );
+        if !scalar || lanes < 1 {
             return Err(fail(ctx, op, format!("cannot broadcast to '{rty}'")));
         }
-        let total = w * lanes;
-        let mut bits = x.to_string();
-        if matches!(ctx.type_kind(elem), TypeKind::Float(_)) {
-            let b = self.fresh();
-            self.line(loc, &format!("{b} = llvm.bitcast {bits} : {sty} to i{w}"));
-            bits = b;
-        }
-        if total > w {
-            let z = self.fresh();
-            self.line(loc, &format!("{z} = llvm.zext {bits} : i{w} to i{total}"));
-            bits = z;
-        }
-        let mut filled = w;
-        while filled < total {
-            let c = self.fresh();
-            self.line(
-                loc,
-                &format!("{c} = llvm.mlir.constant({filled} : i{total}) : i{total}"),
-            );
-            let sh = self.fresh();
-            self.line(loc, &format!("{sh} = llvm.shl {bits}, {c} : i{total}"));
-            let o = self.fresh();
-            self.line(loc, &format!("{o} = llvm.or {bits}, {sh} : i{total}"));
-            bits = o;
-            filled *= 2;
-        }
+        let p = self.fresh();
+        self.line(loc, &format!("{p} = llvm.mlir.poison : {rty}"));
+        let c0 = self.fresh();
+        self.line(loc, &format!("{c0} = llvm.mlir.constant(0 : i32) : i32"));
+        let ins = self.fresh();
+        self.line(
+            loc,
+            &format!("{ins} = llvm.insertelement {x}, {p}[{c0} : i32] : {rty}"),
+        );
+        let mask = vec!["0"; lanes as usize].join(", ");
         let r = self.fresh();
         self.line(
             loc,
-            &format!("{r} = llvm.bitcast {bits} : i{total} to {rty}"),
+            &format!("{r} = llvm.shufflevector {ins}, {p} [{mask}] : {rty}"),
         );
         self.names.insert(ctx.result(op, 0), r);
         Ok(())

@@ -1,7 +1,9 @@
 //! llvm dialect -> LLVM IR text. Every llvm-dialect construct maps to one
 //! LLVM IR construct: block arguments become phis (one incoming value per
 //! predecessor edge), `llvm.mlir.constant`/`zero`/`undef`/`addressof`
-//! become constant operands, `llvm.intr.*` become intrinsic calls. The text
+//! become constant operands, `llvm.intr.*` become intrinsic calls,
+//! `llvm.insertelement`/`extractelement`/`shufflevector` the instructions
+//! of the same name (mask index -1 is a poison lane). The text
 //! is then parsed by LLVM itself (see `lib.rs`), so LLVM's verifier checks
 //! the result.
 
@@ -582,6 +584,43 @@ fn instruction(
         n if dlc_llvm::cast_kind(n).is_some() => {
             let r = res.ok_or_else(|| unsupported("cast without result"))?;
             format!("{lhs}{} {} to {}", &name[5..], typed(0)?, ty(r)?)
+        }
+        "llvm.insertelement" => format!(
+            "{lhs}insertelement {}, {}, {}",
+            typed(0)?,
+            typed(1)?,
+            typed(2)?
+        ),
+        "llvm.extractelement" => format!("{lhs}extractelement {}, {}", typed(0)?, typed(1)?),
+        "llvm.shufflevector" => {
+            let r = res.ok_or_else(|| unsupported("shufflevector without result"))?;
+            let mask = ctx
+                .attr(op, "mask")
+                .and_then(|a| ctx.dense_int_array(a))
+                .ok_or_else(|| unsupported("shufflevector without mask"))?;
+            let scalable = matches!(ctx.type_kind(ctx.value_type(r)),
+                TypeKind::Vector { scalable, .. } if scalable.first() == Some(&true));
+            // Scalable masks can only be splats of lane 0 (the verifier
+            // checks), spelled `zeroinitializer`; -1 is a poison lane.
+            let (mt, m) = if scalable {
+                (
+                    format!("<vscale x {} x i32>", mask.len()),
+                    "zeroinitializer".to_string(),
+                )
+            } else {
+                let lanes: Vec<String> = mask
+                    .iter()
+                    .map(|&i| match i {
+                        -1 => "i32 poison".to_string(),
+                        i => format!("i32 {i}"),
+                    })
+                    .collect();
+                (
+                    format!("<{} x i32>", mask.len()),
+                    format!("<{}>", lanes.join(", ")),
+                )
+            };
+            format!("{lhs}shufflevector {}, {}, {mt} {m}", typed(0)?, typed(1)?)
         }
         "llvm.getelementptr" => {
             let flags = ctx

@@ -136,6 +136,90 @@ fn llvm_ir_matches_mlir_translate() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Vector element ops: the canonical splat (poison + insertelement at 0 +
+/// zero-mask shufflevector), a two-vector shuffle with a poison lane that
+/// is then overwritten, a narrowing shuffle and an extractelement.
+const VEC: &str = r#"
+llvm.func @vec(%x: !llvm.ptr, %s: !llvm.ptr, %out: !llvm.ptr) -> i32 {
+  %f = llvm.load %s {alignment = 4 : i64} : !llvm.ptr -> f32
+  %v = llvm.load %x {alignment = 4 : i64} : !llvm.ptr -> vector<8xf32>
+  %p = llvm.mlir.poison : vector<8xf32>
+  %c0 = llvm.mlir.constant(0 : i32) : i32
+  %i = llvm.insertelement %f, %p[%c0 : i32] : vector<8xf32>
+  %b = llvm.shufflevector %i, %p [0, 0, 0, 0, 0, 0, 0, 0] : vector<8xf32>
+  %m = llvm.fmul %v, %b : vector<8xf32>
+  %r = llvm.shufflevector %m, %v [7, 6, 5, 4, 8, 9, 10, -1] : vector<8xf32>
+  %c3 = llvm.mlir.constant(3 : i64) : i64
+  %e = llvm.extractelement %r[%c3 : i64] : vector<8xf32>
+  %c7 = llvm.mlir.constant(7 : i8) : i8
+  %r2 = llvm.insertelement %e, %r[%c7 : i8] : vector<8xf32>
+  llvm.store %r2, %out {alignment = 4 : i64} : vector<8xf32>, !llvm.ptr
+  %n = llvm.shufflevector %r2, %r2 [15, 0] : vector<8xf32>
+  %q = llvm.getelementptr inbounds %out[8] : (!llvm.ptr) -> !llvm.ptr, f32
+  llvm.store %n, %q {alignment = 4 : i64} : vector<2xf32>, !llvm.ptr
+  %z = llvm.mlir.constant(0 : i32) : i32
+  llvm.return %z : i32
+}
+"#;
+
+#[test]
+fn jit_vector_element_ops() {
+    let (ctx, m) = parse(VEC);
+    let ours = module_to_llvm_ir(&ctx, m).unwrap();
+    assert!(
+        ours.contains("insertelement <8 x float> poison, float"),
+        "{ours}"
+    );
+    assert!(ours.contains("<8 x i32> <i32 0, i32 0, i32 0"), "{ours}");
+    assert!(ours.contains("i32 poison>"), "{ours}");
+    let mut irs = vec![ours];
+    let tool = "/usr/lib/llvm-22/bin/mlir-translate";
+    let dir = std::env::temp_dir().join(format!("dlc-llvm-vec-{}", std::process::id()));
+    if std::path::Path::new(tool).exists() {
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("vec.mlir");
+        std::fs::write(&f, VEC).unwrap();
+        let out = std::process::Command::new(tool)
+            .arg("--mlir-to-llvmir")
+            .arg(&f)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        irs.push(String::from_utf8(out.stdout).unwrap());
+    }
+    let x: Vec<f32> = (1..=8).map(|i| i as f32).collect();
+    let mut s = 0.5f32;
+    let m: Vec<f32> = x.iter().map(|v| v * s).collect();
+    let r = [m[7], m[6], m[5], m[4], x[0], x[1], x[2], m[4]];
+    let want: Vec<f32> = r.iter().copied().chain([r[7], r[0]]).collect();
+    let llctx = LlvmContext::create();
+    for (k, ir) in irs.iter().enumerate() {
+        let module = parse_llvm_ir(&llctx, ir, "vec").unwrap();
+        let jit = Jit::new(module).unwrap();
+        let mut xs = x.clone();
+        let mut out = [0f32; 10];
+        // SAFETY: `vec` reads 8 floats at x and one at s, writes 10 at out.
+        let rc = unsafe {
+            jit.call_with_pointers(
+                "vec",
+                &[
+                    xs.as_mut_ptr().cast(),
+                    (&mut s as *mut f32).cast(),
+                    out.as_mut_ptr().cast(),
+                ],
+            )
+        }
+        .unwrap();
+        assert_eq!(rc, 0);
+        assert_eq!(out.to_vec(), want, "ir #{k}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// (class, data, machine) of an ELF object.
 fn elf(obj: &[u8]) -> (u8, u8, u16) {
     assert_eq!(&obj[..4], b"\x7fELF");

@@ -1364,6 +1364,322 @@ fn verify_cast(ctx: &Context, op: Op, k: CastKind) -> Result<(), Diagnostic> {
     ))
 }
 
+// ----- vector elements -----------------------------------------------------
+
+/// A builtin 1-D vector of signless integers, floats or pointers (the
+/// vectors LLVM IR has; the trailing dimension may be scalable).
+pub fn is_compat_vector(ctx: &Context, t: Type) -> bool {
+    match ctx.type_kind(t) {
+        TypeKind::Vector { shape, elem, .. } if shape.len() == 1 => {
+            is_signless_int(ctx, *elem)
+                || matches!(ctx.type_kind(*elem), TypeKind::Float(_))
+                || is_ptr(ctx, *elem)
+        }
+        _ => false,
+    }
+}
+fn is_signless_int(ctx: &Context, t: Type) -> bool {
+    matches!(
+        ctx.type_kind(t),
+        TypeKind::Integer {
+            signedness: dlc_ir::types::Signedness::Signless,
+            ..
+        }
+    )
+}
+fn vec_elem(ctx: &Context, t: Type) -> Option<Type> {
+    match ctx.type_kind(t) {
+        TypeKind::Vector { elem, .. } => Some(*elem),
+        _ => None,
+    }
+}
+fn is_scalable(ctx: &Context, t: Type) -> bool {
+    matches!(ctx.type_kind(t), TypeKind::Vector { scalable, .. } if scalable.iter().any(|&s| s))
+}
+
+pub const LLVM_VECTOR: dlc_ir::TypeConstraint = dlc_ir::TypeConstraint {
+    desc: "LLVM dialect-compatible vector type",
+    check: is_compat_vector,
+};
+pub const SIGNLESS_INT: dlc_ir::TypeConstraint = dlc_ir::TypeConstraint {
+    desc: "signless integer",
+    check: is_signless_int,
+};
+
+dlc_ir::define_op! {
+    /// `%r = llvm.insertelement %x, %v[%i : i32] : vector<8xf32>`.
+    pub struct InsertElementOp = "llvm.insertelement" {
+        summary: "Insert an element into a vector.",
+        operands: [vector: LLVM_VECTOR, value: LLVM_VALUE, position: SIGNLESS_INT],
+        results: [res: LLVM_VECTOR],
+        traits: PURE,
+        parse: parse_insertelement,
+        print: print_insertelement,
+        verify: verify_insertelement,
+    }
+}
+
+dlc_ir::define_op! {
+    /// `%x = llvm.extractelement %v[%i : i32] : vector<8xf32>`.
+    pub struct ExtractElementOp = "llvm.extractelement" {
+        summary: "Extract an element from a vector.",
+        operands: [vector: LLVM_VECTOR, position: SIGNLESS_INT],
+        results: [res: LLVM_VALUE],
+        traits: PURE,
+        parse: parse_extractelement,
+        print: print_extractelement,
+        verify: verify_extractelement,
+    }
+}
+
+dlc_ir::define_op! {
+    /// `%r = llvm.shufflevector %a, %b [0, -1, 9] : vector<8xf32>` (mask
+    /// index `-1` is a poison lane; the result has one lane per index).
+    pub struct ShuffleVectorOp = "llvm.shufflevector" {
+        summary: "Construct a permutation of two vectors.",
+        operands: [v1: LLVM_VECTOR, v2: LLVM_VECTOR],
+        results: [res: LLVM_VECTOR],
+        attributes: [mask: DENSE_I32_ARRAY_ATTR],
+        traits: PURE,
+        parse: parse_shufflevector,
+        print: print_shufflevector,
+        verify: verify_shufflevector,
+    }
+}
+
+/// The type after a custom form's `:`, which must be a builtin vector.
+fn parse_vector_type(p: &mut OpAsmParser<'_, '_>) -> PResult<Type> {
+    p.expect(Tok::Colon, "")?;
+    let tok = p.token();
+    let t = p.parse_type()?;
+    if vec_elem(p.ctx, t).is_none() {
+        let s = ty_str(p.ctx, t);
+        return Err(p.error_at(
+            tok,
+            format!("invalid kind of type specified: expected builtin.vector, but found '{s}'"),
+        ));
+    }
+    Ok(t)
+}
+
+/// `[%i : i32]`: a position operand and its integer type.
+fn parse_position<'s>(p: &mut OpAsmParser<'s, '_>) -> PResult<(UnresolvedOperand<'s>, Type)> {
+    p.expect(Tok::LSquare, "")?;
+    let i = p.parse_operand()?;
+    p.expect(Tok::Colon, "")?;
+    let tok = p.token();
+    let t = p.parse_type()?;
+    if !matches!(p.ctx.type_kind(t), TypeKind::Integer { .. }) {
+        let s = ty_str(p.ctx, t);
+        return Err(p.error_at(
+            tok,
+            format!("invalid kind of type specified: expected builtin.integer, but found '{s}'"),
+        ));
+    }
+    p.expect(Tok::RSquare, "")?;
+    Ok((i, t))
+}
+
+fn print_position(pr: &mut OpAsmPrinter<'_>, op: Op, i: usize) {
+    let ctx = pr.ctx;
+    let v = ctx.operand(op, i);
+    pr.write("[");
+    pr.print_operand(v);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(v));
+    pr.write("]");
+}
+
+fn parse_insertelement(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let x = p.parse_operand()?;
+    p.expect(Tok::Comma, "")?;
+    let v = p.parse_operand()?;
+    let (i, it) = parse_position(p)?;
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    let vt = parse_vector_type(p)?;
+    let et = vec_elem(p.ctx, vt).unwrap_or(vt);
+    st.operands.push(p.resolve_operand(&v, vt)?);
+    st.operands.push(p.resolve_operand(&x, et)?);
+    st.operands.push(p.resolve_operand(&i, it)?);
+    st.result_types.push(vt);
+    Ok(())
+}
+
+fn print_insertelement(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    pr.write(" ");
+    pr.print_operand(ctx.operand(op, 1));
+    pr.write(", ");
+    pr.print_operand(ctx.operand(op, 0));
+    print_position(pr, op, 2);
+    attr_dict(pr, op, false, &[]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(ctx.operand(op, 0)));
+}
+
+fn verify_insertelement(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let ts = ctx.operand_types(op);
+    if vec_elem(ctx, ts[0]) != Some(ts[1]) {
+        return Err(ctx.op_error(
+            op,
+            "failed to verify that argument type matches vector element type",
+        ));
+    }
+    if ctx.value_type(ctx.result(op, 0)) != ts[0] {
+        return Err(ctx.op_error(
+            op,
+            "failed to verify that all of {res, vector} have same type",
+        ));
+    }
+    Ok(())
+}
+
+fn parse_extractelement(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let v = p.parse_operand()?;
+    let (i, it) = parse_position(p)?;
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    let vt = parse_vector_type(p)?;
+    let et = vec_elem(p.ctx, vt).unwrap_or(vt);
+    st.operands.push(p.resolve_operand(&v, vt)?);
+    st.operands.push(p.resolve_operand(&i, it)?);
+    st.result_types.push(et);
+    Ok(())
+}
+
+fn print_extractelement(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    pr.write(" ");
+    pr.print_operand(ctx.operand(op, 0));
+    print_position(pr, op, 1);
+    attr_dict(pr, op, false, &[]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(ctx.operand(op, 0)));
+}
+
+fn verify_extractelement(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let vt = ctx.value_type(ctx.operand(op, 0));
+    if vec_elem(ctx, vt) != Some(ctx.value_type(ctx.result(op, 0))) {
+        return Err(ctx.op_error(
+            op,
+            "failed to verify that result type matches vector element type",
+        ));
+    }
+    Ok(())
+}
+
+/// The result type of a shuffle of `v1`-typed vectors by a mask of `n`
+/// indices: `n` lanes of the same element type (scalable if `v1` is).
+pub fn shuffle_result_type(ctx: &mut Context, v1: Type, n: usize) -> Option<Type> {
+    let TypeKind::Vector { elem, .. } = ctx.type_kind(v1) else {
+        return None;
+    };
+    let elem = *elem;
+    let scalable = is_scalable(ctx, v1);
+    Some(ctx.intern_type(TypeKind::Vector {
+        shape: vec![n as i64].into(),
+        scalable: vec![scalable].into(),
+        elem,
+    }))
+}
+
+fn parse_shufflevector(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let t = p.token();
+    let a = p.parse_operand()?;
+    p.expect(Tok::Comma, "")?;
+    let b = p.parse_operand()?;
+    p.expect(Tok::LSquare, "")?;
+    let mut mask = Vec::new();
+    if !p.consume_if(Tok::RSquare) {
+        loop {
+            let neg = p.consume_if(Tok::Minus);
+            let it = p.expect(Tok::Integer, "")?;
+            let v: i64 = p
+                .text(it)
+                .parse()
+                .map_err(|_| p.error_at(it, "invalid integer"))?;
+            let v = i32::try_from(if neg { -v } else { v })
+                .map_err(|_| p.error_at(it, "integer value too large"))?;
+            mask.push(v);
+            if !p.consume_if(Tok::Comma) {
+                break;
+            }
+        }
+        p.expect(Tok::RSquare, "")?;
+    }
+    let m = p.ctx.dense_i32_array(&mask);
+    set_prop(p.ctx, st, "mask", m);
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    let vt = parse_vector_type(p)?;
+    st.operands = p.resolve_operands(&[a, b], &[vt, vt], t)?;
+    let rt = shuffle_result_type(p.ctx, vt, mask.len()).unwrap_or(vt);
+    st.result_types.push(rt);
+    Ok(())
+}
+
+fn print_shufflevector(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    pr.write(" ");
+    pr.print_operands(&ctx.operand_vec(op));
+    let mask = ctx
+        .attr(op, "mask")
+        .and_then(|a| ctx.dense_int_array(a))
+        .unwrap_or_default();
+    let mask: Vec<String> = mask.iter().map(|m| m.to_string()).collect();
+    pr.write(&format!(" [{}]", mask.join(", ")));
+    attr_dict(pr, op, false, &["mask"]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(ctx.operand(op, 0)));
+    // Upstream's format ends with an empty `custom<ShuffleType>` directive,
+    // which leaves a space behind.
+    pr.write(" ");
+}
+
+/// Besides upstream's checks (same operand types, splat masks on scalable
+/// vectors), the mask must be non-empty with indices in `[-1, 2n)` and the
+/// result must have one lane per index: LLVM IR accepts nothing else.
+fn verify_shufflevector(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let v1 = ctx.value_type(ctx.operand(op, 0));
+    if ctx.value_type(ctx.operand(op, 1)) != v1 {
+        return Err(ctx.op_error(op, "failed to verify that all of {v1, v2} have same type"));
+    }
+    let mask = ctx
+        .attr(op, "mask")
+        .and_then(|a| ctx.dense_int_array(a))
+        .unwrap_or_default();
+    if is_scalable(ctx, v1) && mask.iter().any(|&m| m != 0) {
+        return Err(ctx.op_error(op, "expected a splat operation for scalable vectors"));
+    }
+    if mask.is_empty() {
+        return Err(ctx.op_error(op, "expected a non-empty mask"));
+    }
+    let n = vec_shape(ctx, v1).map_or(0, |s| s[0]);
+    if let Some(&m) = mask.iter().find(|&&m| m < -1 || m >= 2 * n) {
+        return Err(ctx.op_error(
+            op,
+            format!(
+                "mask index {m} out of range [-1, {}) for two vectors of {n} lanes",
+                2 * n
+            ),
+        ));
+    }
+    let r = ctx.value_type(ctx.result(op, 0));
+    let ok = vec_elem(ctx, r) == vec_elem(ctx, v1)
+        && vec_shape(ctx, r) == Some(vec![mask.len() as i64])
+        && is_scalable(ctx, r) == is_scalable(ctx, v1);
+    if !ok {
+        return Err(ctx.op_error(
+            op,
+            format!(
+                "result type '{}' does not match a {} lane shuffle of '{}'",
+                ty_str(ctx, r),
+                mask.len(),
+                ty_str(ctx, v1)
+            ),
+        ));
+    }
+    Ok(())
+}
+
 // ----- memory ------------------------------------------------------------
 
 /// The marker of a dynamic index in `rawConstantIndices`.
@@ -1977,6 +2293,9 @@ pub static OPS: &[&dlc_ir::OpDef] = &[
     &FPExtOp::DEF,
     &FPTruncOp::DEF,
     &BitcastOp::DEF,
+    &InsertElementOp::DEF,
+    &ExtractElementOp::DEF,
+    &ShuffleVectorOp::DEF,
     &PtrToIntOp::DEF,
     &IntToPtrOp::DEF,
     &GEPOp::DEF,
