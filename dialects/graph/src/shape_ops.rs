@@ -1,4 +1,303 @@
-//! The shape-manipulation ops of the graph dialect.
+//! The shape-manipulation ops of the graph dialect, with static attributes
+//! (onnx-to-graph resolves the ONNX operands that carry shapes, axes and
+//! sizes into these):
+//!
+//! ```text
+//! %s = graph.slice %x {starts = array<i64: 0, 2>, steps = array<i64: 1, -1>} : (tensor<4x6xf32>) -> tensor<4x2xf32>
+//! %g = graph.gather %x, %i {axis = 1 : i64} : (tensor<4x6xf32>, tensor<3xi64>) -> tensor<4x3xf32>
+//! %e = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<4x6xf32>, tensor<2x6xi64>) -> tensor<2x6xf32>
+//! %n = graph.gather_nd %x, %i {batch_dims = 0 : i64} : (tensor<4x6xf32>, tensor<3x2xi64>) -> tensor<3xf32>
+//! %t = graph.tile %x : (tensor<2x3xf32>) -> tensor<4x9xf32>
+//! %p = graph.pad %x, %v {low = array<i64: 1, 0>, mode = "constant"} : (tensor<2x3xf32>, tensor<f32>) -> tensor<4x3xf32>
+//! %l = graph.trilu %x {k = 0 : i64, upper} : (tensor<3x3xf32>) -> tensor<3x3xf32>
+//! %o = graph.one_hot %i, %v {axis = 1 : i64} : (tensor<4xi64>, tensor<2xf32>) -> tensor<4x10xf32>
+//! %c = graph.cumsum %x {axis = 0 : i64, exclusive, reverse} : (tensor<5xf32>) -> tensor<5xf32>
+//! ```
+//!
+//! Indices (gather*, one_hot) may be negative and count from the end, as in
+//! ONNX; out-of-range indices read nothing defined (the spec leaves it
+//! undefined; the te lowering clamps them to stay inside the buffer).
+
+use crate::ops::TENSOR;
+use dlc_ir::constraints::*;
+use dlc_ir::{Context, Diagnostic, Op, TypeKind};
+
+const COMPUTE_FORMAT: &str = "operands attr-dict `:` functional-type(operands, results)";
+
+dlc_ir::define_op! {
+    /// A strided slice: result element `i` along each axis is input element
+    /// `starts[d] + i * steps[d]`; the result type gives the counts.
+    pub struct SliceOp = "graph.slice" {
+        summary: "strided slice with static starts and steps",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        attributes: [starts: DENSE_I64_ARRAY_ATTR, steps: DENSE_I64_ARRAY_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_slice,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX Gather along `axis`.
+    pub struct GatherOp = "graph.gather" {
+        summary: "gather slices along an axis by integer indices",
+        operands: [input: TENSOR, indices: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_gather,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX GatherElements along `axis`.
+    pub struct GatherElementsOp = "graph.gather_elements" {
+        summary: "gather elements along an axis by same-rank indices",
+        operands: [input: TENSOR, indices: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_indexed,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX GatherND with `batch_dims`.
+    pub struct GatherNdOp = "graph.gather_nd" {
+        summary: "gather slices by index tuples",
+        operands: [input: TENSOR, indices: TENSOR],
+        results: [result: TENSOR],
+        attributes: [batch_dims: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_indexed,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Repeats the input along every axis (result extents are multiples).
+    pub struct TileOp = "graph.tile" {
+        summary: "tile the input to the result shape",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_tile,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Pads with `low` elements before each axis (the result type gives the
+    /// total), in `mode` constant (the scalar `value`), reflect, edge or
+    /// wrap. Negative `low` crops.
+    pub struct PadOp = "graph.pad" {
+        summary: "pad (or crop) each axis",
+        operands: [input: TENSOR, value: TENSOR],
+        results: [result: TENSOR],
+        attributes: [low: DENSE_I64_ARRAY_ATTR, mode: STRING_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_pad,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Keeps the upper (`upper`) or lower triangle of the last two axes,
+    /// offset by diagonal `k`; zeros elsewhere.
+    pub struct TriluOp = "graph.trilu" {
+        summary: "upper or lower triangle of matrices",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        attributes: [k: I64_ATTR, upper[optional]: UNIT_ATTR],
+        traits: PURE | SAME_OPERANDS_AND_RESULT_TYPE,
+        format: COMPUTE_FORMAT,
+        verify: verify_same_rank,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX OneHot: `values[1]` where the index equals the position along
+    /// `axis`, else `values[0]`; the depth is the result's extent there.
+    pub struct OneHotOp = "graph.one_hot" {
+        summary: "one-hot encoding",
+        operands: [indices: TENSOR, values: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_one_hot,
+    }
+}
+
+dlc_ir::define_op! {
+    /// Cumulative sum along `axis`, optionally `exclusive` and/or `reverse`.
+    pub struct CumSumOp = "graph.cumsum" {
+        summary: "cumulative sum along an axis",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR, exclusive[optional]: UNIT_ATTR, reverse[optional]: UNIT_ATTR],
+        traits: PURE | SAME_OPERANDS_AND_RESULT_TYPE,
+        format: COMPUTE_FORMAT,
+        verify: verify_same_rank,
+    }
+}
 
 /// Every op of this module.
-pub const OPS: &[&dlc_ir::OpDef] = &[];
+pub const OPS: &[&dlc_ir::OpDef] = &[
+    &SliceOp::DEF,
+    &GatherOp::DEF,
+    &GatherElementsOp::DEF,
+    &GatherNdOp::DEF,
+    &TileOp::DEF,
+    &PadOp::DEF,
+    &TriluOp::DEF,
+    &OneHotOp::DEF,
+    &CumSumOp::DEF,
+];
+
+fn shape(ctx: &Context, op: Op, k: usize) -> Vec<i64> {
+    ctx.shape(ctx.value_type(ctx.operand(op, k)))
+        .unwrap_or(&[])
+        .to_vec()
+}
+
+fn rshape(ctx: &Context, op: Op) -> Vec<i64> {
+    ctx.shape(ctx.value_type(ctx.result(op, 0)))
+        .unwrap_or(&[])
+        .to_vec()
+}
+
+fn same_elem(ctx: &Context, op: Op, k: usize) -> Result<(), Diagnostic> {
+    let a = ctx.element_type(ctx.value_type(ctx.operand(op, k)));
+    let r = ctx.element_type(ctx.value_type(ctx.result(op, 0)));
+    if a != r {
+        return Err(ctx.op_error(op, "result element type must match the input's"));
+    }
+    Ok(())
+}
+
+fn is_int_tensor(ctx: &Context, op: Op, k: usize) -> bool {
+    let e = ctx.element_type(ctx.value_type(ctx.operand(op, k)));
+    matches!(ctx.type_kind(e), TypeKind::Integer { width, .. } if *width > 1)
+}
+
+fn ints(ctx: &Context, op: Op, name: &str) -> Vec<i64> {
+    ctx.attr(op, name)
+        .and_then(|a| ctx.dense_int_array(a))
+        .unwrap_or_default()
+}
+
+fn axis(ctx: &Context, op: Op, rank: usize) -> Result<usize, Diagnostic> {
+    let a = ctx
+        .attr(op, "axis")
+        .and_then(|a| ctx.int_value(a))
+        .unwrap_or(0) as i64;
+    if a < 0 || a as usize >= rank.max(1) {
+        return Err(ctx.op_error(op, format!("axis {a} out of range for rank {rank}")));
+    }
+    Ok(a as usize)
+}
+
+fn verify_slice(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let (x, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    let (st, sp) = (ints(ctx, op, "starts"), ints(ctx, op, "steps"));
+    if r.len() != x.len() || st.len() != x.len() || sp.len() != x.len() {
+        return Err(ctx.op_error(op, "starts, steps and the result need the input's rank"));
+    }
+    for d in 0..x.len() {
+        if r[d] == 0 {
+            continue;
+        }
+        let last = st[d] + (r[d] - 1) * sp[d];
+        if sp[d] == 0 || st[d] < 0 || st[d] >= x[d] || last < 0 || last >= x[d] {
+            return Err(ctx.op_error(
+                op,
+                format!("slice of axis {d} reads outside the input (extent {})", x[d]),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn verify_gather(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let (x, i, r) = (shape(ctx, op, 0), shape(ctx, op, 1), rshape(ctx, op));
+    let a = axis(ctx, op, x.len())?;
+    if !is_int_tensor(ctx, op, 1) {
+        return Err(ctx.op_error(op, "indices must be integers"));
+    }
+    let mut want = x[..a].to_vec();
+    want.extend_from_slice(&i);
+    want.extend_from_slice(&x[a + 1..]);
+    if r != want {
+        return Err(ctx.op_error(op, format!("result shape must be {want:?}")));
+    }
+    Ok(())
+}
+
+fn verify_indexed(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    if !is_int_tensor(ctx, op, 1) {
+        return Err(ctx.op_error(op, "indices must be integers"));
+    }
+    Ok(())
+}
+
+fn verify_tile(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let (x, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    if x.len() != r.len() || x.iter().zip(&r).any(|(&a, &b)| a == 0 || b % a != 0) {
+        return Err(ctx.op_error(op, "result extents must be multiples of the input's"));
+    }
+    Ok(())
+}
+
+fn verify_pad(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    same_elem(ctx, op, 1)?;
+    let (x, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    let low = ints(ctx, op, "low");
+    if r.len() != x.len() || low.len() != x.len() {
+        return Err(ctx.op_error(op, "low and the result need the input's rank"));
+    }
+    let mode = ctx
+        .attr(op, "mode")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("");
+    if !matches!(mode, "constant" | "reflect" | "edge" | "wrap") {
+        return Err(ctx.op_error(op, format!("unknown mode '{mode}'")));
+    }
+    if !shape(ctx, op, 1).is_empty() {
+        return Err(ctx.op_error(op, "the pad value must be a scalar tensor"));
+    }
+    Ok(())
+}
+
+fn verify_same_rank(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let x = shape(ctx, op, 0);
+    if ctx.op_name_str(op) == "graph.trilu" && x.len() < 2 {
+        return Err(ctx.op_error(op, "needs rank >= 2"));
+    }
+    if ctx.op_name_str(op) == "graph.cumsum" {
+        axis(ctx, op, x.len())?;
+    }
+    Ok(())
+}
+
+fn verify_one_hot(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 1)?;
+    let (i, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    if r.len() != i.len() + 1 {
+        return Err(ctx.op_error(op, "result rank must be the indices' rank + 1"));
+    }
+    axis(ctx, op, r.len())?;
+    if shape(ctx, op, 1) != [2] {
+        return Err(ctx.op_error(op, "values must hold [off, on]"));
+    }
+    Ok(())
+}

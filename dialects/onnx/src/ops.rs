@@ -320,7 +320,7 @@ dlc_ir::define_op! {
 /// Looks up an attribute by name (an op's, or one being built).
 pub type AttrLookup<'a> = &'a dyn Fn(&str) -> Option<Attr>;
 
-fn int_attr(
+pub(crate) fn int_attr(
     ctx: &Context,
     get: AttrLookup<'_>,
     name: &str,
@@ -343,7 +343,7 @@ pub fn ints_value(ctx: &Context, a: Attr) -> Option<Vec<i64>> {
         .collect()
 }
 
-fn ints_attr(
+pub(crate) fn ints_attr(
     ctx: &Context,
     get: AttrLookup<'_>,
     name: &str,
@@ -579,6 +579,16 @@ pub fn infer_shapes(
             Ok(Some(out))
         }
         "GlobalAveragePool" => one(shape::global_pool(shapes[0])?),
+        "Split" | "Dropout" => crate::shape_ops::infer_multi(
+            ctx,
+            op,
+            &shapes,
+            &elems,
+            consts,
+            get,
+            num_results,
+        )
+        .map(Some),
         "BatchNormalization" => {
             need(5)?;
             one(shape::batch_norm(shapes[0], &shapes[1..5])?)

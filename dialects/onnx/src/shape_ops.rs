@@ -1,21 +1,555 @@
-//! The shape-manipulation operators of the onnx dialect (Shape, Slice, Gather, ...).
+//! The shape-manipulation operators of the onnx dialect: Shape, Size,
+//! ConstantOfShape, Unsqueeze, Squeeze, Expand, Slice, Gather,
+//! GatherElements, GatherND, Range, Split, Tile, Pad, Trilu, DepthToSpace,
+//! SpaceToDepth, OneHot, Dropout (inference) and CumSum.
+//!
+//! Many of them take a shape, axes or sizes as an operand (from opset 10 to
+//! 18, depending on the op, where older opsets had attributes). Result
+//! shapes are exact when those operands are constants and have dynamic
+//! (`?`) dimensions otherwise; `dl-run` folds inputs feeding such operands
+//! into constants before compiling (shape specialisation).
 
-use crate::ops::{AttrLookup, Inferred};
+use crate::ops::{
+    ANY_TENSOR, AttrLookup, FLOAT_ATTR, INT_ATTR, INTS_ATTR, Inferred, STR_ATTR, const_ints,
+    int_attr, ints_attr, verify_op,
+};
 use crate::shape::ShapeError;
-use dlc_ir::{Attr, Context, Type};
+use dlc_ir::constraints::ELEMENTS_ATTR;
+use dlc_ir::types::DYNAMIC;
+use dlc_ir::{Attr, Context, Type, TypeKind};
 
-/// Every op of this module.
-pub const OPS: &[&dlc_ir::OpDef] = &[];
+const COMPUTE_FORMAT: &str = "operands attr-dict `:` functional-type(operands, results)";
+
+macro_rules! shape_ops {
+    ($( $ty:ident, $name:literal, $summary:literal,
+        [$($oname:ident $([$omark:ident])?),*], [$($rname:ident $([$rmark:ident])?),*],
+        [$($aname:ident: $acon:expr),*]; )*) => {$(
+        dlc_ir::define_op! {
+            #[doc = $summary]
+            pub struct $ty = $name {
+                summary: $summary,
+                operands: [$($oname $([$omark])?: ANY_TENSOR),*],
+                results: [$($rname $([$rmark])?: ANY_TENSOR),*],
+                attributes: [$($aname[optional]: $acon),*],
+                traits: PURE,
+                format: COMPUTE_FORMAT,
+                verify: verify_op,
+            }
+        }
+    )*
+    /// Every op of this module.
+    pub const OPS: &[&dlc_ir::OpDef] = &[$(&$ty::DEF),*];
+    /// Their op names (`onnx.Shape`, ...).
+    pub const OP_NAMES: &[&str] = &[$($name),*];
+    };
+}
+
+shape_ops! {
+    ShapeOp, "onnx.Shape", "ONNX Shape (dims start..end)", [data], [shape], [start: INT_ATTR, end: INT_ATTR];
+    SizeOp, "onnx.Size", "ONNX Size", [data], [size], [];
+    ConstantOfShapeOp, "onnx.ConstantOfShape", "ONNX ConstantOfShape", [input], [output], [value: ELEMENTS_ATTR];
+    UnsqueezeOp, "onnx.Unsqueeze", "ONNX Unsqueeze (axes operand from opset 13)", [data, axes_operand[variadic]], [expanded], [axes: INTS_ATTR];
+    SqueezeOp, "onnx.Squeeze", "ONNX Squeeze (axes operand from opset 13)", [data, axes_operand[variadic]], [squeezed], [axes: INTS_ATTR];
+    ExpandOp, "onnx.Expand", "ONNX Expand (bidirectional broadcast to a shape)", [input, shape], [output], [];
+    SliceOp, "onnx.Slice", "ONNX Slice (starts, ends, axes, steps operands from opset 10)", [data, args[variadic]], [output], [starts: INTS_ATTR, ends: INTS_ATTR, axes: INTS_ATTR];
+    GatherOp, "onnx.Gather", "ONNX Gather", [data, indices], [output], [axis: INT_ATTR];
+    GatherElementsOp, "onnx.GatherElements", "ONNX GatherElements", [data, indices], [output], [axis: INT_ATTR];
+    GatherNDOp, "onnx.GatherND", "ONNX GatherND", [data, indices], [output], [batch_dims: INT_ATTR];
+    RangeOp, "onnx.Range", "ONNX Range", [start, limit, delta], [output], [];
+    SplitOp, "onnx.Split", "ONNX Split", [input, split_operand[variadic]], [outputs[variadic]], [axis: INT_ATTR, split: INTS_ATTR, num_outputs: INT_ATTR];
+    TileOp, "onnx.Tile", "ONNX Tile", [input, repeats], [output], [];
+    PadOp, "onnx.Pad", "ONNX Pad (pads operand from opset 11)", [data, args[variadic]], [output], [mode: STR_ATTR, pads: INTS_ATTR, value: FLOAT_ATTR];
+    TriluOp, "onnx.Trilu", "ONNX Trilu", [input, k[variadic]], [output], [upper: INT_ATTR];
+    DepthToSpaceOp, "onnx.DepthToSpace", "ONNX DepthToSpace", [input], [output], [blocksize: INT_ATTR, mode: STR_ATTR];
+    SpaceToDepthOp, "onnx.SpaceToDepth", "ONNX SpaceToDepth", [input], [output], [blocksize: INT_ATTR];
+    OneHotOp, "onnx.OneHot", "ONNX OneHot", [indices, depth, values], [output], [axis: INT_ATTR];
+    DropoutOp, "onnx.Dropout", "ONNX Dropout (inference: the identity)", [data, args[variadic]], [outputs[variadic]], [ratio: FLOAT_ATTR, seed: INT_ATTR];
+    CumSumOp, "onnx.CumSum", "ONNX CumSum", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
+}
+
+fn err<T>(m: impl Into<String>) -> Result<T, ShapeError> {
+    Err(ShapeError(m.into()))
+}
+
+/// Normalises `axis` for `rank` (negative counts from the end).
+pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, ShapeError> {
+    let r = rank as i64;
+    if axis < -r || axis >= r {
+        return err(format!("axis {axis} is out of range for rank {rank}"));
+    }
+    Ok(if axis < 0 { axis + r } else { axis } as usize)
+}
+
+/// The constant integers of operand `k`, if it is present and constant.
+fn const_operand(ctx: &Context, consts: &[Option<Attr>], k: usize) -> Option<Vec<i64>> {
+    consts.get(k).copied().flatten().and_then(|a| const_ints(ctx, a))
+}
+
+/// The integers given by operand `k` (newer opsets) or attribute `name`
+/// (older ones): `Ok(None)` when absent, `Err` when an operand is present but
+/// not constant (the caller then infers dynamic dimensions).
+fn operand_or_attr(
+    ctx: &Context,
+    consts: &[Option<Attr>],
+    nops: usize,
+    k: usize,
+    get: AttrLookup<'_>,
+    name: &str,
+) -> Result<Option<Vec<i64>>, ()> {
+    if k < nops {
+        return const_operand(ctx, consts, k).map(Some).ok_or(());
+    }
+    Ok(ints_attr(ctx, get, name).ok().flatten())
+}
 
 /// Result shapes and element types of the ops of this module; `None` for
 /// other ops.
 pub fn infer(
-    _ctx: &Context,
-    _op: &str,
-    _shapes: &[&[i64]],
-    _elems: &[Type],
-    _consts: &[Option<Attr>],
-    _get: AttrLookup<'_>,
+    ctx: &Context,
+    op: &str,
+    shapes: &[&[i64]],
+    elems: &[Type],
+    consts: &[Option<Attr>],
+    get: AttrLookup<'_>,
 ) -> Option<Result<Vec<Inferred>, ShapeError>> {
-    None
+    if !OP_NAMES.iter().any(|n| n.strip_prefix("onnx.") == Some(op)) {
+        return None;
+    }
+    Some(infer_known(ctx, op, shapes, elems, consts, get))
+}
+
+/// Split and Dropout, whose result count is the op's: `num_results`.
+pub fn infer_multi(
+    ctx: &Context,
+    op: &str,
+    shapes: &[&[i64]],
+    elems: &[Type],
+    consts: &[Option<Attr>],
+    get: AttrLookup<'_>,
+    num_results: usize,
+) -> Result<Vec<Inferred>, ShapeError> {
+    let s0 = shapes[0];
+    let e0 = elems[0];
+    if op == "Dropout" {
+        let i1 = ctx
+            .lookup_integer_type(1)
+            .ok_or_else(|| ShapeError("i1 is not interned".into()))?;
+        let mut v = vec![(s0.to_vec(), e0)];
+        if num_results > 1 {
+            v.push((s0.to_vec(), i1));
+        }
+        return Ok(v);
+    }
+    let rank = s0.len();
+    let axis = norm_axis(int_attr(ctx, get, "axis", 0)?, rank)?;
+    let split = match operand_or_attr(ctx, consts, shapes.len(), 1, get, "split") {
+        Ok(s) => s,
+        Err(()) => return err("Split needs constant split sizes"),
+    };
+    let nout = match get("num_outputs").and_then(|a| ctx.int_value(a)) {
+        Some(k) if k > 0 => k as usize,
+        _ => split.as_ref().map_or(num_results, |s| s.len()),
+    };
+    let sizes = split_sizes(s0[axis], split.as_deref(), nout)?;
+    Ok(sizes
+        .into_iter()
+        .map(|d| {
+            let mut s = s0.to_vec();
+            s[axis] = d;
+            (s, e0)
+        })
+        .collect())
+}
+
+/// `[start, end)` of Shape's attributes, clamped like the spec.
+pub fn shape_range(ctx: &Context, get: AttrLookup<'_>, rank: usize) -> Result<(usize, usize), ShapeError> {
+    let r = rank as i64;
+    let clamp = |v: i64| -> usize { (if v < 0 { v + r } else { v }).clamp(0, r) as usize };
+    let start = clamp(int_attr(ctx, get, "start", 0)?);
+    let end = clamp(int_attr(ctx, get, "end", r)?);
+    Ok((start, end.max(start)))
+}
+
+/// Slice parameters normalised per axis of `dims`: (start, step, count).
+pub fn slice_params(
+    dims: &[i64],
+    starts: &[i64],
+    ends: &[i64],
+    axes: Option<&[i64]>,
+    steps: Option<&[i64]>,
+) -> Result<Vec<(i64, i64, i64)>, ShapeError> {
+    let rank = dims.len();
+    let n = starts.len();
+    if ends.len() != n || axes.is_some_and(|a| a.len() != n) || steps.is_some_and(|s| s.len() != n)
+    {
+        return err("Slice's starts, ends, axes and steps must have the same length");
+    }
+    let mut out: Vec<(i64, i64, i64)> = dims.iter().map(|&d| (0, 1, d)).collect();
+    let mut seen = vec![false; rank];
+    for i in 0..n {
+        let ax = match axes {
+            Some(a) => norm_axis(a[i], rank)?,
+            None => i,
+        };
+        if ax >= rank {
+            return err("Slice has more starts than the data has dimensions");
+        }
+        if seen[ax] {
+            return err(format!("Slice repeats axis {ax}"));
+        }
+        seen[ax] = true;
+        let step = steps.map_or(1, |s| s[i]);
+        if step == 0 {
+            return err("Slice steps must not be 0");
+        }
+        let d = dims[ax];
+        if d == DYNAMIC {
+            out[ax] = (0, step, DYNAMIC);
+            continue;
+        }
+        let norm = |v: i64| if v < 0 { v.saturating_add(d) } else { v };
+        let (s, e) = (norm(starts[i]), norm(ends[i]));
+        let (s, e) = if step > 0 {
+            (s.clamp(0, d), e.clamp(0, d))
+        } else {
+            (s.clamp(0, d - 1), e.clamp(-1, d - 1))
+        };
+        let count = if step > 0 {
+            if e > s { (e - s + step - 1) / step } else { 0 }
+        } else if s > e {
+            (s - e + (-step) - 1) / (-step)
+        } else {
+            0
+        };
+        out[ax] = (s, step, count);
+    }
+    Ok(out)
+}
+
+/// Split sizes along an axis of extent `d`.
+pub fn split_sizes(
+    d: i64,
+    split: Option<&[i64]>,
+    num_outputs: usize,
+) -> Result<Vec<i64>, ShapeError> {
+    if let Some(s) = split {
+        if s.len() != num_outputs {
+            return err(format!(
+                "Split has {num_outputs} outputs but {} split sizes",
+                s.len()
+            ));
+        }
+        if d != DYNAMIC && s.iter().sum::<i64>() != d {
+            return err(format!("Split sizes {s:?} do not add up to {d}"));
+        }
+        return Ok(s.to_vec());
+    }
+    if num_outputs == 0 {
+        return err("Split needs at least one output");
+    }
+    if d == DYNAMIC {
+        return Ok(vec![DYNAMIC; num_outputs]);
+    }
+    // Equal parts, the last one smaller (opset 18 semantics).
+    let n = num_outputs as i64;
+    let part = (d + n - 1) / n;
+    let mut v = vec![part; num_outputs];
+    let last = d - part * (n - 1);
+    if last < 0 {
+        return err(format!("Split cannot cut {d} into {n} parts"));
+    }
+    v[num_outputs - 1] = last;
+    Ok(v)
+}
+
+fn infer_known(
+    ctx: &Context,
+    op: &str,
+    shapes: &[&[i64]],
+    elems: &[Type],
+    consts: &[Option<Attr>],
+    get: AttrLookup<'_>,
+) -> Result<Vec<Inferred>, ShapeError> {
+    let i64t = ctx
+        .lookup_integer_type(64)
+        .ok_or_else(|| ShapeError("i64 is not interned".into()))?;
+    let s0 = shapes[0];
+    let e0 = elems[0];
+    let rank = s0.len();
+    let n = shapes.len();
+    Ok(match op {
+        "Shape" => {
+            let (a, b) = shape_range(ctx, get, rank)?;
+            vec![(vec![(b - a) as i64], i64t)]
+        }
+        "Size" => vec![(vec![], i64t)],
+        "ConstantOfShape" => {
+            let elem = get("value")
+                .and_then(|a| ctx.attr_type(a))
+                .map(|t| ctx.element_type(t))
+                .or_else(|| ctx.lookup_type(&TypeKind::Float(dlc_ir::types::FloatKind::F32)))
+                .ok_or_else(|| ShapeError("f32 is not interned".into()))?;
+            if s0.len() != 1 {
+                return err("ConstantOfShape's input must be 1-D");
+            }
+            match const_operand(ctx, consts, 0) {
+                Some(dims) => {
+                    if dims.iter().any(|&d| d < 0) {
+                        return err(format!("ConstantOfShape to negative dims {dims:?}"));
+                    }
+                    vec![(dims, elem)]
+                }
+                None if s0[0] != DYNAMIC => vec![(vec![DYNAMIC; s0[0] as usize], elem)],
+                None => return err("ConstantOfShape needs a static-length shape operand"),
+            }
+        }
+        "Unsqueeze" => {
+            let Ok(axes) = operand_or_attr(ctx, consts, n, 1, get, "axes") else {
+                let k = shapes[1].first().copied().unwrap_or(DYNAMIC);
+                if k == DYNAMIC {
+                    return err("Unsqueeze needs a static-length axes operand");
+                }
+                return Ok(vec![(vec![DYNAMIC; rank + k as usize], e0)]);
+            };
+            let axes = axes.ok_or_else(|| ShapeError("Unsqueeze needs axes".into()))?;
+            let out_rank = rank + axes.len();
+            let mut norm: Vec<usize> = axes
+                .iter()
+                .map(|&a| norm_axis(a, out_rank))
+                .collect::<Result<_, _>>()?;
+            norm.sort_unstable();
+            if norm.windows(2).any(|w| w[0] == w[1]) {
+                return err("Unsqueeze axes must be unique");
+            }
+            let mut out = Vec::with_capacity(out_rank);
+            let mut it = s0.iter();
+            for i in 0..out_rank {
+                if norm.contains(&i) {
+                    out.push(1);
+                } else {
+                    out.push(*it.next().unwrap_or(&1));
+                }
+            }
+            vec![(out, e0)]
+        }
+        "Squeeze" => {
+            let axes = match operand_or_attr(ctx, consts, n, 1, get, "axes") {
+                Ok(a) => a,
+                Err(()) => return err("Squeeze needs constant axes"),
+            };
+            let out = match axes {
+                None => {
+                    if s0.contains(&DYNAMIC) {
+                        return err("Squeeze without axes needs a static input shape");
+                    }
+                    s0.iter().copied().filter(|&d| d != 1).collect()
+                }
+                Some(axes) => {
+                    let norm: Vec<usize> = axes
+                        .iter()
+                        .map(|&a| norm_axis(a, rank))
+                        .collect::<Result<_, _>>()?;
+                    for &a in &norm {
+                        if s0[a] != 1 && s0[a] != DYNAMIC {
+                            return err(format!("Squeeze axis {a} has extent {}", s0[a]));
+                        }
+                    }
+                    s0.iter()
+                        .enumerate()
+                        .filter(|(i, _)| !norm.contains(i))
+                        .map(|(_, &d)| d)
+                        .collect()
+                }
+            };
+            vec![(out, e0)]
+        }
+        "Expand" => {
+            if n != 2 || shapes[1].len() != 1 {
+                return err("Expand takes the input and a 1-D shape");
+            }
+            match const_operand(ctx, consts, 1) {
+                Some(target) => {
+                    let t: &[i64] = &target;
+                    vec![(crate::shape::broadcast(&[s0, t])?, e0)]
+                }
+                None if shapes[1][0] != DYNAMIC => {
+                    let r = (shapes[1][0] as usize).max(rank);
+                    vec![(vec![DYNAMIC; r], e0)]
+                }
+                None => return err("Expand needs a static-length shape operand"),
+            }
+        }
+        "Slice" => {
+            let got = |k: usize, name: &str| operand_or_attr(ctx, consts, n, k, get, name);
+            let (Ok(starts), Ok(ends), Ok(axes), Ok(steps)) = (
+                got(1, "starts"),
+                got(2, "ends"),
+                got(3, "axes"),
+                if n > 4 {
+                    const_operand(ctx, consts, 4).map(Some).ok_or(())
+                } else {
+                    Ok(None)
+                },
+            ) else {
+                // Some operand is not constant: sliced axes are unknown.
+                return Ok(vec![(vec![DYNAMIC; rank], e0)]);
+            };
+            let (Some(starts), Some(ends)) = (starts, ends) else {
+                return err("Slice needs starts and ends");
+            };
+            let p = slice_params(s0, &starts, &ends, axes.as_deref(), steps.as_deref())?;
+            vec![(p.iter().map(|t| t.2).collect(), e0)]
+        }
+        "Gather" => {
+            let axis = norm_axis(int_attr(ctx, get, "axis", 0)?, rank)?;
+            let mut out = s0[..axis].to_vec();
+            out.extend_from_slice(shapes[1]);
+            out.extend_from_slice(&s0[axis + 1..]);
+            vec![(out, e0)]
+        }
+        "GatherElements" => {
+            norm_axis(int_attr(ctx, get, "axis", 0)?, rank)?;
+            if shapes[1].len() != rank {
+                return err("GatherElements' indices must have the data's rank");
+            }
+            vec![(shapes[1].to_vec(), e0)]
+        }
+        "GatherND" => {
+            let b = int_attr(ctx, get, "batch_dims", 0)? as usize;
+            let is = shapes[1];
+            let Some(&last) = is.last() else {
+                return err("GatherND's indices must have rank >= 1");
+            };
+            if last == DYNAMIC {
+                return err("GatherND needs a static last indices dimension");
+            }
+            let last = last as usize;
+            if b + last > rank || b >= is.len() {
+                return err("GatherND's indices do not fit the data");
+            }
+            let mut out = is[..is.len() - 1].to_vec();
+            out.extend_from_slice(&s0[b + last..]);
+            vec![(out, e0)]
+        }
+        "Range" => {
+            if n != 3 || shapes.iter().any(|s| !s.is_empty()) {
+                return err("Range takes three scalars");
+            }
+            let f = |k: usize| {
+                consts[k].and_then(|a| {
+                    dlc_ir::dense::dense_values_f64(ctx, a).and_then(|v| v.first().copied())
+                })
+            };
+            match (f(0), f(1), f(2)) {
+                (Some(s), Some(l), Some(d)) => {
+                    if d == 0.0 {
+                        return err("Range's delta must not be 0");
+                    }
+                    let count = ((l - s) / d).ceil().max(0.0) as i64;
+                    vec![(vec![count], e0)]
+                }
+                _ => vec![(vec![DYNAMIC], e0)],
+            }
+        }
+        "Tile" => {
+            if n != 2 || shapes[1] != [rank as i64] {
+                return err("Tile's repeats must be 1-D with one entry per dimension");
+            }
+            match const_operand(ctx, consts, 1) {
+                Some(r) => vec![(
+                    s0.iter()
+                        .zip(&r)
+                        .map(|(&d, &k)| if d == DYNAMIC { DYNAMIC } else { d * k })
+                        .collect(),
+                    e0,
+                )],
+                None => vec![(vec![DYNAMIC; rank], e0)],
+            }
+        }
+        "Pad" => {
+            let pads = if n > 1 {
+                const_operand(ctx, consts, 1)
+            } else {
+                ints_attr(ctx, get, "pads")?
+            };
+            let axes = if n > 3 {
+                match const_operand(ctx, consts, 3) {
+                    Some(a) => Some(a),
+                    None => return Ok(vec![(vec![DYNAMIC; rank], e0)]),
+                }
+            } else {
+                None
+            };
+            let Some(pads) = pads else {
+                return Ok(vec![(vec![DYNAMIC; rank], e0)]);
+            };
+            let axes: Vec<usize> = match axes {
+                Some(a) => a.iter().map(|&x| norm_axis(x, rank)).collect::<Result<_, _>>()?,
+                None => (0..rank).collect(),
+            };
+            if pads.len() != 2 * axes.len() {
+                return err(format!(
+                    "Pad needs {} pads, got {}",
+                    2 * axes.len(),
+                    pads.len()
+                ));
+            }
+            let mut out = s0.to_vec();
+            for (i, &a) in axes.iter().enumerate() {
+                if out[a] != DYNAMIC {
+                    out[a] += pads[i] + pads[i + axes.len()];
+                    if out[a] < 0 {
+                        return err("Pad removes more than the dimension holds");
+                    }
+                }
+            }
+            vec![(out, e0)]
+        }
+        "Trilu" => {
+            if rank < 2 {
+                return err("Trilu needs rank >= 2");
+            }
+            vec![(s0.to_vec(), e0)]
+        }
+        "DepthToSpace" | "SpaceToDepth" => {
+            let b = int_attr(ctx, get, "blocksize", 0)?;
+            if rank != 4 || b < 1 {
+                return err(format!("{op} needs a 4-D input and blocksize >= 1"));
+            }
+            let (nn, c, h, w) = (s0[0], s0[1], s0[2], s0[3]);
+            let dy = |d: i64, f: i64, mul: bool| {
+                if d == DYNAMIC {
+                    DYNAMIC
+                } else if mul {
+                    d * f
+                } else {
+                    d / f
+                }
+            };
+            if op == "DepthToSpace" {
+                if c != DYNAMIC && c % (b * b) != 0 {
+                    return err("DepthToSpace's channels must be a multiple of blocksize^2");
+                }
+                vec![(vec![nn, dy(c, b * b, false), dy(h, b, true), dy(w, b, true)], e0)]
+            } else {
+                if (h != DYNAMIC && h % b != 0) || (w != DYNAMIC && w % b != 0) {
+                    return err("SpaceToDepth's height and width must be multiples of blocksize");
+                }
+                vec![(vec![nn, dy(c, b * b, true), dy(h, b, false), dy(w, b, false)], e0)]
+            }
+        }
+        "OneHot" => {
+            let out_rank = rank + 1;
+            let axis = norm_axis(int_attr(ctx, get, "axis", -1)?, out_rank)?;
+            let depth = consts[1].and_then(|a| {
+                dlc_ir::dense::dense_values_f64(ctx, a).and_then(|v| v.first().copied())
+            });
+            let d = depth.map_or(DYNAMIC, |d| d as i64);
+            let mut out = s0.to_vec();
+            out.insert(axis, d);
+            vec![(out, elems[2])]
+        }
+        "CumSum" => vec![(s0.to_vec(), e0)],
+        _ => return err(format!("no shape inference for {op}")),
+    })
 }

@@ -797,6 +797,8 @@ impl Importer<'_> {
         let outputs: Vec<&String> = node.output.iter().collect();
         let num_results = match node.op_type.as_str() {
             "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
+            // Every output (Split), or the optional mask (Dropout).
+            "Split" | "Dropout" => outputs.len(),
             _ => {
                 if outputs.iter().skip(1).any(|o| !o.is_empty()) {
                     return Err(Self::node_err(

@@ -1,14 +1,355 @@
-//! graph-to-te for the shape-manipulation ops.
+//! graph-to-te for the shape-manipulation ops: each is one `te.compute`
+//! whose body computes the source index of every result element (strided
+//! reads, gathers through index tensors with negative indices wrapped and
+//! out-of-range ones clamped, padding modes, triangles, one-hot, and the
+//! cumulative sum as a masked reduction).
 
+use super::{B, Bin, compute, shape_of};
 use dlc_ir::rewrite::PatternRewriter;
 use dlc_ir::{Op, Value};
+
+// arith.cmpi predicates on index values.
+const EQ: i64 = 0;
+const SLT: i64 = 2;
+const SLE: i64 = 3;
+const SGE: i64 = 5;
 
 /// Builds the te replacement of graph op `short` if it is one of this
 /// module's.
 pub(crate) fn lower(
-    _rw: &mut PatternRewriter<'_>,
-    _op: Op,
-    _short: &str,
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    short: &str,
 ) -> Result<Option<Value>, String> {
-    Ok(None)
+    if !matches!(
+        short,
+        "slice" | "gather" | "gather_elements" | "gather_nd" | "tile" | "pad" | "trilu" | "one_hot" | "cumsum"
+    ) {
+        return Ok(None);
+    }
+    let ctx = &*rw.ctx;
+    let ins: Vec<Value> = ctx.operands(op).collect();
+    let rt = ctx.value_type(ctx.result(op, 0));
+    let rs = shape_of(ctx, ctx.result(op, 0))?;
+    let xs = shape_of(ctx, ins[0])?;
+    let ints = |name: &str| -> Vec<i64> {
+        ctx.attr(op, name)
+            .and_then(|a| ctx.dense_int_array(a))
+            .unwrap_or_default()
+    };
+    let int = |name: &str| -> i64 {
+        ctx.attr(op, name)
+            .and_then(|a| ctx.int_value(a))
+            .and_then(|v| i64::try_from(v).ok())
+            .unwrap_or(0)
+    };
+    let unit = |name: &str| ctx.attr(op, name).is_some();
+    let x = ins[0];
+    let v = match short {
+        "slice" => {
+            let (st, sp) = (ints("starts"), ints("steps"));
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let src: Vec<Value> = idx
+                        .iter()
+                        .enumerate()
+                        .map(|(d, &i)| b.lin(i, sp[d], st[d]))
+                        .collect();
+                    Ok(b.ext(x, &src))
+                }),
+            )?
+        }
+        "gather" => {
+            let axis = int("axis") as usize;
+            let ind = ins[1];
+            let irank = shape_of(ctx, ind)?.len();
+            let dim = xs[axis];
+            compute(
+                rw,
+                op,
+                &[x, ind],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let iv = b.ext(ind, &idx[axis..axis + irank]);
+                    let j = wrap_index(b, iv, dim);
+                    let mut src = idx[..axis].to_vec();
+                    src.push(j);
+                    src.extend_from_slice(&idx[axis + irank..]);
+                    Ok(b.ext(x, &src))
+                }),
+            )?
+        }
+        "gather_elements" => {
+            let axis = int("axis") as usize;
+            let ind = ins[1];
+            let dim = xs[axis];
+            compute(
+                rw,
+                op,
+                &[x, ind],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let iv = b.ext(ind, idx);
+                    let j = wrap_index(b, iv, dim);
+                    let mut src = idx.to_vec();
+                    src[axis] = j;
+                    Ok(b.ext(x, &src))
+                }),
+            )?
+        }
+        "gather_nd" => {
+            let bd = int("batch_dims") as usize;
+            let ind = ins[1];
+            let is = shape_of(ctx, ind)?;
+            let k = *is.last().ok_or("indices must have rank >= 1")? as usize;
+            let lead = is.len() - 1;
+            let xs2 = xs.clone();
+            compute(
+                rw,
+                op,
+                &[x, ind],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut src = idx[..bd].to_vec();
+                    for j in 0..k {
+                        let mut ii = idx[..lead].to_vec();
+                        ii.push(b.idx(j as i64));
+                        let iv = b.ext(ind, &ii);
+                        src.push(wrap_index(b, iv, xs2[bd + j]));
+                    }
+                    src.extend_from_slice(&idx[lead..]);
+                    Ok(b.ext(x, &src))
+                }),
+            )?
+        }
+        "tile" => compute(
+            rw,
+            op,
+            &[x],
+            rt,
+            &[],
+            None,
+            Box::new(move |b, idx, _| {
+                let src: Vec<Value> = idx
+                    .iter()
+                    .zip(&xs)
+                    .map(|(&i, &d)| {
+                        let dv = b.idx(d);
+                        rem(b, i, dv)
+                    })
+                    .collect();
+                Ok(b.ext(x, &src))
+            }),
+        )?,
+        "pad" => {
+            let low = ints("low");
+            let mode = ctx
+                .attr(op, "mode")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("constant")
+                .to_string();
+            let val = ins[1];
+            compute(
+                rw,
+                op,
+                &[x, val],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut src = Vec::with_capacity(idx.len());
+                    let mut ok: Option<Value> = None;
+                    for (d, &i) in idx.iter().enumerate() {
+                        let n = xs[d];
+                        let j = b.lin(i, 1, -low[d]);
+                        let s = match mode.as_str() {
+                            "constant" => {
+                                let inr = b.in_range(j, n);
+                                ok = Some(match ok {
+                                    Some(o) => b.and(o, inr),
+                                    None => inr,
+                                });
+                                j
+                            }
+                            "edge" => clamp(b, j, n),
+                            "wrap" => {
+                                let nv = b.idx(n);
+                                let r = rem(b, j, nv);
+                                let r2 = b.bin(Bin::Add, r, nv);
+                                rem(b, r2, nv)
+                            }
+                            _ => reflect(b, j, n),
+                        };
+                        src.push(s);
+                    }
+                    match ok {
+                        None => Ok(b.ext(x, &src)),
+                        Some(ok) => {
+                            // Read a clamped index, then choose.
+                            let safe: Vec<Value> = src
+                                .iter()
+                                .zip(&xs)
+                                .map(|(&s, &n)| clamp(b, s, n))
+                                .collect();
+                            let v = b.ext(x, &safe);
+                            let p = b.ext(val, &[]);
+                            Ok(b.select(ok, v, p))
+                        }
+                    }
+                }),
+            )?
+        }
+        "trilu" => {
+            let k = int("k");
+            let upper = unit("upper");
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let r = idx.len();
+                    let (i, j) = (idx[r - 2], idx[r - 1]);
+                    // keep j - i >= k (upper) or j - i <= k (lower)
+                    let ik = b.lin(i, 1, k);
+                    let keep = if upper {
+                        b.cmpi(SGE, j, ik)
+                    } else {
+                        b.cmpi(SLE, j, ik)
+                    };
+                    let v = b.ext(x, idx);
+                    let e = b.ctx.value_type(v);
+                    let z = b.cst(e, 0.0);
+                    Ok(b.select(keep, v, z))
+                }),
+            )?
+        }
+        "one_hot" => {
+            let axis = int("axis") as usize;
+            let depth = rs[axis];
+            let vals = ins[1];
+            compute(
+                rw,
+                op,
+                &[x, vals],
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let mut ii = idx[..axis].to_vec();
+                    ii.extend_from_slice(&idx[axis + 1..]);
+                    let iv = b.ext(x, &ii);
+                    let raw = to_index(b, iv);
+                    // Negative indices count from the end of the depth.
+                    let z = b.idx(0);
+                    let neg = b.cmpi(SLT, raw, z);
+                    let plus = b.lin(raw, 1, depth);
+                    let j = b.select(neg, plus, raw);
+                    let hit = b.cmpi(EQ, j, idx[axis]);
+                    let one = b.idx(1);
+                    let on = b.ext(vals, &[one]);
+                    let off = b.ext(vals, &[z]);
+                    Ok(b.select(hit, on, off))
+                }),
+            )?
+        }
+        _ => {
+            // cumsum: a reduction over the axis, masked to the prefix.
+            let axis = int("axis") as usize;
+            let (excl, rev) = (unit("exclusive"), unit("reverse"));
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[xs[axis]],
+                Some("add"),
+                Box::new(move |b, idx, red| {
+                    let k = red[0];
+                    let i = idx[axis];
+                    let keep = match (rev, excl) {
+                        (false, false) => b.cmpi(SLE, k, i),
+                        (false, true) => b.cmpi(SLT, k, i),
+                        (true, false) => b.cmpi(SGE, k, i),
+                        (true, true) => b.cmpi(4, k, i), // sgt
+                    };
+                    let mut src = idx.to_vec();
+                    src[axis] = k;
+                    let v = b.ext(x, &src);
+                    let e = b.ctx.value_type(v);
+                    let z = b.cst(e, 0.0);
+                    Ok(b.select(keep, v, z))
+                }),
+            )?
+        }
+    };
+    Ok(Some(v))
+}
+
+fn rem(b: &mut B<'_>, a: Value, n: Value) -> Value {
+    let t = b.ctx.value_type(a);
+    b.op("arith.remsi", &[a, n], t, &[])
+}
+
+/// `v` clamped into `[0, n)`.
+fn clamp(b: &mut B<'_>, v: Value, n: i64) -> Value {
+    let z = b.idx(0);
+    let hi = b.idx(n - 1);
+    let t = b.ctx.value_type(v);
+    let lo = b.op("arith.maxsi", &[v, z], t, &[]);
+    b.op("arith.minsi", &[lo, hi], t, &[])
+}
+
+/// Reflection without repeating the edge (numpy's `reflect`), for one
+/// bounce: `-j` below 0, `2(n-1) - j` above `n - 1`.
+fn reflect(b: &mut B<'_>, j: Value, n: i64) -> Value {
+    let z = b.idx(0);
+    let neg = b.cmpi(SLT, j, z);
+    let mj = b.lin(j, -1, 0);
+    let a = b.select(neg, mj, j);
+    let top = b.idx(n - 1);
+    let over = b.cmpi(4, a, top); // sgt
+    let back = b.lin(a, -1, 2 * (n - 1));
+    let r = b.select(over, back, a);
+    clamp(b, r, n)
+}
+
+/// An integer (or float) element as an index.
+fn to_index(b: &mut B<'_>, v: Value) -> Value {
+    let t = b.ctx.value_type(v);
+    let i64t = b.ctx.i64();
+    let it = b.ctx.index_type();
+    let w = if b.ctx.is_float(t) {
+        b.op("arith.fptosi", &[v], i64t, &[])
+    } else if b.ctx.int_or_float_width(t) == Some(64) {
+        v
+    } else {
+        b.op("arith.extsi", &[v], i64t, &[])
+    };
+    b.op("arith.index_cast", &[w], it, &[])
+}
+
+/// An index element read from a tensor, negative values counting from the
+/// end of `dim`, clamped into range.
+fn wrap_index(b: &mut B<'_>, v: Value, dim: i64) -> Value {
+    let i = to_index(b, v);
+    let z = b.idx(0);
+    let neg = b.cmpi(SLT, i, z);
+    let plus = b.lin(i, 1, dim);
+    let j = b.select(neg, plus, i);
+    clamp(b, j, dim)
 }

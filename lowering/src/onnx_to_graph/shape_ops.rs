@@ -1,8 +1,430 @@
-//! onnx-to-graph for the shape-manipulation operators.
+//! onnx-to-graph for the shape-manipulation operators. Operands that carry
+//! shapes, axes or sizes must be constants here (the result types are then
+//! static); Shape, Size, ConstantOfShape and Range fold to constants;
+//! Unsqueeze/Squeeze become reshapes, Expand a broadcast, Split slices,
+//! DepthToSpace/SpaceToDepth reshape-transpose-reshape, Dropout (inference)
+//! the identity with an all-true mask.
 
-use super::LowerFn;
+use super::{LowerFn, LowerResult, build, is_static, operands, reshape, shape_of};
+use dlc_ir::rewrite::PatternRewriter;
+use dlc_ir::{Attr, Op, Type, Value};
 
 /// The lowering of onnx op `name`, if it is one of this module's.
-pub(crate) fn lowering(_name: &str) -> Option<LowerFn> {
-    None
+pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
+    Some(match name.strip_prefix("onnx.")? {
+        "Shape" | "Size" | "ConstantOfShape" | "Range" => lower_to_constant,
+        "Unsqueeze" | "Squeeze" => lower_reshape_like,
+        "Expand" => lower_expand,
+        "Slice" => lower_slice,
+        "Split" => lower_split,
+        "Gather" => lower_gather,
+        "GatherElements" => lower_gather_elements,
+        "GatherND" => lower_gather_nd,
+        "Tile" => lower_tile,
+        "Pad" => lower_pad,
+        "Trilu" => lower_trilu,
+        "OneHot" => lower_one_hot,
+        "DepthToSpace" | "SpaceToDepth" => lower_depth_space,
+        "Dropout" => lower_dropout,
+        "CumSum" => lower_cumsum,
+        _ => return None,
+    })
+}
+
+fn result_type(rw: &PatternRewriter<'_>, op: Op, k: usize) -> LowerResult<Type> {
+    let t = rw.ctx.value_type(rw.ctx.result(op, k));
+    let s = rw.ctx.shape(t).ok_or("needs a ranked result")?;
+    if !is_static(s) {
+        return Err(
+            "needs constant shape operands (the result shape is not static; dynamic shapes are not supported here)"
+                .into(),
+        );
+    }
+    Ok(t)
+}
+
+fn constant(rw: &mut PatternRewriter<'_>, op: Op, ty: Type, value: Attr) -> Value {
+    let loc = rw.ctx.op_loc(op);
+    let c = rw.create_op("graph.constant", loc, &[], &[ty], vec![("value", value)]);
+    rw.ctx.result(c, 0)
+}
+
+/// The constant value of operand `k`, as integers.
+fn const_ints(rw: &PatternRewriter<'_>, op: Op, k: usize, what: &str) -> LowerResult<Vec<i64>> {
+    let v = rw.ctx.operand(op, k);
+    graph_or_onnx_constant(rw, v)
+        .and_then(|a| dlc_onnx::const_ints(rw.ctx, a))
+        .ok_or_else(|| format!("needs a constant '{what}' operand"))
+}
+
+fn const_f64(rw: &PatternRewriter<'_>, v: Value) -> Option<Vec<f64>> {
+    graph_or_onnx_constant(rw, v).and_then(|a| dlc_ir::dense::dense_values_f64(rw.ctx, a))
+}
+
+/// The elements attribute of `v` if an onnx or graph constant defines it.
+fn graph_or_onnx_constant(rw: &PatternRewriter<'_>, v: Value) -> Option<Attr> {
+    let d = rw.ctx.defining_op(v)?;
+    match rw.ctx.op_name_str(d) {
+        "onnx.Constant" | "graph.constant" => rw.ctx.attr(d, "value"),
+        _ => None,
+    }
+}
+
+fn int_attr(rw: &PatternRewriter<'_>, op: Op, name: &str, default: i64) -> i64 {
+    rw.ctx
+        .attr(op, name)
+        .and_then(|a| rw.ctx.int_value(a))
+        .and_then(|v| i64::try_from(v).ok())
+        .unwrap_or(default)
+}
+
+fn lower_to_constant(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let name = rw.ctx.op_name_str(op).to_string();
+    let x = rw.ctx.operand(op, 0);
+    let value = match name.as_str() {
+        "onnx.Shape" => {
+            let s = shape_of(rw.ctx, x)?;
+            if !is_static(&s) {
+                return Err("needs a statically shaped input".into());
+            }
+            let get = |n: &str| rw.ctx.attr(op, n);
+            let (a, b) = dlc_onnx::shape_ops::shape_range(rw.ctx, &get, s.len())
+                .map_err(|e| e.0)?;
+            let v: Vec<i128> = s[a..b].iter().map(|&d| i128::from(d)).collect();
+            dlc_ir::dense::dense_from_i128(rw.ctx, ty, &v)
+        }
+        "onnx.Size" => {
+            let s = shape_of(rw.ctx, x)?;
+            if !is_static(&s) {
+                return Err("needs a statically shaped input".into());
+            }
+            dlc_ir::dense::dense_from_i128(rw.ctx, ty, &[s.iter().product::<i64>().into()])
+        }
+        "onnx.ConstantOfShape" => {
+            let n: usize = rw.ctx.shape(ty).map_or(0, |s| s.iter().product::<i64>() as usize);
+            match rw.ctx.attr(op, "value") {
+                Some(v) => {
+                    let fv = dlc_ir::dense::dense_values_f64(rw.ctx, v);
+                    let iv = dlc_ir::dense::dense_values_i128(rw.ctx, v);
+                    let e = rw.ctx.element_type(ty);
+                    if rw.ctx.is_float(e) {
+                        let f = fv.and_then(|v| v.first().copied()).unwrap_or(0.0);
+                        dlc_ir::dense::dense_from_f64(rw.ctx, ty, &vec![f; n])
+                    } else {
+                        let i = iv.and_then(|v| v.first().copied()).unwrap_or(0);
+                        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &vec![i; n])
+                    }
+                }
+                None => dlc_ir::dense::dense_from_f64(rw.ctx, ty, &vec![0.0; n]),
+            }
+        }
+        _ => {
+            // Range
+            let ins = operands(rw.ctx, op);
+            let vals: Vec<f64> = ins
+                .iter()
+                .map(|&v| const_f64(rw, v).and_then(|v| v.first().copied()))
+                .collect::<Option<_>>()
+                .ok_or("needs constant start, limit and delta")?;
+            let n = rw.ctx.shape(ty).map_or(0, |s| s[0]) as usize;
+            let e = rw.ctx.element_type(ty);
+            if rw.ctx.is_float(e) {
+                // In the element type's precision, like the reference.
+                let v: Vec<f64> = (0..n).map(|i| vals[0] + i as f64 * vals[2]).collect();
+                dlc_ir::dense::dense_from_f64(rw.ctx, ty, &v)
+            } else {
+                let (s, d) = (vals[0] as i128, vals[2] as i128);
+                let v: Vec<i128> = (0..n as i128).map(|i| s + i * d).collect();
+                dlc_ir::dense::dense_from_i128(rw.ctx, ty, &v)
+            }
+        }
+    }
+    .ok_or("cannot build the constant")?;
+    Ok(vec![constant(rw, op, ty, value)])
+}
+
+fn lower_reshape_like(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let s = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    Ok(vec![reshape(rw, loc, x, &s)?])
+}
+
+fn lower_expand(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    if rw.ctx.value_type(x) == ty {
+        return Ok(vec![x]);
+    }
+    let b = rw.create_op("graph.broadcast_to", loc, &[x], &[ty], vec![]);
+    Ok(vec![rw.ctx.result(b, 0)])
+}
+
+/// A `graph.slice` of `x` to `ty` with per-axis starts and steps.
+fn slice(rw: &mut PatternRewriter<'_>, op: Op, x: Value, ty: Type, starts: &[i64], steps: &[i64]) -> Value {
+    let loc = rw.ctx.op_loc(op);
+    if rw.ctx.value_type(x) == ty && steps.iter().all(|&s| s == 1) && starts.iter().all(|&s| s == 0) {
+        return x;
+    }
+    let a = rw.ctx.dense_i64_array(starts);
+    let b = rw.ctx.dense_i64_array(steps);
+    let s = rw.create_op("graph.slice", loc, &[x], &[ty], vec![("starts", a), ("steps", b)]);
+    rw.ctx.result(s, 0)
+}
+
+fn lower_slice(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let x = rw.ctx.operand(op, 0);
+    let dims = shape_of(rw.ctx, x)?;
+    let n = rw.ctx.num_operands(op);
+    let get_ints = |rw: &PatternRewriter<'_>, k: usize, name: &str| -> LowerResult<Option<Vec<i64>>> {
+        if n > 1 {
+            if k < n {
+                return const_ints(rw, op, k, name).map(Some);
+            }
+            return Ok(None);
+        }
+        Ok(rw
+            .ctx
+            .attr(op, name)
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a)))
+    };
+    let starts = get_ints(rw, 1, "starts")?.ok_or("needs starts")?;
+    let ends = get_ints(rw, 2, "ends")?.ok_or("needs ends")?;
+    let axes = get_ints(rw, 3, "axes")?;
+    let steps = if n > 4 { Some(const_ints(rw, op, 4, "steps")?) } else { None };
+    let p = dlc_onnx::shape_ops::slice_params(&dims, &starts, &ends, axes.as_deref(), steps.as_deref())
+        .map_err(|e| e.0)?;
+    let st: Vec<i64> = p.iter().map(|t| t.0).collect();
+    let sp: Vec<i64> = p.iter().map(|t| t.1).collect();
+    Ok(vec![slice(rw, op, x, ty, &st, &sp)])
+}
+
+fn lower_split(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let mut out = Vec::new();
+    let mut at = 0i64;
+    for k in 0..rw.ctx.num_results(op) {
+        let ty = result_type(rw, op, k)?;
+        let ext = rw.ctx.shape(ty).map_or(0, |s| s[axis]);
+        let mut st = vec![0i64; rank];
+        st[axis] = at;
+        let v = slice(rw, op, x, ty, &st, &vec![1; rank]);
+        out.push(v);
+        at += ext;
+    }
+    Ok(out)
+}
+
+fn lower_gather(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let a = rw.ctx.i64_attr(axis as i64);
+    let g = rw.create_op("graph.gather", loc, &[x, i], &[ty], vec![("axis", a)]);
+    Ok(vec![rw.ctx.result(g, 0)])
+}
+
+fn lower_gather_elements(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let a = rw.ctx.i64_attr(axis as i64);
+    let g = rw.create_op("graph.gather_elements", loc, &[x, i], &[ty], vec![("axis", a)]);
+    Ok(vec![rw.ctx.result(g, 0)])
+}
+
+fn lower_gather_nd(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    let b = rw.ctx.i64_attr(int_attr(rw, op, "batch_dims", 0));
+    let g = rw.create_op("graph.gather_nd", loc, &[x, i], &[ty], vec![("batch_dims", b)]);
+    Ok(vec![rw.ctx.result(g, 0)])
+}
+
+fn lower_tile(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    if rw.ctx.value_type(x) == ty {
+        return Ok(vec![x]);
+    }
+    let t = rw.create_op("graph.tile", loc, &[x], &[ty], vec![]);
+    Ok(vec![rw.ctx.result(t, 0)])
+}
+
+fn lower_pad(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let x = ins[0];
+    let rank = shape_of(rw.ctx, x)?.len();
+    let pads = if ins.len() > 1 {
+        const_ints(rw, op, 1, "pads")?
+    } else {
+        rw.ctx
+            .attr(op, "pads")
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+            .ok_or("needs pads")?
+    };
+    let axes: Vec<usize> = if ins.len() > 3 {
+        const_ints(rw, op, 3, "axes")?
+            .iter()
+            .map(|&a| dlc_onnx::shape_ops::norm_axis(a, rank).map_err(|e| e.0))
+            .collect::<LowerResult<_>>()?
+    } else {
+        (0..rank).collect()
+    };
+    let mut low = vec![0i64; rank];
+    for (k, &a) in axes.iter().enumerate() {
+        low[a] = pads[k];
+    }
+    let mode = rw
+        .ctx
+        .attr(op, "mode")
+        .and_then(|a| rw.ctx.string_value(a))
+        .unwrap_or("constant")
+        .to_string();
+    let elem = rw.ctx.element_type(ty);
+    let scalar = rw.ctx.tensor_type(&[], elem);
+    let value = match ins.get(2) {
+        Some(&v) => {
+            let vs = shape_of(rw.ctx, v)?;
+            if vs.is_empty() {
+                v
+            } else {
+                reshape(rw, loc, v, &[])?
+            }
+        }
+        None => {
+            let f = rw
+                .ctx
+                .attr(op, "value")
+                .and_then(|a| rw.ctx.float_value(a))
+                .unwrap_or(0.0);
+            let a = if rw.ctx.is_float(elem) {
+                dlc_ir::dense::dense_from_f64(rw.ctx, scalar, &[f])
+            } else {
+                dlc_ir::dense::dense_from_i128(rw.ctx, scalar, &[f as i128])
+            }
+            .ok_or("cannot build the pad value")?;
+            constant(rw, op, scalar, a)
+        }
+    };
+    let l = rw.ctx.dense_i64_array(&low);
+    let m = rw.ctx.string_attr(&mode);
+    let p = rw.create_op("graph.pad", loc, &[x, value], &[ty], vec![("low", l), ("mode", m)]);
+    Ok(vec![rw.ctx.result(p, 0)])
+}
+
+fn lower_trilu(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let k = if rw.ctx.num_operands(op) > 1 {
+        const_ints(rw, op, 1, "k")?.first().copied().unwrap_or(0)
+    } else {
+        0
+    };
+    let mut attrs = vec![("k", rw.ctx.i64_attr(k))];
+    if int_attr(rw, op, "upper", 1) != 0 {
+        attrs.push(("upper", rw.ctx.unit_attr()));
+    }
+    let t = rw.create_op("graph.trilu", loc, &[x], &[ty], attrs);
+    Ok(vec![rw.ctx.result(t, 0)])
+}
+
+fn lower_one_hot(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let (i, v) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 2));
+    let rank = rw.ctx.shape(ty).map_or(0, |s| s.len());
+    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", -1), rank).map_err(|e| e.0)?;
+    let a = rw.ctx.i64_attr(axis as i64);
+    let o = rw.create_op("graph.one_hot", loc, &[i, v], &[ty], vec![("axis", a)]);
+    Ok(vec![rw.ctx.result(o, 0)])
+}
+
+/// DepthToSpace (DCR or CRD) and SpaceToDepth as reshape, transpose,
+/// reshape.
+fn lower_depth_space(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let s = shape_of(rw.ctx, x)?;
+    if !is_static(&s) {
+        return Err("needs a statically shaped input".into());
+    }
+    let (n, c, h, w) = (s[0], s[1], s[2], s[3]);
+    let b = int_attr(rw, op, "blocksize", 1);
+    let to_space = rw.ctx.op_name_str(op) == "onnx.DepthToSpace";
+    let (mid, perm): (Vec<i64>, Vec<i64>) = if to_space {
+        let crd = rw
+            .ctx
+            .attr(op, "mode")
+            .and_then(|a| rw.ctx.string_value(a))
+            == Some("CRD");
+        let cc = c / (b * b);
+        if crd {
+            (vec![n, cc, b, b, h, w], vec![0, 1, 4, 2, 5, 3])
+        } else {
+            (vec![n, b, b, cc, h, w], vec![0, 3, 4, 1, 5, 2])
+        }
+    } else {
+        (vec![n, c, h / b, b, w / b, b], vec![0, 3, 5, 1, 2, 4])
+    };
+    let r = reshape(rw, loc, x, &mid)?;
+    let p = rw.ctx.dense_i64_array(&perm);
+    let t = build(rw, loc, "graph.transpose", &[r], vec![("perm", p)])?;
+    let out = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    Ok(vec![reshape(rw, loc, t, &out)?])
+}
+
+fn lower_dropout(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ins = operands(rw.ctx, op);
+    if ins.len() > 2 {
+        let training = const_ints(rw, op, 2, "training_mode")?;
+        if training.first().copied().unwrap_or(0) != 0 {
+            return Err("training mode is not supported (inference only)".into());
+        }
+    }
+    let mut out = vec![ins[0]];
+    if rw.ctx.num_results(op) > 1 {
+        let ty = result_type(rw, op, 1)?;
+        let n: usize = rw.ctx.shape(ty).map_or(0, |s| s.iter().product::<i64>() as usize);
+        let a = dlc_ir::dense::dense_from_i128(rw.ctx, ty, &vec![1; n]).ok_or("cannot build the mask")?;
+        out.push(constant(rw, op, ty, a));
+    }
+    Ok(out)
+}
+
+fn lower_cumsum(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axis = const_ints(rw, op, 1, "axis")?
+        .first()
+        .copied()
+        .ok_or("needs an axis")?;
+    let axis = dlc_onnx::shape_ops::norm_axis(axis, rank).map_err(|e| e.0)?;
+    let mut attrs = vec![("axis", rw.ctx.i64_attr(axis as i64))];
+    if int_attr(rw, op, "exclusive", 0) != 0 {
+        attrs.push(("exclusive", rw.ctx.unit_attr()));
+    }
+    if int_attr(rw, op, "reverse", 0) != 0 {
+        attrs.push(("reverse", rw.ctx.unit_attr()));
+    }
+    let c = rw.create_op("graph.cumsum", loc, &[x], &[ty], attrs);
+    Ok(vec![rw.ctx.result(c, 0)])
 }

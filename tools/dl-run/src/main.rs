@@ -163,7 +163,12 @@ fn check_shape(want: &TensorInfo, arr: &Tensor) -> Result<()> {
         );
     }
     let shape: Vec<i64> = arr.shape.iter().map(|&d| d as i64).collect();
-    if shape != want.shape {
+    let fits = shape.len() == want.shape.len()
+        && shape
+            .iter()
+            .zip(&want.shape)
+            .all(|(&g, &w)| w < 0 || g == w);
+    if !fits {
         bail!(
             "shape {:?} does not match input '{}' of shape {:?}",
             shape,
@@ -203,6 +208,17 @@ fn run(cli: Cli) -> Result<()> {
     let sig = drv::signature(&ctx, module)?;
     // Read inputs before compiling: a missing input fails fast.
     let inputs = bind_inputs(&sig, &cli.inputs)?;
+    // The inputs are known before compiling: specialise dynamic dimensions
+    // and the values that result shapes depend on.
+    drv::specialize(&mut ctx, module, &inputs)?;
+    let sig = drv::signature(&ctx, module)?;
+    if let Some(t) = sig.outputs.iter().find(|t| !t.is_static()) {
+        bail!(
+            "error: output '{}' has a shape that depends on the data ({:?}); it is not supported",
+            t.name,
+            t.shape
+        );
+    }
     drv::attach_signature(&mut ctx, module, &sig);
     drv::lower_to_llvm(&mut ctx, &reg, module, &dump)?;
     drv::check_entry(&ctx, module, &sig)?;

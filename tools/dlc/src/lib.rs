@@ -173,6 +173,11 @@ pub struct TensorInfo {
 }
 
 impl TensorInfo {
+    /// Whether every dimension is known.
+    pub fn is_static(&self) -> bool {
+        self.shape.iter().all(|&d| d >= 0)
+    }
+
     /// Number of elements.
     pub fn numel(&self) -> usize {
         self.shape
@@ -196,11 +201,9 @@ fn type_string(ctx: &Context, t: Type) -> String {
     s
 }
 
+/// One input or output; dynamic dimensions are -1.
 fn info_of(ctx: &Context, t: Type, name: String) -> Option<TensorInfo> {
     let shape = ctx.shape(t)?.to_vec();
-    if shape.iter().any(|&d| d < 0) {
-        return None;
-    }
     Some(TensorInfo {
         name,
         dtype: DType::from_mlir(&type_string(ctx, ctx.element_type(t)))?,
@@ -571,4 +574,150 @@ mod tests {
         assert_eq!(c_ident("9-x.y"), "_9_x_y");
         assert_eq!(c_string("a\"b\\"), "\"a\\\"b\\\\\"");
     }
+}
+
+/// Onnx-level operands that carry a shape, axes, sizes or another value the
+/// result shapes depend on: (op, operand indices).
+const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
+    ("onnx.Reshape", &[1]),
+    ("onnx.Unsqueeze", &[1]),
+    ("onnx.Squeeze", &[1]),
+    ("onnx.Expand", &[1]),
+    ("onnx.Slice", &[1, 2, 3, 4]),
+    ("onnx.Tile", &[1]),
+    ("onnx.Pad", &[1, 2, 3]),
+    ("onnx.Split", &[1]),
+    ("onnx.Range", &[0, 1, 2]),
+    ("onnx.OneHot", &[1]),
+    ("onnx.ConstantOfShape", &[0]),
+    ("onnx.CumSum", &[1]),
+    ("onnx.Trilu", &[1]),
+    ("onnx.Dropout", &[1, 2]),
+    ("onnx.TopK", &[1]),
+    ("onnx.Resize", &[1, 2, 3]),
+    ("onnx.Upsample", &[1]),
+    ("onnx.Clip", &[1, 2]),
+    ("onnx.ReduceSum", &[1]),
+    ("onnx.ReduceMean", &[1]),
+    ("onnx.ReduceMax", &[1]),
+    ("onnx.ReduceMin", &[1]),
+    ("onnx.ReduceProd", &[1]),
+    ("onnx.ReduceL1", &[1]),
+    ("onnx.ReduceL2", &[1]),
+    ("onnx.ReduceLogSum", &[1]),
+    ("onnx.ReduceLogSumExp", &[1]),
+    ("onnx.ReduceSumSquare", &[1]),
+];
+
+/// Inputs of at most this many elements may be folded into constants.
+const SPECIALIZE_MAX_ELEMENTS: usize = 1024;
+
+/// Shape specialisation, for a run whose inputs are known before compiling
+/// (`dl-run`): in the onnx-level entry function, an argument with dynamic
+/// dimensions takes the shape of its input, and a small input feeding an
+/// operand that result shapes depend on (a Reshape's shape, Slice's
+/// starts, ...) becomes a constant. Result types are then re-inferred in
+/// order. Returns the names of the inputs folded into constants.
+pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Vec<String>> {
+    if module_level(ctx, module) != Level::Onnx {
+        return Ok(Vec::new());
+    }
+    let body = dlc_ir::builtin::module_body(ctx, module);
+    let Some(func) = ctx.block_ops(body).find(|&op| {
+        ctx.op_name_str(op) == "func.func" && dlc_ir::symbol::visibility(ctx, op) == "public"
+    }) else {
+        return Ok(Vec::new());
+    };
+    let Some(entry) = ctx.regions(func).first().and_then(|&r| ctx.region_first_block(r)) else {
+        return Ok(Vec::new());
+    };
+    let names = string_array(ctx, ctx.attr(func, "onnx.input_names"));
+    let args = ctx.block_args(entry).to_vec();
+    let mut folded = Vec::new();
+    for (k, (&arg, t)) in args.iter().zip(inputs).enumerate() {
+        let at = ctx.value_type(arg);
+        let elem = ctx.element_type(at);
+        let dims: Vec<i64> = t.shape.iter().map(|&d| d as i64).collect();
+        if ctx.shape(at).is_some_and(|s| s.iter().any(|&d| d < 0)) {
+            let st = ctx.tensor_type(&dims, elem);
+            ctx.set_value_type(arg, st);
+        }
+        let feeds_shape = ctx.uses(arg).any(|u| {
+            let n = ctx.op_name_str(ctx.use_owner(u));
+            let idx = ctx.use_index(u);
+            SHAPE_OPERANDS
+                .iter()
+                .any(|(o, ks)| *o == n && ks.contains(&idx))
+        });
+        if feeds_shape && t.numel() <= SPECIALIZE_MAX_ELEMENTS {
+            let ty = ctx.tensor_type(&dims, elem);
+            let value = ctx.dense_attr(
+                ty,
+                dlc_ir::attrs::DenseData {
+                    splat: false,
+                    bytes: t.bytes().into(),
+                },
+            );
+            let loc = ctx.op_loc(func);
+            let first = ctx.first_op(entry);
+            let c = dlc_onnx::ops::build_constant(ctx, value, ty, loc)
+                .ok_or_else(|| anyhow!("error: cannot fold input {k} into a constant"))?;
+            match first {
+                Some(f) => ctx.insert_op_before(f, c),
+                None => ctx.append_op(entry, c),
+            }
+            let cv = ctx.result(c, 0);
+            ctx.replace_all_uses_with(arg, cv);
+            folded.push(named(&names, k, "input"));
+        }
+    }
+    refine_types(ctx, func, entry)?;
+    Ok(folded)
+}
+
+/// Re-infers the result types of the onnx ops of `entry` in order (after
+/// arguments or operands became more static) and the function's result
+/// types from its return.
+fn refine_types(ctx: &mut Context, func: Op, entry: dlc_ir::Block) -> Result<()> {
+    for op in ctx.block_ops_vec(entry) {
+        let name = ctx.op_name_str(op).to_string();
+        if name == "func.return" {
+            let outs = ctx.operand_types(op);
+            let ins: Vec<Type> = ctx.block_args(entry).iter().map(|&a| ctx.value_type(a)).collect();
+            let ft = ctx.function_type(&ins, &outs);
+            let a = ctx.type_attr(ft);
+            ctx.set_attr(func, "function_type", a);
+            continue;
+        }
+        if !name.starts_with("onnx.") || name == "onnx.Constant" {
+            continue;
+        }
+        let operand_types = ctx.operand_types(op);
+        let consts: Vec<Option<Attr>> = ctx
+            .operands(op)
+            .map(|v| dlc_onnx::ops::constant_value(ctx, v))
+            .collect();
+        let mut attrs: Vec<(String, Attr)> = Vec::new();
+        for d in ctx.op_props(op).into_iter().chain([ctx.op_attr_dict(op)]) {
+            for &(k, v) in ctx.dict_entries(d) {
+                attrs.push((ctx.ident_str(k).to_string(), v));
+            }
+        }
+        let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| *v);
+        let nres = ctx.num_results(op);
+        let inferred =
+            dlc_onnx::ops::infer_result_types(ctx, &name, &operand_types, &consts, &get, nres)
+                .map_err(|e| {
+                    let loc = ctx.op_loc(op);
+                    diag_error(ctx, &Diagnostic::error(loc, format!("'{name}' op {}", e.0)))
+                })?;
+        let Some(tys) = inferred else { continue };
+        for (i, t) in tys.into_iter().enumerate().take(nres) {
+            let r = ctx.result(op, i);
+            if ctx.value_type(r) != t {
+                ctx.set_value_type(r, t);
+            }
+        }
+    }
+    Ok(())
 }

@@ -190,6 +190,13 @@ fn run(cli: Cli) -> Result<()> {
     let mut ctx = drv::new_context();
     let module = drv::load_module(&mut ctx, &cli.model)?;
     let sig = drv::signature(&ctx, module)?;
+    if let Some(t) = sig.inputs.iter().chain(&sig.outputs).find(|t| !t.is_static()) {
+        bail!(
+            "error: '{}' has dynamic dimensions {:?}; dlc compiles statically shaped models only for now (dl-run specialises on its inputs)",
+            t.name,
+            t.shape
+        );
+    }
     drv::attach_signature(&mut ctx, module, &sig);
     drv::lower_to_llvm(&mut ctx, &reg, module, &dump)?;
     drv::check_entry(&ctx, module, &sig)?;
