@@ -216,7 +216,10 @@ fn verify_slice(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         if sp[d] == 0 || st[d] < 0 || st[d] >= x[d] || last < 0 || last >= x[d] {
             return Err(ctx.op_error(
                 op,
-                format!("slice of axis {d} reads outside the input (extent {})", x[d]),
+                format!(
+                    "slice of axis {d} reads outside the input (extent {})",
+                    x[d]
+                ),
             ));
         }
     }

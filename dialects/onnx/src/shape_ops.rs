@@ -82,7 +82,11 @@ pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, ShapeError> {
 
 /// The constant integers of operand `k`, if it is present and constant.
 fn const_operand(ctx: &Context, consts: &[Option<Attr>], k: usize) -> Option<Vec<i64>> {
-    consts.get(k).copied().flatten().and_then(|a| const_ints(ctx, a))
+    consts
+        .get(k)
+        .copied()
+        .flatten()
+        .and_then(|a| const_ints(ctx, a))
 }
 
 /// The integers given by operand `k` (newer opsets) or attribute `name`
@@ -162,7 +166,11 @@ pub fn infer_multi(
 }
 
 /// `[start, end)` of Shape's attributes, clamped like the spec.
-pub fn shape_range(ctx: &Context, get: AttrLookup<'_>, rank: usize) -> Result<(usize, usize), ShapeError> {
+pub fn shape_range(
+    ctx: &Context,
+    get: AttrLookup<'_>,
+    rank: usize,
+) -> Result<(usize, usize), ShapeError> {
     let r = rank as i64;
     let clamp = |v: i64| -> usize { (if v < 0 { v + r } else { v }).clamp(0, r) as usize };
     let start = clamp(int_attr(ctx, get, "start", 0)?);
@@ -484,7 +492,10 @@ fn infer_known(
                 return Ok(vec![(vec![DYNAMIC; rank], e0)]);
             };
             let axes: Vec<usize> = match axes {
-                Some(a) => a.iter().map(|&x| norm_axis(x, rank)).collect::<Result<_, _>>()?,
+                Some(a) => a
+                    .iter()
+                    .map(|&x| norm_axis(x, rank))
+                    .collect::<Result<_, _>>()?,
                 None => (0..rank).collect(),
             };
             if pads.len() != 2 * axes.len() {
@@ -530,12 +541,18 @@ fn infer_known(
                 if c != DYNAMIC && c % (b * b) != 0 {
                     return err("DepthToSpace's channels must be a multiple of blocksize^2");
                 }
-                vec![(vec![nn, dy(c, b * b, false), dy(h, b, true), dy(w, b, true)], e0)]
+                vec![(
+                    vec![nn, dy(c, b * b, false), dy(h, b, true), dy(w, b, true)],
+                    e0,
+                )]
             } else {
                 if (h != DYNAMIC && h % b != 0) || (w != DYNAMIC && w % b != 0) {
                     return err("SpaceToDepth's height and width must be multiples of blocksize");
                 }
-                vec![(vec![nn, dy(c, b * b, true), dy(h, b, false), dy(w, b, false)], e0)]
+                vec![(
+                    vec![nn, dy(c, b * b, true), dy(h, b, false), dy(w, b, false)],
+                    e0,
+                )]
             }
         }
         "OneHot" => {

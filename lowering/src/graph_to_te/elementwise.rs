@@ -22,6 +22,10 @@ const SLT: i64 = 2;
 const SLE: i64 = 3;
 const SGT: i64 = 4;
 const SGE: i64 = 5;
+const ULT: i64 = 6;
+const ULE: i64 = 7;
+const UGT: i64 = 8;
+const UGE: i64 = 9;
 
 fn is_float(ctx: &Context, t: Type) -> bool {
     matches!(ctx.type_kind(t), TypeKind::Float(_))
@@ -87,6 +91,10 @@ fn sattr(ctx: &Context, op: Op, name: &str) -> String {
 /// after the op may be gone).
 #[derive(Clone, Debug, Default)]
 pub struct KindAttrs {
+    /// The integer operands were unsigned; for `cast`, also the result.
+    unsigned: bool,
+    unsigned_result: bool,
+    direction: String,
     alpha: f64,
     beta: f64,
     gamma: f64,
@@ -100,6 +108,9 @@ pub struct KindAttrs {
 
 pub fn kind_attrs(ctx: &Context, op: Op) -> KindAttrs {
     KindAttrs {
+        unsigned: ctx.attr(op, super::UNSIGNED).is_some(),
+        unsigned_result: ctx.attr(op, super::UNSIGNED_RESULT).is_some(),
+        direction: sattr(ctx, op, "direction"),
         alpha: fattr(ctx, op, "alpha", 1.0),
         beta: fattr(ctx, op, "beta", 0.5),
         gamma: fattr(ctx, op, "gamma", 1.0),
@@ -115,24 +126,12 @@ pub fn kind_attrs(ctx: &Context, op: Op) -> KindAttrs {
 /// Element types `ins` and result `out` a kind can be lowered for.
 pub fn check_types(ctx: &Context, kind: &str, ins: &[Type], out: Type) -> Result<(), String> {
     for &t in ins.iter().chain(std::iter::once(&out)) {
-        if let TypeKind::Integer { signedness, .. } = ctx.type_kind(t)
-            && *signedness != dlc_ir::types::Signedness::Signless
-        {
-            return Err(format!(
-                "'{kind}' on unsigned or explicitly signed integers is not supported yet"
-            ));
-        }
         if !matches!(
             ctx.type_kind(t),
             TypeKind::Integer { .. } | TypeKind::Float(_)
         ) {
             return Err(format!("'{kind}' needs integer or float elements"));
         }
-    }
-    if kind == "bitshift" {
-        return Err(
-            "'bitshift' is defined for unsigned integers, which are not supported yet".into(),
-        );
     }
     Ok(())
 }
@@ -189,6 +188,7 @@ pub fn build(
     let c = |b: &mut B<'_>, v: f64| b.cst(e, v);
     Ok(match kind {
         "abs" if fl => b.un("math.absf", x),
+        "abs" if at.unsigned => x,
         "abs" => {
             let z = c(b, 0.0);
             let n = b.b2("arith.subi", z, x);
@@ -199,6 +199,12 @@ pub fn build(
         "neg" => {
             let z = c(b, 0.0);
             b.b2("arith.subi", z, x)
+        }
+        "sign" if at.unsigned => {
+            let z = c(b, 0.0);
+            let one = c(b, 1.0);
+            let nz = b.cmp(false, NE, x, z);
+            b.sel(nz, one, z)
         }
         "sign" => {
             let z = c(b, 0.0);
@@ -394,24 +400,36 @@ pub fn build(
             let n = if at.detect_negative != 0 { n } else { f };
             b.b2("arith.ori", p, n)
         }
-        "cast" => cast(b, x, out)?,
+        "cast" => cast(b, x, out, at.unsigned, at.unsigned_result)?,
+        "bitshift" => {
+            let name = if at.direction == "LEFT" {
+                "arith.shli"
+            } else if at.unsigned {
+                "arith.shrui"
+            } else {
+                "arith.shrsi"
+            };
+            b.b2(name, x, args[1])
+        }
         "pow" => {
             let y = args[1];
             if fl {
                 let ty = b.ctx.value_type(y);
-                let yf = if is_float(b.ctx, ty) {
-                    if ty == e { y } else { cast(b, y, e)? }
+                // The exponent's own signedness is not recorded; integer
+                // exponents are read as signed.
+                let yf = if ty == e {
+                    y
                 } else {
-                    cast(b, y, e)?
+                    cast(b, y, e, false, false)?
                 };
                 b.b2("math.powf", x, yf)
             } else {
                 // Integer base: in f64, truncated back like the reference.
                 let f64t = b.ctx.f64();
-                let xf = cast(b, x, f64t)?;
-                let yf = cast(b, y, f64t)?;
+                let xf = cast(b, x, f64t, at.unsigned, false)?;
+                let yf = cast(b, y, f64t, false, false)?;
                 let p = b.b2("math.powf", xf, yf);
-                cast(b, p, e)?
+                cast(b, p, e, false, at.unsigned)?
             }
         }
         "mod" => {
@@ -421,6 +439,8 @@ pub fn build(
                     return Err("'mod' on floats needs fmod = 1".into());
                 }
                 b.b2("arith.remf", x, y)
+            } else if at.unsigned {
+                b.b2("arith.remui", x, y)
             } else if at.fmod != 0 {
                 b.b2("arith.remsi", x, y)
             } else {
@@ -442,6 +462,10 @@ pub fn build(
         "equal" | "less" | "greater" | "less_equal" | "greater_equal" => {
             let y = args[1];
             let p = match (kind, fl) {
+                ("less", false) if at.unsigned => ULT,
+                ("greater", false) if at.unsigned => UGT,
+                ("less_equal", false) if at.unsigned => ULE,
+                ("greater_equal", false) if at.unsigned => UGE,
                 ("equal", true) => OEQ,
                 ("less", true) => OLT,
                 ("greater", true) => OGT,
@@ -475,8 +499,15 @@ fn softplus(b: &mut B<'_>, x: Value) -> Value {
 }
 
 /// Converts scalar `v` to element type `to` with ONNX Cast semantics
-/// (float to bool is `!= 0`; bool to number is 0/1; float to int truncates).
-fn cast(b: &mut B<'_>, v: Value, to: Type) -> Result<Value, String> {
+/// (float to bool is `!= 0`; bool to number is 0/1; float to int truncates);
+/// `from_unsigned`/`to_unsigned` say how the signless integers are read.
+fn cast(
+    b: &mut B<'_>,
+    v: Value,
+    to: Type,
+    from_unsigned: bool,
+    to_unsigned: bool,
+) -> Result<Value, String> {
     let from = b.ctx.value_type(v);
     if from == to {
         return Ok(v);
@@ -495,18 +526,21 @@ fn cast(b: &mut B<'_>, v: Value, to: Type) -> Result<Value, String> {
             }
         }
         (true, true) => b.conv("arith.truncf", v, to),
-        (false, true) if is_bool(b.ctx, from) => b.conv("arith.uitofp", v, to),
+        (false, true) if is_bool(b.ctx, from) || from_unsigned => b.conv("arith.uitofp", v, to),
         (false, true) => b.conv("arith.sitofp", v, to),
         (true, false) if is_bool(b.ctx, to) => {
             let z = b.cst(from, 0.0);
             b.cmp(true, UNE, v, z)
         }
+        (true, false) if to_unsigned => b.conv("arith.fptoui", v, to),
         (true, false) => b.conv("arith.fptosi", v, to),
         (false, false) if is_bool(b.ctx, to) => {
             let z = b.cst(from, 0.0);
             b.cmp(false, NE, v, z)
         }
-        (false, false) if wf < wt && is_bool(b.ctx, from) => b.conv("arith.extui", v, to),
+        (false, false) if wf < wt && (is_bool(b.ctx, from) || from_unsigned) => {
+            b.conv("arith.extui", v, to)
+        }
         (false, false) if wf < wt => b.conv("arith.extsi", v, to),
         (false, false) => b.conv("arith.trunci", v, to),
     })

@@ -27,7 +27,8 @@ use dlc_ir::builder::Builder;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{FnPattern, InsertPoint, PatternRewriter, PatternSet};
 use dlc_ir::{
-    Attr, Block, Context, Diagnostic, Op, OperationState, Type, Value, WalkOrder, WalkResult,
+    Attr, Block, Context, Diagnostic, Op, OperationState, Type, TypeKind, Value, WalkOrder,
+    WalkResult,
 };
 
 /// Adds the graph-to-te conversion patterns (one pattern for every graph op).
@@ -47,6 +48,9 @@ pub(crate) struct B<'c> {
     pub(crate) ctx: &'c mut Context,
     pub(crate) block: Block,
     pub(crate) loc: Attr,
+    /// The op's integer operands were unsigned (see [`erase_signedness`]):
+    /// integer division, max and min use their unsigned forms.
+    pub(crate) unsigned: bool,
 }
 
 #[derive(Copy, Clone)]
@@ -103,6 +107,9 @@ impl B<'_> {
             (Bin::Add, false) => "arith.addi",
             (Bin::Sub, false) => "arith.subi",
             (Bin::Mul, false) => "arith.muli",
+            (Bin::Div, false) if self.unsigned => "arith.divui",
+            (Bin::Max, false) if self.unsigned => "arith.maxui",
+            (Bin::Min, false) if self.unsigned => "arith.minui",
             (Bin::Div, false) => "arith.divsi",
             (Bin::Max, false) => "arith.maxsi",
             (Bin::Min, false) => "arith.minsi",
@@ -177,10 +184,12 @@ pub(crate) fn compute(
     let block = rw.ctx.create_block(&vec![it; rank + red.len()], loc);
     let args = rw.ctx.block_args(block).to_vec();
     let v = {
+        let unsigned = rw.ctx.attr(anchor, UNSIGNED).is_some();
         let mut b = B {
             ctx: rw.ctx,
             block,
             loc,
+            unsigned,
         };
         body(&mut b, &args[..rank], &args[rank..])?
     };
@@ -306,6 +315,116 @@ pub(crate) fn lowest(ctx: &Context, e: Type) -> f64 {
 
 /// Lowers one graph op (not constants, fused groups or yields) to computes,
 /// replacing its result. `Ok(false)`: not a graph op this lowering handles.
+/// Marks a graph op whose integer operands were unsigned.
+pub(crate) const UNSIGNED: &str = "dlc.unsigned";
+/// Marks a graph op whose integer result was unsigned.
+pub(crate) const UNSIGNED_RESULT: &str = "dlc.unsigned_result";
+
+fn is_unsigned(ctx: &Context, t: Type) -> bool {
+    matches!(
+        ctx.type_kind(ctx.element_type(t)),
+        TypeKind::Integer {
+            signedness: dlc_ir::types::Signedness::Unsigned,
+            ..
+        }
+    )
+}
+
+/// `t` with an unsigned integer element type made signless.
+fn signless(ctx: &mut Context, t: Type) -> Type {
+    let e = ctx.element_type(t);
+    let TypeKind::Integer {
+        width,
+        signedness: dlc_ir::types::Signedness::Unsigned,
+    } = *ctx.type_kind(e)
+    else {
+        return t;
+    };
+    let se = ctx.integer_type(width);
+    match ctx.type_kind(t).clone() {
+        TypeKind::Tensor { shape, .. } => ctx.tensor_type(&shape, se),
+        TypeKind::Integer { .. } => se,
+        _ => t,
+    }
+}
+
+/// te and the levels below use signless integers, like arith: unsigned
+/// tensor types become signless, and each graph op that read or produced
+/// unsigned integers is marked ([`UNSIGNED`], [`UNSIGNED_RESULT`]) so that
+/// its lowering picks the unsigned arith forms (divui, cmpi ult, uitofp,
+/// extui, shrui, ...). The entry point's ABI keeps the original types
+/// (`dlc.signature`).
+fn erase_signedness(ctx: &mut Context, root: Op) {
+    let mut all = vec![root];
+    all.extend(ctx.nested_ops(root));
+    for &op in &all {
+        if !ctx.op_name_str(op).starts_with("graph.") {
+            continue;
+        }
+        if ctx.operand_types(op).iter().any(|&t| is_unsigned(ctx, t)) {
+            let u = ctx.unit_attr();
+            ctx.set_attr(op, UNSIGNED, u);
+        }
+        let res: Vec<Type> = ctx.results(op).map(|r| ctx.value_type(r)).collect();
+        if res.iter().any(|&t| is_unsigned(ctx, t)) {
+            let u = ctx.unit_attr();
+            ctx.set_attr(op, UNSIGNED_RESULT, u);
+        }
+    }
+    for &op in &all {
+        for r in ctx.results(op).collect::<Vec<_>>() {
+            let t = ctx.value_type(r);
+            let n = signless(ctx, t);
+            if n != t {
+                ctx.set_value_type(r, n);
+            }
+        }
+        for reg in ctx.regions(op).to_vec() {
+            for blk in ctx.region_blocks(reg).collect::<Vec<_>>() {
+                for a in ctx.block_args(blk).to_vec() {
+                    let t = ctx.value_type(a);
+                    let n = signless(ctx, t);
+                    if n != t {
+                        ctx.set_value_type(a, n);
+                    }
+                }
+            }
+        }
+        if ctx.op_name_str(op) == "graph.constant"
+            && let Some(v) = ctx.attr(op, "value")
+        {
+            let nv = match ctx.attr_kind(v).clone() {
+                dlc_ir::AttrKind::DenseElements { ty, data } => {
+                    let n = signless(ctx, ty);
+                    (n != ty).then(|| ctx.dense_attr(n, data))
+                }
+                dlc_ir::AttrKind::DenseResource { ty, handle } => {
+                    let n = signless(ctx, ty);
+                    (n != ty)
+                        .then(|| ctx.intern_attr(dlc_ir::AttrKind::DenseResource { ty: n, handle }))
+                }
+                _ => None,
+            };
+            if let Some(nv) = nv {
+                ctx.set_attr(op, "value", nv);
+            }
+        }
+        if ctx.op_name_str(op) == "func.func"
+            && let Some((ins, outs)) = ctx
+                .attr(op, "function_type")
+                .and_then(|a| ctx.type_value(a))
+                .and_then(|t| ctx.function_type_parts(t))
+                .map(|(i, o)| (i.to_vec(), o.to_vec()))
+        {
+            let ins: Vec<Type> = ins.iter().map(|&t| signless(ctx, t)).collect();
+            let outs: Vec<Type> = outs.iter().map(|&t| signless(ctx, t)).collect();
+            let ft = ctx.function_type(&ins, &outs);
+            let a = ctx.type_attr(ft);
+            ctx.set_attr(op, "function_type", a);
+        }
+    }
+}
+
 /// The te lowering of a group of graph ops (a module of this directory):
 /// builds the replacement of `op` (short name `short`, e.g. "reduce_min")
 /// before it and returns it, or `None` if `short` is not the group's.
@@ -1020,6 +1139,7 @@ impl Pass for LowerGraphToTe {
         "LowerGraphToTe"
     }
     fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
+        erase_signedness(ctx, root);
         let mut ops = Vec::new();
         let mut fused = Vec::new();
         ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {

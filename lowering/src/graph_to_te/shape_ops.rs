@@ -23,7 +23,15 @@ pub(crate) fn lower(
 ) -> Result<Option<Value>, String> {
     if !matches!(
         short,
-        "slice" | "gather" | "gather_elements" | "gather_nd" | "tile" | "pad" | "trilu" | "one_hot" | "cumsum"
+        "slice"
+            | "gather"
+            | "gather_elements"
+            | "gather_nd"
+            | "tile"
+            | "pad"
+            | "trilu"
+            | "one_hot"
+            | "cumsum"
     ) {
         return Ok(None);
     }
@@ -198,11 +206,8 @@ pub(crate) fn lower(
                         None => Ok(b.ext(x, &src)),
                         Some(ok) => {
                             // Read a clamped index, then choose.
-                            let safe: Vec<Value> = src
-                                .iter()
-                                .zip(&xs)
-                                .map(|(&s, &n)| clamp(b, s, n))
-                                .collect();
+                            let safe: Vec<Value> =
+                                src.iter().zip(&xs).map(|(&s, &n)| clamp(b, s, n)).collect();
                             let v = b.ext(x, &safe);
                             let p = b.ext(val, &[]);
                             Ok(b.select(ok, v, p))

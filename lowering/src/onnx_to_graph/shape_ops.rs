@@ -89,8 +89,8 @@ fn lower_to_constant(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Va
                 return Err("needs a statically shaped input".into());
             }
             let get = |n: &str| rw.ctx.attr(op, n);
-            let (a, b) = dlc_onnx::shape_ops::shape_range(rw.ctx, &get, s.len())
-                .map_err(|e| e.0)?;
+            let (a, b) =
+                dlc_onnx::shape_ops::shape_range(rw.ctx, &get, s.len()).map_err(|e| e.0)?;
             let v: Vec<i128> = s[a..b].iter().map(|&d| i128::from(d)).collect();
             dlc_ir::dense::dense_from_i128(rw.ctx, ty, &v)
         }
@@ -102,7 +102,10 @@ fn lower_to_constant(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Va
             dlc_ir::dense::dense_from_i128(rw.ctx, ty, &[s.iter().product::<i64>().into()])
         }
         "onnx.ConstantOfShape" => {
-            let n: usize = rw.ctx.shape(ty).map_or(0, |s| s.iter().product::<i64>() as usize);
+            let n: usize = rw
+                .ctx
+                .shape(ty)
+                .map_or(0, |s| s.iter().product::<i64>() as usize);
             match rw.ctx.attr(op, "value") {
                 Some(v) => {
                     let fv = dlc_ir::dense::dense_values_f64(rw.ctx, v);
@@ -164,14 +167,28 @@ fn lower_expand(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
 }
 
 /// A `graph.slice` of `x` to `ty` with per-axis starts and steps.
-fn slice(rw: &mut PatternRewriter<'_>, op: Op, x: Value, ty: Type, starts: &[i64], steps: &[i64]) -> Value {
+fn slice(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    x: Value,
+    ty: Type,
+    starts: &[i64],
+    steps: &[i64],
+) -> Value {
     let loc = rw.ctx.op_loc(op);
-    if rw.ctx.value_type(x) == ty && steps.iter().all(|&s| s == 1) && starts.iter().all(|&s| s == 0) {
+    if rw.ctx.value_type(x) == ty && steps.iter().all(|&s| s == 1) && starts.iter().all(|&s| s == 0)
+    {
         return x;
     }
     let a = rw.ctx.dense_i64_array(starts);
     let b = rw.ctx.dense_i64_array(steps);
-    let s = rw.create_op("graph.slice", loc, &[x], &[ty], vec![("starts", a), ("steps", b)]);
+    let s = rw.create_op(
+        "graph.slice",
+        loc,
+        &[x],
+        &[ty],
+        vec![("starts", a), ("steps", b)],
+    );
     rw.ctx.result(s, 0)
 }
 
@@ -180,24 +197,30 @@ fn lower_slice(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> 
     let x = rw.ctx.operand(op, 0);
     let dims = shape_of(rw.ctx, x)?;
     let n = rw.ctx.num_operands(op);
-    let get_ints = |rw: &PatternRewriter<'_>, k: usize, name: &str| -> LowerResult<Option<Vec<i64>>> {
-        if n > 1 {
-            if k < n {
-                return const_ints(rw, op, k, name).map(Some);
+    let get_ints =
+        |rw: &PatternRewriter<'_>, k: usize, name: &str| -> LowerResult<Option<Vec<i64>>> {
+            if n > 1 {
+                if k < n {
+                    return const_ints(rw, op, k, name).map(Some);
+                }
+                return Ok(None);
             }
-            return Ok(None);
-        }
-        Ok(rw
-            .ctx
-            .attr(op, name)
-            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a)))
-    };
+            Ok(rw
+                .ctx
+                .attr(op, name)
+                .and_then(|a| dlc_onnx::ints_value(rw.ctx, a)))
+        };
     let starts = get_ints(rw, 1, "starts")?.ok_or("needs starts")?;
     let ends = get_ints(rw, 2, "ends")?.ok_or("needs ends")?;
     let axes = get_ints(rw, 3, "axes")?;
-    let steps = if n > 4 { Some(const_ints(rw, op, 4, "steps")?) } else { None };
-    let p = dlc_onnx::shape_ops::slice_params(&dims, &starts, &ends, axes.as_deref(), steps.as_deref())
-        .map_err(|e| e.0)?;
+    let steps = if n > 4 {
+        Some(const_ints(rw, op, 4, "steps")?)
+    } else {
+        None
+    };
+    let p =
+        dlc_onnx::shape_ops::slice_params(&dims, &starts, &ends, axes.as_deref(), steps.as_deref())
+            .map_err(|e| e.0)?;
     let st: Vec<i64> = p.iter().map(|t| t.0).collect();
     let sp: Vec<i64> = p.iter().map(|t| t.1).collect();
     Ok(vec![slice(rw, op, x, ty, &st, &sp)])
@@ -206,7 +229,8 @@ fn lower_slice(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> 
 fn lower_split(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let x = rw.ctx.operand(op, 0);
     let rank = shape_of(rw.ctx, x)?.len();
-    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
     let mut out = Vec::new();
     let mut at = 0i64;
     for k in 0..rw.ctx.num_results(op) {
@@ -226,7 +250,8 @@ fn lower_gather(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     let loc = rw.ctx.op_loc(op);
     let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
     let rank = shape_of(rw.ctx, x)?.len();
-    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
     let a = rw.ctx.i64_attr(axis as i64);
     let g = rw.create_op("graph.gather", loc, &[x, i], &[ty], vec![("axis", a)]);
     Ok(vec![rw.ctx.result(g, 0)])
@@ -237,9 +262,16 @@ fn lower_gather_elements(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Ve
     let loc = rw.ctx.op_loc(op);
     let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
     let rank = shape_of(rw.ctx, x)?.len();
-    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
     let a = rw.ctx.i64_attr(axis as i64);
-    let g = rw.create_op("graph.gather_elements", loc, &[x, i], &[ty], vec![("axis", a)]);
+    let g = rw.create_op(
+        "graph.gather_elements",
+        loc,
+        &[x, i],
+        &[ty],
+        vec![("axis", a)],
+    );
     Ok(vec![rw.ctx.result(g, 0)])
 }
 
@@ -248,7 +280,13 @@ fn lower_gather_nd(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Valu
     let loc = rw.ctx.op_loc(op);
     let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
     let b = rw.ctx.i64_attr(int_attr(rw, op, "batch_dims", 0));
-    let g = rw.create_op("graph.gather_nd", loc, &[x, i], &[ty], vec![("batch_dims", b)]);
+    let g = rw.create_op(
+        "graph.gather_nd",
+        loc,
+        &[x, i],
+        &[ty],
+        vec![("batch_dims", b)],
+    );
     Ok(vec![rw.ctx.result(g, 0)])
 }
 
@@ -323,7 +361,13 @@ fn lower_pad(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     };
     let l = rw.ctx.dense_i64_array(&low);
     let m = rw.ctx.string_attr(&mode);
-    let p = rw.create_op("graph.pad", loc, &[x, value], &[ty], vec![("low", l), ("mode", m)]);
+    let p = rw.create_op(
+        "graph.pad",
+        loc,
+        &[x, value],
+        &[ty],
+        vec![("low", l), ("mode", m)],
+    );
     Ok(vec![rw.ctx.result(p, 0)])
 }
 
@@ -349,7 +393,8 @@ fn lower_one_hot(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     let loc = rw.ctx.op_loc(op);
     let (i, v) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 2));
     let rank = rw.ctx.shape(ty).map_or(0, |s| s.len());
-    let axis = dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", -1), rank).map_err(|e| e.0)?;
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", -1), rank).map_err(|e| e.0)?;
     let a = rw.ctx.i64_attr(axis as i64);
     let o = rw.create_op("graph.one_hot", loc, &[i, v], &[ty], vec![("axis", a)]);
     Ok(vec![rw.ctx.result(o, 0)])
@@ -369,11 +414,7 @@ fn lower_depth_space(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Va
     let b = int_attr(rw, op, "blocksize", 1);
     let to_space = rw.ctx.op_name_str(op) == "onnx.DepthToSpace";
     let (mid, perm): (Vec<i64>, Vec<i64>) = if to_space {
-        let crd = rw
-            .ctx
-            .attr(op, "mode")
-            .and_then(|a| rw.ctx.string_value(a))
-            == Some("CRD");
+        let crd = rw.ctx.attr(op, "mode").and_then(|a| rw.ctx.string_value(a)) == Some("CRD");
         let cc = c / (b * b);
         if crd {
             (vec![n, cc, b, b, h, w], vec![0, 1, 4, 2, 5, 3])
@@ -401,8 +442,12 @@ fn lower_dropout(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     let mut out = vec![ins[0]];
     if rw.ctx.num_results(op) > 1 {
         let ty = result_type(rw, op, 1)?;
-        let n: usize = rw.ctx.shape(ty).map_or(0, |s| s.iter().product::<i64>() as usize);
-        let a = dlc_ir::dense::dense_from_i128(rw.ctx, ty, &vec![1; n]).ok_or("cannot build the mask")?;
+        let n: usize = rw
+            .ctx
+            .shape(ty)
+            .map_or(0, |s| s.iter().product::<i64>() as usize);
+        let a = dlc_ir::dense::dense_from_i128(rw.ctx, ty, &vec![1; n])
+            .ok_or("cannot build the mask")?;
         out.push(constant(rw, op, ty, a));
     }
     Ok(out)

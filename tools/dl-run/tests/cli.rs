@@ -290,3 +290,36 @@ fn typed_inputs_and_outputs() {
         .collect();
     assert_eq!(y1.bytes(), &want1[..]);
 }
+
+/// Shape specialisation: a dynamic batch takes the input's size, and an
+/// input feeding Reshape's shape becomes a constant, so the output shape
+/// is known before compiling; a second run with other sizes recompiles.
+#[test]
+fn specialises_dynamic_shapes_on_the_inputs() {
+    let d = scratch("specialise");
+    let model = d.join("dyn.mlir");
+    std::fs::write(
+        &model,
+        r#"func.func @dyn(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = onnx.Reshape %x, %s : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %1 = onnx.Relu %0 : (tensor<?x?xf32>) -> tensor<?x?xf32>
+  return %1 : tensor<?x?xf32>
+}
+"#,
+    )
+    .expect("write model");
+    for (rows, shape) in [(3usize, [2i64, 6]), (5, [10, 2])] {
+        let x: Vec<f32> = (0..rows * 4).map(|i| i as f32 - 6.0).collect();
+        save(&d.join("x.npy"), &[rows, 4], x.clone());
+        let sb: Vec<u8> = shape.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let st = Tensor::from_bytes(dlc_driver::DType::I64, vec![2], &sb).expect("shape");
+        std::fs::write(d.join("s.npy"), npy::write(&st)).expect("s.npy");
+        let (px, ps) = (d.join("x.npy"), d.join("s.npy"));
+        let o = run(&[s(&model), "-i", s(&px), "-i", s(&ps), "--output-dir", s(&d)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let y = load(&d.join("output_0.npy"));
+        assert_eq!(y.shape, vec![shape[0] as usize, shape[1] as usize]);
+        let want: Vec<f32> = x.iter().map(|v| v.max(0.0)).collect();
+        assert_eq!(y.data, want);
+    }
+}

@@ -522,60 +522,6 @@ pub fn c_header(sig: &Signature) -> String {
     h
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn fixture() -> std::path::PathBuf {
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/Inputs/add_relu.mlir")
-    }
-
-    #[test]
-    fn levels_signature_and_lowering() -> Result<()> {
-        let mut ctx = new_context();
-        let reg = new_registry();
-        let m = load_module(&mut ctx, &fixture())?;
-        assert_eq!(module_level(&ctx, m), Level::Loop);
-        let sig = signature(&ctx, m)?;
-        assert_eq!(sig.entry, "add_relu");
-        let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["a", "b"]);
-        assert_eq!(sig.outputs[0].shape, vec![2, 4]);
-        attach_signature(&mut ctx, m, &sig);
-        lower_to_llvm(&mut ctx, &reg, m, &[])?;
-        assert_eq!(module_level(&ctx, m), Level::Llvm);
-        assert_eq!(signature(&ctx, m)?, sig);
-        check_entry(&ctx, m, &sig)
-    }
-
-    #[test]
-    fn pipeline_from_each_level() {
-        assert_eq!(passes_from(Level::Onnx).len(), 4);
-        assert_eq!(
-            passes_from(Level::Te),
-            &["lower-to-loops", "lower-loops-to-llvm"]
-        );
-        assert!(passes_from(Level::Llvm).is_empty());
-        let reg = new_registry();
-        assert!(build_pipeline(&reg, &["lower-loops-to-llvm"]).is_ok());
-        let e = build_pipeline(&reg, &["no-such-pass"])
-            .err()
-            .map(|e| e.to_string());
-        assert!(e.is_some_and(|e| e.contains("'--no-such-pass' is not registered")));
-        assert_eq!(
-            dump_names(&reg, "lower-to-llvm").ok(),
-            Some(vec!["lower-loops-to-llvm".to_string()])
-        );
-    }
-
-    #[test]
-    fn c_identifiers_and_strings() {
-        assert_eq!(c_ident("main_graph"), "main_graph");
-        assert_eq!(c_ident("9-x.y"), "_9_x_y");
-        assert_eq!(c_string("a\"b\\"), "\"a\\\"b\\\\\"");
-    }
-}
-
 /// Onnx-level operands that carry a shape, axes, sizes or another value the
 /// result shapes depend on: (op, operand indices).
 const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
@@ -628,7 +574,11 @@ pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Ve
     }) else {
         return Ok(Vec::new());
     };
-    let Some(entry) = ctx.regions(func).first().and_then(|&r| ctx.region_first_block(r)) else {
+    let Some(entry) = ctx
+        .regions(func)
+        .first()
+        .and_then(|&r| ctx.region_first_block(r))
+    else {
         return Ok(Vec::new());
     };
     let names = string_array(ctx, ctx.attr(func, "onnx.input_names"));
@@ -683,7 +633,11 @@ fn refine_types(ctx: &mut Context, func: Op, entry: dlc_ir::Block) -> Result<()>
         let name = ctx.op_name_str(op).to_string();
         if name == "func.return" {
             let outs = ctx.operand_types(op);
-            let ins: Vec<Type> = ctx.block_args(entry).iter().map(|&a| ctx.value_type(a)).collect();
+            let ins: Vec<Type> = ctx
+                .block_args(entry)
+                .iter()
+                .map(|&a| ctx.value_type(a))
+                .collect();
             let ft = ctx.function_type(&ins, &outs);
             let a = ctx.type_attr(ft);
             ctx.set_attr(func, "function_type", a);
@@ -720,4 +674,58 @@ fn refine_types(ctx: &mut Context, func: Op, entry: dlc_ir::Block) -> Result<()>
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/Inputs/add_relu.mlir")
+    }
+
+    #[test]
+    fn levels_signature_and_lowering() -> Result<()> {
+        let mut ctx = new_context();
+        let reg = new_registry();
+        let m = load_module(&mut ctx, &fixture())?;
+        assert_eq!(module_level(&ctx, m), Level::Loop);
+        let sig = signature(&ctx, m)?;
+        assert_eq!(sig.entry, "add_relu");
+        let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(sig.outputs[0].shape, vec![2, 4]);
+        attach_signature(&mut ctx, m, &sig);
+        lower_to_llvm(&mut ctx, &reg, m, &[])?;
+        assert_eq!(module_level(&ctx, m), Level::Llvm);
+        assert_eq!(signature(&ctx, m)?, sig);
+        check_entry(&ctx, m, &sig)
+    }
+
+    #[test]
+    fn pipeline_from_each_level() {
+        assert_eq!(passes_from(Level::Onnx).len(), 4);
+        assert_eq!(
+            passes_from(Level::Te),
+            &["lower-to-loops", "lower-loops-to-llvm"]
+        );
+        assert!(passes_from(Level::Llvm).is_empty());
+        let reg = new_registry();
+        assert!(build_pipeline(&reg, &["lower-loops-to-llvm"]).is_ok());
+        let e = build_pipeline(&reg, &["no-such-pass"])
+            .err()
+            .map(|e| e.to_string());
+        assert!(e.is_some_and(|e| e.contains("'--no-such-pass' is not registered")));
+        assert_eq!(
+            dump_names(&reg, "lower-to-llvm").ok(),
+            Some(vec!["lower-loops-to-llvm".to_string()])
+        );
+    }
+
+    #[test]
+    fn c_identifiers_and_strings() {
+        assert_eq!(c_ident("main_graph"), "main_graph");
+        assert_eq!(c_ident("9-x.y"), "_9_x_y");
+        assert_eq!(c_string("a\"b\\"), "\"a\\\"b\\\\\"");
+    }
 }

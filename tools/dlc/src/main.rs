@@ -190,7 +190,12 @@ fn run(cli: Cli) -> Result<()> {
     let mut ctx = drv::new_context();
     let module = drv::load_module(&mut ctx, &cli.model)?;
     let sig = drv::signature(&ctx, module)?;
-    if let Some(t) = sig.inputs.iter().chain(&sig.outputs).find(|t| !t.is_static()) {
+    if let Some(t) = sig
+        .inputs
+        .iter()
+        .chain(&sig.outputs)
+        .find(|t| !t.is_static())
+    {
         bail!(
             "error: '{}' has dynamic dimensions {:?}; dlc compiles statically shaped models only for now (dl-run specialises on its inputs)",
             t.name,

@@ -1,0 +1,48 @@
+// RUN: dl-opt %s --lower-onnx-to-graph | FileCheck %s
+// RUN: dl-opt %s --lower-onnx-to-graph | dl-opt | FileCheck %s
+// RUN: dl-opt %s --lower-onnx-to-graph --lower-graph-to-te | FileCheck %s --check-prefix=TE
+// RUN: dl-opt %s --lower-onnx-to-graph --fuse-ops --lower-to-loops --lower-to-llvm 2>/dev/null | dl-opt > /dev/null
+
+// Shape operators with constant shape operands: Shape and Range fold to
+// constants, Unsqueeze becomes a reshape, Slice a graph.slice with
+// normalised starts and steps, Split two slices, Gather a graph.gather.
+
+// CHECK-LABEL: func.func @shapes
+// CHECK-DAG: graph.constant dense<[2, 6]> : tensor<2xi64>
+// CHECK-DAG: graph.reshape %arg0 {shape = array<i64: 1, 2, 6>}
+// CHECK-DAG: graph.slice %arg0 {starts = array<i64: 0, 5>, steps = array<i64: 1, -2>} : (tensor<2x6xf32>) -> tensor<2x3xf32>
+// CHECK-DAG: graph.slice %arg0 {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : (tensor<2x6xf32>) -> tensor<2x2xf32>
+// CHECK-DAG: graph.slice %arg0 {starts = array<i64: 0, 2>, steps = array<i64: 1, 1>} : (tensor<2x6xf32>) -> tensor<2x4xf32>
+// CHECK-DAG: graph.gather %arg0, %arg1 {axis = 1 : i64} : (tensor<2x6xf32>, tensor<3xi64>) -> tensor<2x3xf32>
+// TE-LABEL: func.func @shapes
+// TE: te.compute
+// TE: te.extract %arg1
+// TE: arith.index_cast
+func.func @shapes(%x: tensor<2x6xf32>, %i: tensor<3xi64>) -> (tensor<2xi64>, tensor<1x2x6xf32>, tensor<2x3xf32>, tensor<2x2xf32>, tensor<2x4xf32>, tensor<2x3xf32>) {
+  %s = onnx.Shape %x : (tensor<2x6xf32>) -> tensor<2xi64>
+  %ax = onnx.Constant dense<0> : tensor<1xi64>
+  %u = onnx.Unsqueeze %x, %ax : (tensor<2x6xf32>, tensor<1xi64>) -> tensor<1x2x6xf32>
+  %st = onnx.Constant dense<-1> : tensor<1xi64>
+  %en = onnx.Constant dense<-100> : tensor<1xi64>
+  %a1 = onnx.Constant dense<1> : tensor<1xi64>
+  %sp = onnx.Constant dense<-2> : tensor<1xi64>
+  %sl = onnx.Slice %x, %st, %en, %a1, %sp : (tensor<2x6xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<2x3xf32>
+  %sizes = onnx.Constant dense<[2, 4]> : tensor<2xi64>
+  %p0, %p1 = onnx.Split %x, %sizes {axis = 1 : i64} : (tensor<2x6xf32>, tensor<2xi64>) -> (tensor<2x2xf32>, tensor<2x4xf32>)
+  %g = onnx.Gather %x, %i {axis = 1 : i64} : (tensor<2x6xf32>, tensor<3xi64>) -> tensor<2x3xf32>
+  return %s, %u, %sl, %p0, %p1, %g : tensor<2xi64>, tensor<1x2x6xf32>, tensor<2x3xf32>, tensor<2x2xf32>, tensor<2x4xf32>, tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @pad_tile
+// CHECK: graph.pad %arg0, %{{.+}} {low = array<i64: 1, 0>, mode = "reflect"} : (tensor<3x2xf32>, tensor<f32>) -> tensor<5x2xf32>
+// CHECK: graph.tile %{{.+}} : (tensor<5x2xf32>) -> tensor<5x4xf32>
+// CHECK: graph.trilu %{{.+}} {k = 1 : i64, upper}
+func.func @pad_tile(%x: tensor<3x2xf32>) -> tensor<5x4xf32> {
+  %pads = onnx.Constant dense<[1, 0, 1, 0]> : tensor<4xi64>
+  %p = onnx.Pad %x, %pads {mode = "reflect"} : (tensor<3x2xf32>, tensor<4xi64>) -> tensor<5x2xf32>
+  %r = onnx.Constant dense<[1, 2]> : tensor<2xi64>
+  %t = onnx.Tile %p, %r : (tensor<5x2xf32>, tensor<2xi64>) -> tensor<5x4xf32>
+  %k = onnx.Constant dense<1> : tensor<i64>
+  %u = onnx.Trilu %t, %k : (tensor<5x4xf32>, tensor<i64>) -> tensor<5x4xf32>
+  return %u : tensor<5x4xf32>
+}
