@@ -18,10 +18,11 @@
 //! a `dense`/`dense_resource` elements attribute.
 
 pub mod elementwise;
-pub mod reduce;
-pub mod shape_ops;
 pub mod ops;
+pub mod propagate;
+pub mod reduce;
 pub mod shape;
+pub mod shape_ops;
 
 use dlc_ir::{Attr, Context, DialectDef, Op, Type};
 pub use ops::*;
@@ -82,12 +83,7 @@ const CORE_OPS: &[&dlc_ir::OpDef] = &[
 ];
 
 /// The op groups of the dialect, one per module.
-const GROUPS: &[&[&dlc_ir::OpDef]] = &[
-    CORE_OPS,
-    elementwise::OPS,
-    reduce::OPS,
-    shape_ops::OPS,
-];
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS, elementwise::OPS, reduce::OPS, shape_ops::OPS];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
     let mut n = 0;

@@ -641,6 +641,21 @@ impl Pass for LowerOnnxToGraph {
         "LowerOnnxToGraph"
     }
     fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
+        // Shapes computed in the graph become constants first, so shape
+        // operands are constant and result types static where they can be.
+        let funcs: Vec<Op> = std::iter::once(root)
+            .chain(ctx.nested_ops(root))
+            .filter(|&o| ctx.op_name_str(o) == "func.func")
+            .collect();
+        for f in funcs {
+            if let Some(entry) = ctx
+                .regions(f)
+                .first()
+                .and_then(|&r| ctx.region_first_block(r))
+            {
+                dlc_onnx::propagate::propagate(ctx, f, entry)?;
+            }
+        }
         let mut set = PatternSet::new();
         populate_onnx_to_graph_patterns(&mut set);
         let frozen = FrozenPatterns::new(ctx, set);

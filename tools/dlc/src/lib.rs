@@ -201,9 +201,13 @@ fn type_string(ctx: &Context, t: Type) -> String {
     s
 }
 
-/// One input or output; dynamic dimensions are -1.
+/// One input or output; dynamic dimensions are -1, and an unranked tensor
+/// has the single dimension -1 (not static either way).
 fn info_of(ctx: &Context, t: Type, name: String) -> Option<TensorInfo> {
-    let shape = ctx.shape(t)?.to_vec();
+    let shape = match ctx.type_kind(t) {
+        TypeKind::UnrankedTensor { .. } => vec![-1],
+        _ => ctx.shape(t)?.to_vec(),
+    };
     Some(TensorInfo {
         name,
         dtype: DType::from_mlir(&type_string(ctx, ctx.element_type(t)))?,
@@ -247,7 +251,12 @@ fn signature_from_funcs(ctx: &Context, module: Op) -> Option<(Signature, bool)> 
         let entry = dlc_ir::symbol::symbol_name(ctx, op)?.to_string();
         let in_names = string_array(ctx, ctx.attr(op, "onnx.input_names"));
         let out_names = string_array(ctx, ctx.attr(op, "onnx.output_names"));
-        let is_tensor = |t: &Type| matches!(ctx.type_kind(*t), TypeKind::Tensor { .. });
+        let is_tensor = |t: &Type| {
+            matches!(
+                ctx.type_kind(*t),
+                TypeKind::Tensor { .. } | TypeKind::UnrankedTensor { .. }
+            )
+        };
         if ins.iter().chain(outs).all(is_tensor) {
             let inputs = ins
                 .iter()
@@ -621,59 +630,8 @@ pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Ve
             folded.push(named(&names, k, "input"));
         }
     }
-    refine_types(ctx, func, entry)?;
+    dlc_onnx::propagate::propagate(ctx, func, entry).map_err(|d| diag_error(ctx, &d))?;
     Ok(folded)
-}
-
-/// Re-infers the result types of the onnx ops of `entry` in order (after
-/// arguments or operands became more static) and the function's result
-/// types from its return.
-fn refine_types(ctx: &mut Context, func: Op, entry: dlc_ir::Block) -> Result<()> {
-    for op in ctx.block_ops_vec(entry) {
-        let name = ctx.op_name_str(op).to_string();
-        if name == "func.return" {
-            let outs = ctx.operand_types(op);
-            let ins: Vec<Type> = ctx
-                .block_args(entry)
-                .iter()
-                .map(|&a| ctx.value_type(a))
-                .collect();
-            let ft = ctx.function_type(&ins, &outs);
-            let a = ctx.type_attr(ft);
-            ctx.set_attr(func, "function_type", a);
-            continue;
-        }
-        if !name.starts_with("onnx.") || name == "onnx.Constant" {
-            continue;
-        }
-        let operand_types = ctx.operand_types(op);
-        let consts: Vec<Option<Attr>> = ctx
-            .operands(op)
-            .map(|v| dlc_onnx::ops::constant_value(ctx, v))
-            .collect();
-        let mut attrs: Vec<(String, Attr)> = Vec::new();
-        for d in ctx.op_props(op).into_iter().chain([ctx.op_attr_dict(op)]) {
-            for &(k, v) in ctx.dict_entries(d) {
-                attrs.push((ctx.ident_str(k).to_string(), v));
-            }
-        }
-        let get = |n: &str| attrs.iter().find(|(k, _)| k == n).map(|(_, v)| *v);
-        let nres = ctx.num_results(op);
-        let inferred =
-            dlc_onnx::ops::infer_result_types(ctx, &name, &operand_types, &consts, &get, nres)
-                .map_err(|e| {
-                    let loc = ctx.op_loc(op);
-                    diag_error(ctx, &Diagnostic::error(loc, format!("'{name}' op {}", e.0)))
-                })?;
-        let Some(tys) = inferred else { continue };
-        for (i, t) in tys.into_iter().enumerate().take(nres) {
-            let r = ctx.result(op, i);
-            if ctx.value_type(r) != t {
-                ctx.set_value_type(r, t);
-            }
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
