@@ -39,6 +39,8 @@
 //! canonicalization pattern of `graph.batch_norm` (run `--canonicalize`).
 
 pub mod elementwise;
+pub mod nn;
+pub mod quant;
 pub mod reduce;
 pub mod shape_ops;
 pub mod fold;
@@ -90,7 +92,13 @@ const CORE_OPS: &[&dlc_ir::OpDef] = &[
 ];
 
 /// The op groups of the dialect, one per module.
-const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS, reduce::OPS, shape_ops::OPS];
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[
+    CORE_OPS,
+    reduce::OPS,
+    shape_ops::OPS,
+    nn::OPS,
+    quant::OPS,
+];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
     let mut n = 0;

@@ -18,6 +18,8 @@
 //! a `dense`/`dense_resource` elements attribute.
 
 pub mod elementwise;
+pub mod nn;
+pub mod quant;
 pub mod ops;
 pub mod propagate;
 pub mod reduce;
@@ -83,7 +85,14 @@ const CORE_OPS: &[&dlc_ir::OpDef] = &[
 ];
 
 /// The op groups of the dialect, one per module.
-const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS, elementwise::OPS, reduce::OPS, shape_ops::OPS];
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[
+    CORE_OPS,
+    elementwise::OPS,
+    reduce::OPS,
+    shape_ops::OPS,
+    nn::OPS,
+    quant::OPS,
+];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
     let mut n = 0;

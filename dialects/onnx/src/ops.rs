@@ -620,6 +620,8 @@ const FAMILY_INFERS: &[FamilyInfer] = &[
     crate::elementwise::infer,
     crate::reduce::infer,
     crate::shape_ops::infer,
+    crate::nn::infer,
+    crate::quant::infer,
 ];
 
 /// Infers the result types of an op being built (for importers); `None` if

@@ -13,6 +13,8 @@
 //! never copied. The pass fails, located at the op, naming every onnx op it
 //! could not lower and why.
 
+mod nn;
+mod quant;
 mod reduce;
 mod shape_ops;
 
@@ -79,6 +81,8 @@ const FAMILIES: &[FamilyLowerings] = &[
     },
     reduce::lowering,
     shape_ops::lowering,
+    nn::lowering,
+    quant::lowering,
 ];
 
 /// The lowering of an onnx op: from [`LOWERINGS`], else from a group.

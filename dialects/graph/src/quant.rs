@@ -1,0 +1,4 @@
+//! The quant ops of the graph dialect.
+
+/// Every op of this module.
+pub const OPS: &[&dlc_ir::OpDef] = &[];
