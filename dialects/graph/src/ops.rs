@@ -381,6 +381,10 @@ pub fn op_pattern_kind(ctx: &Context, op: Op) -> OpPatternKind {
         "graph.reduce_sum"
         | "graph.reduce_mean"
         | "graph.reduce_max"
+        | "graph.reduce_min"
+        | "graph.reduce_prod"
+        | "graph.argmax"
+        | "graph.argmin"
         | "graph.global_avg_pool2d" => CommReduce,
         "graph.conv2d" | "graph.matmul" | "graph.max_pool2d" | "graph.avg_pool2d" => {
             OutEWiseFusable

@@ -579,16 +579,10 @@ pub fn infer_shapes(
             Ok(Some(out))
         }
         "GlobalAveragePool" => one(shape::global_pool(shapes[0])?),
-        "Split" | "Dropout" => crate::shape_ops::infer_multi(
-            ctx,
-            op,
-            &shapes,
-            &elems,
-            consts,
-            get,
-            num_results,
-        )
-        .map(Some),
+        "Split" | "Dropout" => {
+            crate::shape_ops::infer_multi(ctx, op, &shapes, &elems, consts, get, num_results)
+                .map(Some)
+        }
         "BatchNormalization" => {
             need(5)?;
             one(shape::batch_norm(shapes[0], &shapes[1..5])?)

@@ -797,8 +797,9 @@ impl Importer<'_> {
         let outputs: Vec<&String> = node.output.iter().collect();
         let num_results = match node.op_type.as_str() {
             "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
-            // Every output (Split), or the optional mask (Dropout).
-            "Split" | "Dropout" => outputs.len(),
+            // Every output (Split), the optional mask (Dropout) or the
+            // optional Mean and InvStdDev (LayerNormalization).
+            "Split" | "Dropout" | "LayerNormalization" => outputs.len(),
             _ => {
                 if outputs.iter().skip(1).any(|o| !o.is_empty()) {
                     return Err(Self::node_err(
@@ -812,7 +813,9 @@ impl Importer<'_> {
         if outputs.is_empty() {
             return Err(Self::node_err(node, "node has no outputs"));
         }
-        let results = if node.op_type == "Softmax" && opset < 13 {
+        let results = if matches!(node.op_type.as_str(), "Softmax" | "LogSoftmax" | "Hardmax")
+            && opset < 13
+        {
             self.legacy_softmax(node, operands, attrs, loc, opset)?
         } else {
             let op = self.build(
@@ -847,9 +850,10 @@ impl Importer<'_> {
         self.constant(a, loc)
     }
 
-    /// Before opset 13, Softmax coerced its input to 2-D around `axis`
-    /// (default 1) and normalised over the whole trailing block. Unless the
-    /// axis is the last one, that is Flatten + Softmax(-1) + Reshape.
+    /// Before opset 13, Softmax (and LogSoftmax, Hardmax) coerced its input
+    /// to 2-D around `axis` (default 1) and normalised over the whole
+    /// trailing block. Unless the axis is the last one, that is Flatten +
+    /// Softmax(-1) + Reshape.
     fn legacy_softmax(
         &mut self,
         node: &NodeProto,
@@ -868,12 +872,12 @@ impl Importer<'_> {
         };
         let input = *operands
             .first()
-            .ok_or_else(|| Self::node_err(node, "Softmax needs an input"))?;
+            .ok_or_else(|| Self::node_err(node, "the operator needs an input"))?;
         let shape = self
             .ctx
             .shape(self.ctx.value_type(input))
             .map(|s| s.to_vec())
-            .ok_or_else(|| Self::node_err(node, "Softmax before opset 13 needs a ranked input"))?;
+            .ok_or_else(|| Self::node_err(node, "before opset 13 the input must be ranked"))?;
         let rank = shape.len() as i64;
         let a = if axis < 0 {
             axis.saturating_add(rank)
@@ -884,13 +888,16 @@ impl Importer<'_> {
         if a == rank - 1 {
             let last = self.ctx.i64_attr(-1);
             attrs.push(("axis".into(), last));
-            let op = self.build(node, "Softmax", operands, attrs, 1, loc, opset)?;
+            let op = self.build(node, &node.op_type, operands, attrs, 1, loc, opset)?;
             return Ok(vec![self.ctx.result(op, 0)]);
         }
         if shape.contains(&DYNAMIC) {
             return Err(Self::node_err(
                 node,
-                format!("Softmax (opset {opset}) over a non-last axis needs a static shape"),
+                format!(
+                    "{} (opset {opset}) over a non-last axis needs a static shape",
+                    node.op_type
+                ),
             ));
         }
         let axis_attr = self.ctx.i64_attr(axis);
@@ -906,7 +913,7 @@ impl Importer<'_> {
         let flat = self.ctx.result(flat, 0);
         let last = self.ctx.i64_attr(-1);
         attrs.push(("axis".into(), last));
-        let sm = self.build(node, "Softmax", vec![flat], attrs, 1, loc, opset)?;
+        let sm = self.build(node, &node.op_type, vec![flat], attrs, 1, loc, opset)?;
         let sm = self.ctx.result(sm, 0);
         let target = self.int64_constant(&shape, loc);
         let r = self.build(node, "Reshape", vec![sm, target], vec![], 1, loc, opset)?;

@@ -824,15 +824,19 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             let keep = ctx.attr(op, "keepdims").is_some();
             let red: Vec<i64> = axes.iter().map(|&a| sx[a]).collect();
             let x = ins[0];
-            let comb = if short == "reduce_max" { "max" } else { "add" };
+            let comb = if short == "reduce_max" {
+                reduce::max_min_combiner(ctx, e, true)
+            } else {
+                "add"
+            };
             let (axes2, rank) = (axes.clone(), sx.len());
-            let acc = compute(
+            let acc = reduce::reduction(
                 rw,
                 op,
                 &[x],
                 rt,
                 &red,
-                Some(comb),
+                comb,
                 Box::new(move |b, idx, r| {
                     let mut ix = Vec::with_capacity(rank);
                     let mut out_pos = 0;
