@@ -46,3 +46,31 @@ func.func @pad_tile(%x: tensor<3x2xf32>) -> tensor<5x4xf32> {
   %u = onnx.Trilu %t, %k : (tensor<5x4xf32>, tensor<i64>) -> tensor<5x4xf32>
   return %u : tensor<5x4xf32>
 }
+
+// Resize is separable: per resized axis, a sum over the taps of a gather
+// (index table) times a weight table, both computed at compile time.
+// CHECK-LABEL: func.func @resize_linear
+// CHECK: %[[I0:.+]] = graph.constant dense<[0, 0, 0, 1]> : tensor<4xi64>
+// CHECK: %[[G0:.+]] = graph.gather %arg0, %[[I0]] {axis = 1 : i64} : (tensor<1x2xf32>, tensor<4xi64>) -> tensor<1x4xf32>
+// CHECK: %[[W0:.+]] = graph.constant dense<[{{.+}}]> : tensor<1x4xf32>
+// CHECK: graph.mul %[[G0]], %[[W0]]
+// CHECK: graph.gather %arg0
+// CHECK: graph.add
+func.func @resize_linear(%x: tensor<1x2xf32>) -> tensor<1x4xf32> {
+  %roi = onnx.Constant dense<> : tensor<0xf32>
+  %scales = onnx.Constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %y = onnx.Resize %x, %roi, %scales {mode = "linear"} : (tensor<1x2xf32>, tensor<0xf32>, tensor<2xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// Nearest needs one gather per axis and no weights.
+// CHECK-LABEL: func.func @resize_nearest
+// CHECK: graph.gather
+// CHECK-NOT: graph.mul
+// CHECK: return
+func.func @resize_nearest(%x: tensor<1x2xf32>) -> tensor<1x4xf32> {
+  %roi = onnx.Constant dense<> : tensor<0xf32>
+  %scales = onnx.Constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %y = onnx.Resize %x, %roi, %scales {mode = "nearest"} : (tensor<1x2xf32>, tensor<0xf32>, tensor<2xf32>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

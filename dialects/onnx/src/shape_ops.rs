@@ -65,6 +65,105 @@ shape_ops! {
     OneHotOp, "onnx.OneHot", "ONNX OneHot", [indices, depth, values], [output], [axis: INT_ATTR];
     DropoutOp, "onnx.Dropout", "ONNX Dropout (inference: the identity)", [data, args[variadic]], [outputs[variadic]], [ratio: FLOAT_ATTR, seed: INT_ATTR];
     CumSumOp, "onnx.CumSum", "ONNX CumSum", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
+    ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
+}
+
+/// Per-dimension scales and output sizes of a Resize.
+pub type ResizePlan = (Vec<f64>, Vec<i64>);
+
+/// Resize's per-dimension scales and output sizes, from its constant
+/// `scales` or `sizes` operand (`None` when they are not constants), as the
+/// ONNX reference computes them (axes, keep_aspect_ratio_policy).
+pub fn resize_plan(
+    ctx: &Context,
+    dims: &[i64],
+    consts: &[Option<Attr>],
+    nops: usize,
+    get: AttrLookup<'_>,
+) -> Result<Option<ResizePlan>, ShapeError> {
+    let r = dims.len();
+    let floats = |k: usize| -> Option<Option<Vec<f64>>> {
+        if k >= nops {
+            return Some(None);
+        }
+        let a = consts.get(k).copied().flatten()?;
+        let v = dlc_ir::dense::dense_values_f64(ctx, a)
+            .or_else(|| const_ints(ctx, a).map(|v| v.iter().map(|&x| x as f64).collect()))?;
+        Some(if v.is_empty() { None } else { Some(v) })
+    };
+    // Opset 10: (X, scales); later: (X, roi, scales, sizes).
+    let (scales, sizes) = if nops == 2 {
+        let Some(s) = floats(1) else { return Ok(None) };
+        (s, None)
+    } else {
+        let (Some(s), Some(z)) = (floats(2), floats(3)) else {
+            return Ok(None);
+        };
+        (s, z)
+    };
+    let axes: Vec<usize> = match ints_attr(ctx, get, "axes")? {
+        Some(a) => a
+            .iter()
+            .map(|&x| norm_axis(x, r))
+            .collect::<Result<_, _>>()?,
+        None => (0..r).collect(),
+    };
+    if dims.contains(&DYNAMIC) {
+        return Ok(None);
+    }
+    match (scales, sizes) {
+        (Some(s), None) => {
+            if s.len() != axes.len() {
+                return err(format!(
+                    "Resize needs {} scales, got {}",
+                    axes.len(),
+                    s.len()
+                ));
+            }
+            let mut sc = vec![1.0; r];
+            for (i, &a) in axes.iter().enumerate() {
+                sc[a] = s[i];
+            }
+            let out = (0..r).map(|d| (sc[d] * dims[d] as f64) as i64).collect();
+            Ok(Some((sc, out)))
+        }
+        (None, Some(z)) => {
+            if z.len() != axes.len() {
+                return err(format!(
+                    "Resize needs {} sizes, got {}",
+                    axes.len(),
+                    z.len()
+                ));
+            }
+            let mut out = dims.to_vec();
+            for (i, &a) in axes.iter().enumerate() {
+                out[a] = z[i] as i64;
+            }
+            let mut sc: Vec<f64> = (0..r).map(|d| out[d] as f64 / dims[d] as f64).collect();
+            let policy = get("keep_aspect_ratio_policy")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("stretch");
+            if policy != "stretch" {
+                let it = axes.iter().map(|&a| sc[a]);
+                let s = match policy {
+                    "not_larger" => it.fold(f64::INFINITY, f64::min),
+                    "not_smaller" => it.fold(f64::NEG_INFINITY, f64::max),
+                    p => return err(format!("unknown keep_aspect_ratio_policy '{p}'")),
+                };
+                for d in 0..r {
+                    if axes.contains(&d) {
+                        sc[d] = s;
+                        out[d] = (s * dims[d] as f64 + 0.5) as i64;
+                    } else {
+                        sc[d] = 1.0;
+                    }
+                }
+            }
+            Ok(Some((sc, out)))
+        }
+        (Some(_), Some(_)) => err("Resize takes scales or sizes, not both"),
+        (None, None) => err("Resize needs scales or sizes"),
+    }
 }
 
 fn err<T>(m: impl Into<String>) -> Result<T, ShapeError> {
@@ -567,6 +666,10 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" => vec![(s0.to_vec(), e0)],
+        "Resize" => match resize_plan(ctx, s0, consts, n, get)? {
+            Some((_, out)) => vec![(out, e0)],
+            None => vec![(vec![DYNAMIC; rank], e0)],
+        },
         _ => return err(format!("no shape inference for {op}")),
     })
 }

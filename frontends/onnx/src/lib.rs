@@ -770,6 +770,22 @@ impl Importer<'_> {
         for (i, inp) in node.input.iter().enumerate() {
             if inp.is_empty() {
                 if node.input[i..].iter().any(|s| !s.is_empty()) {
+                    // Resize's roi and scales may be omitted before scales
+                    // or sizes; an empty tensor means the same (the form
+                    // opsets 11-12 used).
+                    if node.op_type == "Resize" && (i == 1 || i == 2) {
+                        let f32t = self.ctx.f32();
+                        let ty = self.ctx.tensor_type(&[0], f32t);
+                        let empty = self.ctx.dense_attr(
+                            ty,
+                            dlc_ir::attrs::DenseData {
+                                splat: false,
+                                bytes: Vec::new().into(),
+                            },
+                        );
+                        operands.push(self.constant(empty, loc));
+                        continue;
+                    }
                     return Err(Self::node_err(
                         node,
                         "omitted optional inputs before the last one are not supported",

@@ -3,7 +3,9 @@
 //! static); Shape, Size, ConstantOfShape and Range fold to constants;
 //! Unsqueeze/Squeeze become reshapes, Expand a broadcast, Split slices,
 //! DepthToSpace/SpaceToDepth reshape-transpose-reshape, Dropout (inference)
-//! the identity with an all-true mask.
+//! the identity with an all-true mask. Resize is separable: one axis at a
+//! time, a sum over its taps of `graph.gather` (index tables computed at
+//! compile time, like the ONNX reference) times a weight table.
 
 use super::{LowerFn, LowerResult, build, is_static, operands, reshape, shape_of};
 use dlc_ir::rewrite::PatternRewriter;
@@ -27,6 +29,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "DepthToSpace" | "SpaceToDepth" => lower_depth_space,
         "Dropout" => lower_dropout,
         "CumSum" => lower_cumsum,
+        "Resize" => lower_resize,
         _ => return None,
     })
 }
@@ -472,4 +475,350 @@ fn lower_cumsum(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     }
     let c = rw.create_op("graph.cumsum", loc, &[x], &[ty], attrs);
     Ok(vec![rw.ctx.result(c, 0)])
+}
+
+/// Resize interpolation coefficients for one output position (the ONNX
+/// reference's `_nearest_coeffs`, `_linear_coeffs`, `_cubic_coeffs` and
+/// their antialiased forms).
+fn resize_coeffs(
+    mode: &str,
+    nearest: &str,
+    antialias: bool,
+    a: f64,
+    ratio: f64,
+    scale: f64,
+) -> Vec<f64> {
+    match mode {
+        "nearest" => {
+            if ratio.fract() == 0.0 {
+                return vec![0.0, 1.0];
+            }
+            let (lo, hi) = match nearest {
+                "round_prefer_ceil" => (ratio < 0.5, ratio >= 0.5),
+                "floor" => (true, false),
+                "ceil" => (false, true),
+                _ => (ratio <= 0.5, ratio > 0.5),
+            };
+            vec![f64::from(u8::from(lo)), f64::from(u8::from(hi))]
+        }
+        "linear" if antialias => {
+            let scale = scale.min(1.0);
+            let start = (-1.0 / scale).floor() as i64 + 1;
+            let footprint = 2 - 2 * start;
+            let c: Vec<f64> = (start..start + footprint)
+                .map(|i| (1.0 - ((i as f64 - ratio) * scale).abs()).clamp(0.0, 1.0))
+                .collect();
+            let sum: f64 = c.iter().sum();
+            c.iter().map(|v| v / sum).collect()
+        }
+        "linear" => vec![1.0 - ratio, ratio],
+        _ if antialias => {
+            let scale = scale.min(1.0);
+            let coeff = |x: f64| {
+                let x = x.abs();
+                let (x2, x3) = (x * x, x * x * x);
+                if x <= 1.0 {
+                    (a + 2.0) * x3 - (a + 3.0) * x2 + 1.0
+                } else if x < 2.0 {
+                    a * x3 - 5.0 * a * x2 + 8.0 * a * x - 4.0 * a
+                } else {
+                    0.0
+                }
+            };
+            let i_start = (-2.0 / scale).floor() as i64 + 1;
+            let i_end = 2 - i_start;
+            let c: Vec<f64> = (i_start..i_end)
+                .map(|i| coeff(scale * (i as f64 - ratio)))
+                .collect();
+            let sum: f64 = c.iter().sum();
+            c.iter().map(|v| v / sum).collect()
+        }
+        _ => {
+            let r = ratio;
+            let s = 1.0 - ratio;
+            vec![
+                ((a * (r + 1.0) - 5.0 * a) * (r + 1.0) + 8.0 * a) * (r + 1.0) - 4.0 * a,
+                ((a + 2.0) * r - (a + 3.0)) * r * r + 1.0,
+                ((a + 2.0) * s - (a + 3.0)) * s * s + 1.0,
+                ((a * (s + 1.0) - 5.0 * a) * (s + 1.0) + 8.0 * a) * (s + 1.0) - 4.0 * a,
+            ]
+        }
+    }
+}
+
+/// Per output position of one axis: the source indices (clamped, i.e. edge
+/// padded), their weights, and whether the position extrapolates.
+struct AxisTable {
+    idx: Vec<Vec<i64>>,
+    w: Vec<Vec<f64>>,
+    extrapolated: Vec<bool>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resize_axis_table(
+    in_w: i64,
+    out_w: i64,
+    scale: f64,
+    ctm: &str,
+    roi: Option<(f64, f64)>,
+    mode: &str,
+    nearest: &str,
+    antialias: bool,
+    a: f64,
+    exclude_outside: bool,
+) -> LowerResult<AxisTable> {
+    let output_width = scale * in_w as f64;
+    let mut t = AxisTable {
+        idx: Vec::new(),
+        w: Vec::new(),
+        extrapolated: Vec::new(),
+    };
+    for y in 0..out_w {
+        let y = y as f64;
+        let inw = in_w as f64;
+        let (x_ori, extra) = match ctm {
+            "align_corners" => (
+                if output_width == 1.0 {
+                    0.0
+                } else {
+                    y * (inw - 1.0) / (output_width - 1.0)
+                },
+                false,
+            ),
+            "asymmetric" => (y / scale, false),
+            "tf_crop_and_resize" => {
+                let (r0, r1) = roi.ok_or("tf_crop_and_resize needs a constant roi")?;
+                let x = if output_width == 1.0 {
+                    (r1 - r0) * (inw - 1.0) / 2.0
+                } else {
+                    y * (r1 - r0) * (inw - 1.0) / (output_width - 1.0)
+                } + r0 * (inw - 1.0);
+                (x, x < 0.0 || x > inw - 1.0)
+            }
+            "pytorch_half_pixel" => (
+                if output_width == 1.0 {
+                    -0.5
+                } else {
+                    (y + 0.5) / scale - 0.5
+                },
+                false,
+            ),
+            "half_pixel" => ((y + 0.5) / scale - 0.5, false),
+            "half_pixel_symmetric" => {
+                let adjustment = out_w as f64 / output_width;
+                let offset = inw / 2.0 * (1.0 - adjustment);
+                (offset + (y + 0.5) / scale - 0.5, false)
+            }
+            other => return Err(format!("unknown coordinate_transformation_mode '{other}'")),
+        };
+        let xi = x_ori.floor();
+        let ratio = if x_ori == xi { 1.0 } else { x_ori - xi };
+        let mut c = resize_coeffs(mode, nearest, antialias, a, ratio, scale);
+        let n = c.len() as i64;
+        let pad = (n + 1) / 2;
+        let xp = x_ori + pad as f64;
+        let p = xp.floor() as i64;
+        let frac = xp - p as f64;
+        let offset = if n % 2 == 0 {
+            if frac == 0.0 { -(n / 2) } else { -(n / 2) + 1 }
+        } else {
+            let base = -((n - 1) / 2);
+            if frac <= 0.5 { base } else { base + 1 }
+        };
+        let start = p + offset;
+        let raw: Vec<i64> = (0..n).map(|k| start + k - pad).collect();
+        if exclude_outside {
+            for (k, &i) in raw.iter().enumerate() {
+                if i < 0 || i >= in_w {
+                    c[k] = 0.0;
+                }
+            }
+            let sum: f64 = c.iter().sum();
+            let sum = if sum == 0.0 { 1.0 } else { sum };
+            for v in &mut c {
+                *v /= sum;
+            }
+        }
+        t.idx
+            .push(raw.iter().map(|&i| i.clamp(0, in_w - 1)).collect());
+        t.w.push(c);
+        t.extrapolated.push(extra);
+    }
+    Ok(t)
+}
+
+fn lower_resize(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let x = ins[0];
+    let dims = shape_of(rw.ctx, x)?;
+    if !is_static(&dims) {
+        return Err("needs a statically shaped input".into());
+    }
+    let consts: Vec<Option<Attr>> = ins.iter().map(|&v| graph_or_onnx_constant(rw, v)).collect();
+    let get = |n: &str| rw.ctx.attr(op, n);
+    let (scales, out) = dlc_onnx::shape_ops::resize_plan(rw.ctx, &dims, &consts, ins.len(), &get)
+        .map_err(|e| e.0)?
+        .ok_or("needs constant scales or sizes")?;
+    let s = |n: &str, d: &str| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| rw.ctx.string_value(a))
+            .unwrap_or(d)
+            .to_string()
+    };
+    let mode = s("mode", "nearest");
+    let ctm = s("coordinate_transformation_mode", "half_pixel");
+    let nearest = s("nearest_mode", "round_prefer_floor");
+    let f = |n: &str, d: f64| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| rw.ctx.float_value(a))
+            .unwrap_or(d)
+    };
+    let a = f("cubic_coeff_a", -0.75);
+    let extrapolation = f("extrapolation_value", 0.0);
+    let antialias = int_attr(rw, op, "antialias", 0) != 0;
+    let exclude = int_attr(rw, op, "exclude_outside", 0) != 0;
+    if antialias && mode == "nearest" {
+        return Err("antialias is not defined for mode nearest".into());
+    }
+    let r = dims.len();
+    let roi: Option<Vec<f64>> = if ctm == "tf_crop_and_resize" && ins.len() > 2 {
+        let v = const_f64(rw, ins[1]).ok_or("needs a constant roi")?;
+        let axes: Vec<usize> = match rw
+            .ctx
+            .attr(op, "axes")
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+        {
+            Some(ax) => ax
+                .iter()
+                .map(|&d| dlc_onnx::shape_ops::norm_axis(d, r).map_err(|e| e.0))
+                .collect::<LowerResult<_>>()?,
+            None => (0..r).collect(),
+        };
+        if v.len() != 2 * axes.len() {
+            return Err("roi needs a start and an end per axis".into());
+        }
+        let mut full = vec![0.0; r];
+        full.extend(vec![1.0; r]);
+        for (i, &d) in axes.iter().enumerate() {
+            full[d] = v[i];
+            full[r + d] = v[axes.len() + i];
+        }
+        Some(full)
+    } else {
+        None
+    };
+    let elem = rw.ctx.element_type(ty);
+    let is_float = rw.ctx.is_float(elem);
+    let i64t = rw.ctx.i64();
+    let mut cur = x;
+    let mut cur_dims = dims.clone();
+    for d in 0..r {
+        let axis_roi = roi.as_ref().map(|v| (v[d], v[r + d]));
+        let identity = (scales[d] - 1.0).abs() < 1e-12
+            && out[d] == cur_dims[d]
+            && axis_roi.is_none_or(|(a, b)| a.abs() < 1e-12 && (b - 1.0).abs() < 1e-12);
+        if identity {
+            continue;
+        }
+        let t = resize_axis_table(
+            cur_dims[d],
+            out[d],
+            scales[d],
+            &ctm,
+            axis_roi,
+            &mode,
+            &nearest,
+            antialias,
+            a,
+            exclude,
+        )?;
+        let mut next_dims = cur_dims.clone();
+        next_dims[d] = out[d];
+        let next_ty = rw.ctx.tensor_type(&next_dims, elem);
+        let n = t.w.first().map_or(0, |w| w.len());
+        // Nearest: one tap per position (the weight that is 1).
+        let one_hot =
+            t.w.iter()
+                .all(|w| w.iter().filter(|&&v| v != 0.0).count() == 1 && w.contains(&1.0));
+        let mut taps: Vec<(Vec<i64>, Option<Vec<f64>>)> = Vec::new();
+        if one_hot {
+            let idx = t
+                .idx
+                .iter()
+                .zip(&t.w)
+                .map(|(i, w)| i[w.iter().position(|&v| v == 1.0).unwrap_or(0)])
+                .collect();
+            taps.push((idx, None));
+        } else {
+            if !is_float {
+                return Err(format!("{mode} interpolation needs floating-point data"));
+            }
+            for k in 0..n {
+                taps.push((
+                    t.idx.iter().map(|i| i[k]).collect(),
+                    Some(t.w.iter().map(|w| w[k]).collect()),
+                ));
+            }
+        }
+        let mut acc: Option<Value> = None;
+        for (idx, w) in taps {
+            let it = rw.ctx.tensor_type(&[out[d]], i64t);
+            let iv: Vec<i128> = idx.iter().map(|&i| i128::from(i)).collect();
+            let ia = dlc_ir::dense::dense_from_i128(rw.ctx, it, &iv).ok_or("index table")?;
+            let ic = constant(rw, op, it, ia);
+            let a = rw.ctx.i64_attr(d as i64);
+            let g = rw.create_op(
+                "graph.gather",
+                loc,
+                &[cur, ic],
+                &[next_ty],
+                vec![("axis", a)],
+            );
+            let mut v = rw.ctx.result(g, 0);
+            if let Some(w) = w {
+                let mut ws = vec![1i64; r];
+                ws[d] = out[d];
+                let wt = rw.ctx.tensor_type(&ws, elem);
+                let wa = dlc_ir::dense::dense_from_f64(rw.ctx, wt, &w).ok_or("weight table")?;
+                let wc = constant(rw, op, wt, wa);
+                v = build(rw, loc, "graph.mul", &[v, wc], vec![])?;
+            }
+            acc = Some(match acc {
+                None => v,
+                Some(p) => build(rw, loc, "graph.add", &[p, v], vec![])?,
+            });
+        }
+        let mut v = acc.ok_or("no taps")?;
+        if t.extrapolated.iter().any(|&e| e) {
+            let mut ms = vec![1i64; r];
+            ms[d] = out[d];
+            let i1 = rw.ctx.i1();
+            let mt = rw.ctx.tensor_type(&ms, i1);
+            let mv: Vec<i128> = t.extrapolated.iter().map(|&e| i128::from(e)).collect();
+            let ma = dlc_ir::dense::dense_from_i128(rw.ctx, mt, &mv).ok_or("mask table")?;
+            let mc = constant(rw, op, mt, ma);
+            let sc = rw.ctx.tensor_type(&[], elem);
+            let ea = dlc_ir::dense::dense_from_f64(rw.ctx, sc, &[extrapolation]).ok_or("value")?;
+            let ec = constant(rw, op, sc, ea);
+            let k = rw.ctx.string_attr("select");
+            let sel = rw.create_op(
+                dlc_graph::elementwise::ElementwiseOp::NAME,
+                loc,
+                &[mc, ec, v],
+                &[next_ty],
+                vec![("kind", k)],
+            );
+            v = rw.ctx.result(sel, 0);
+        }
+        cur = v;
+        cur_dims = next_dims;
+    }
+    if rw.ctx.value_type(cur) != ty {
+        return Err("internal error: resized type mismatch".into());
+    }
+    Ok(vec![cur])
 }
