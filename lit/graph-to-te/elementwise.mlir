@@ -106,3 +106,14 @@ func.func @batch_norm(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf
   %0 = graph.batch_norm %x, %s, %b, %m, %v : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
   return %0 : tensor<1x2x3x3xf32>
 }
+
+// Float mod without fmod follows numpy: the sign of the divisor.
+// CHECK-LABEL: func.func @float_mod
+// CHECK: arith.remf
+// CHECK: arith.cmpf une
+// CHECK: arith.addf
+// CHECK: arith.select
+func.func @float_mod(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = graph.elementwise "mod" %a, %b {fmod = 0 : i64} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

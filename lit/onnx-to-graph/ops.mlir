@@ -123,3 +123,19 @@ func.func @shared_weights() -> (tensor<2x2xf32>, tensor<2x2xf32>) {
     }
   }
 #-}
+
+// -----
+
+// 1-D convolution and pooling are the 2-D ops with a height of 1.
+// CHECK-LABEL: func.func @conv1d
+// CHECK: %[[X:.+]] = graph.reshape %arg0 {shape = array<i64: 1, 2, 1, 8>}
+// CHECK: %[[W:.+]] = graph.reshape %{{.+}} {shape = array<i64: 3, 2, 1, 3>}
+// CHECK: %[[Y:.+]] = graph.conv2d %[[X]], %[[W]] {padding = array<i64: 0, 1, 0, 1>} : (tensor<1x2x1x8xf32>, tensor<3x2x1x3xf32>) -> tensor<1x3x1x8xf32>
+// CHECK: %[[P:.+]] = graph.max_pool2d %{{.+}} {kernel = array<i64: 1, 2>, strides = array<i64: 1, 2>}
+// CHECK: graph.reshape %[[P]] {shape = array<i64: 1, 3, 4>}
+func.func @conv1d(%x: tensor<1x2x8xf32>) -> tensor<1x3x4xf32> {
+  %w = onnx.Constant dense<0.5> : tensor<3x2x3xf32>
+  %0 = onnx.Conv %x, %w {pads = [1, 1]} : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x8xf32>
+  %1 = onnx.MaxPool %0 {kernel_shape = [2], strides = [2]} : (tensor<1x3x8xf32>) -> tensor<1x3x4xf32>
+  return %1 : tensor<1x3x4xf32>
+}

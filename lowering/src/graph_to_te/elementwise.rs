@@ -435,10 +435,20 @@ pub fn build(
         "mod" => {
             let y = args[1];
             if fl {
-                if at.fmod == 0 {
-                    return Err("'mod' on floats needs fmod = 1".into());
+                let r = b.b2("arith.remf", x, y);
+                if at.fmod != 0 {
+                    r
+                } else {
+                    // numpy's mod: the sign of the divisor.
+                    let z = c(b, 0.0);
+                    let nz = b.cmp(true, UNE, r, z);
+                    let rn = b.cmp(true, OLT, r, z);
+                    let yn = b.cmp(true, OLT, y, z);
+                    let diff = b.b2("arith.xori", rn, yn);
+                    let fix = b.b2("arith.andi", nz, diff);
+                    let ry = b.b2("arith.addf", r, y);
+                    b.sel(fix, ry, r)
                 }
-                b.b2("arith.remf", x, y)
             } else if at.unsigned {
                 b.b2("arith.remui", x, y)
             } else if at.fmod != 0 {

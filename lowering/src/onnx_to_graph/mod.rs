@@ -533,9 +533,11 @@ fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
         return Err("needs operands X and W".into());
     }
     let (sx, sw) = (shape_of(rw.ctx, ins[0])?, shape_of(rw.ctx, ins[1])?);
-    if sx.len() != 4 || sw.len() != 4 {
+    let one_d = sx.len() == 3 && sw.len() == 3;
+    let two_d = sx.len() == 4 && sw.len() == 4;
+    if !one_d && !two_d {
         return Err(format!(
-            "only 2-D convolution (rank-4 X and W) lowers to graph.conv2d, got rank {}",
+            "only 1-D and 2-D convolution (rank-3 or rank-4 X and W) lower to graph.conv2d, got rank {}",
             sx.len()
         ));
     }
@@ -543,16 +545,36 @@ fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
         Some(k) => k,
         None => sw[2..].to_vec(),
     };
-    if !is_static(&kernel) {
-        return Err("needs a static kernel shape".into());
+    if !is_static(&kernel) || !is_static(&sx) {
+        return Err("needs a static kernel and input shape".into());
     }
     let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel)?;
+    // 1-D is 2-D with a height of 1.
+    let (strides, dilations, pads, ins) = if one_d {
+        let x = reshape(rw, loc, ins[0], &[sx[0], sx[1], 1, sx[2]])?;
+        let w = reshape(rw, loc, ins[1], &[sw[0], sw[1], 1, sw[2]])?;
+        let mut v = vec![x, w];
+        v.extend_from_slice(&ins[2..]);
+        (
+            vec![1, strides[0]],
+            vec![1, dilations[0]],
+            vec![0, pads[0], 0, pads[1]],
+            v,
+        )
+    } else {
+        (strides, dilations, pads, ins)
+    };
     let mut attrs = window_attrs(rw.ctx, &strides, Some(&dilations), &pads);
     let group = int_attr(rw.ctx, op, "group", 1)?;
     if group != 1 {
         attrs.push(("groups", rw.ctx.i64_attr(group)));
     }
-    Ok(vec![build(rw, loc, "graph.conv2d", &ins, attrs)?])
+    let y = build(rw, loc, "graph.conv2d", &ins, attrs)?;
+    if one_d {
+        let ys = shape_of(rw.ctx, y)?;
+        return Ok(vec![reshape(rw, loc, y, &[ys[0], ys[1], ys[3]])?]);
+    }
+    Ok(vec![y])
 }
 
 fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
@@ -563,14 +585,30 @@ fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     }
     let x = rw.ctx.operand(op, 0);
     let sx = shape_of(rw.ctx, x)?;
-    if sx.len() != 4 {
+    let one_d = sx.len() == 3;
+    if sx.len() != 4 && !one_d {
         return Err(format!(
-            "only 2-D pooling (rank-4 input) lowers to graph pools, got rank {}",
+            "only 1-D and 2-D pooling (rank-3 or rank-4 input) lower to graph pools, got rank {}",
             sx.len()
         ));
     }
+    if one_d && !is_static(&sx) {
+        return Err("needs a static input shape".into());
+    }
     let kernel = ints_attr(rw.ctx, op, "kernel_shape")?.ok_or("needs 'kernel_shape'")?;
     let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel.clone())?;
+    // 1-D is 2-D with a height of 1.
+    let (x, kernel, strides, dilations, pads) = if one_d {
+        (
+            reshape(rw, loc, x, &[sx[0], sx[1], 1, sx[2]])?,
+            vec![1, kernel[0]],
+            vec![1, strides[0]],
+            vec![1, dilations[0]],
+            vec![0, pads[0], 0, pads[1]],
+        )
+    } else {
+        (x, kernel, strides, dilations, pads)
+    };
     if dilations.iter().any(|&d| d != 1) {
         return Err("dilated pooling is not supported by the graph dialect".into());
     }
@@ -587,7 +625,12 @@ fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
         }
         "graph.avg_pool2d"
     };
-    Ok(vec![build(rw, loc, name, &[x], attrs)?])
+    let y = build(rw, loc, name, &[x], attrs)?;
+    if one_d {
+        let ys = shape_of(rw.ctx, y)?;
+        return Ok(vec![reshape(rw, loc, y, &[ys[0], ys[1], ys[3]])?]);
+    }
+    Ok(vec![y])
 }
 
 fn lower_global_average_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
