@@ -74,3 +74,21 @@ func.func @resize_nearest(%x: tensor<1x2xf32>) -> tensor<1x4xf32> {
   %y = onnx.Resize %x, %roi, %scales {mode = "nearest"} : (tensor<1x2xf32>, tensor<0xf32>, tensor<2xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// CumProd is graph.cumsum with `product`; LpPool an average pool (padding
+// counted) of |x|^p, times the window, to the power 1/p.
+// CHECK-LABEL: func.func @cumprod_lppool
+// CHECK: graph.cumsum %arg0 {axis = 1 : i64, product}
+// CHECK: graph.elementwise "abs"
+// CHECK: graph.elementwise "pow"
+// CHECK: graph.avg_pool2d %{{.+}} {count_include_pad, kernel = array<i64: 2, 2>}
+// CHECK: graph.mul
+// CHECK: graph.elementwise "pow"
+// TE-LABEL: func.func @cumprod_lppool
+// TE: combiner = "mul"
+func.func @cumprod_lppool(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) {
+  %ax = onnx.Constant dense<1> : tensor<i64>
+  %c = onnx.CumProd %x, %ax : (tensor<1x1x4x4xf32>, tensor<i64>) -> tensor<1x1x4x4xf32>
+  %p = onnx.LpPool %x {kernel_shape = [2, 2], p = 3 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
+  return %c, %p : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>
+}

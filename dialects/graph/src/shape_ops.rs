@@ -12,6 +12,7 @@
 //! %l = graph.trilu %x {k = 0 : i64, upper} : (tensor<3x3xf32>) -> tensor<3x3xf32>
 //! %o = graph.one_hot %i, %v {axis = 1 : i64} : (tensor<4xi64>, tensor<2xf32>) -> tensor<4x10xf32>
 //! %c = graph.cumsum %x {axis = 0 : i64, exclusive, reverse} : (tensor<5xf32>) -> tensor<5xf32>
+//! %q = graph.cumsum %x {axis = 0 : i64, product} : (tensor<5xf32>) -> tensor<5xf32>
 //! ```
 //!
 //! Indices (gather*, one_hot) may be negative and count from the end, as in
@@ -133,12 +134,13 @@ dlc_ir::define_op! {
 }
 
 dlc_ir::define_op! {
-    /// Cumulative sum along `axis`, optionally `exclusive` and/or `reverse`.
+    /// Cumulative sum (or with `product`, product) along `axis`, optionally
+    /// `exclusive` and/or `reverse`.
     pub struct CumSumOp = "graph.cumsum" {
-        summary: "cumulative sum along an axis",
+        summary: "cumulative sum or product along an axis",
         operands: [input: TENSOR],
         results: [result: TENSOR],
-        attributes: [axis: I64_ATTR, exclusive[optional]: UNIT_ATTR, reverse[optional]: UNIT_ATTR],
+        attributes: [axis: I64_ATTR, exclusive[optional]: UNIT_ATTR, reverse[optional]: UNIT_ATTR, product[optional]: UNIT_ATTR],
         traits: PURE | SAME_OPERANDS_AND_RESULT_TYPE,
         format: COMPUTE_FORMAT,
         verify: verify_same_rank,

@@ -565,7 +565,7 @@ pub fn infer_shapes(
                 &w,
             )?)
         }
-        "MaxPool" | "AveragePool" => {
+        "MaxPool" | "AveragePool" | "LpPool" => {
             let w = window(ctx, get, true)?;
             if w.kernel.is_empty() {
                 return Err(ShapeError("requires a 'kernel_shape' attribute".into()));

@@ -65,6 +65,8 @@ shape_ops! {
     OneHotOp, "onnx.OneHot", "ONNX OneHot", [indices, depth, values], [output], [axis: INT_ATTR];
     DropoutOp, "onnx.Dropout", "ONNX Dropout (inference: the identity)", [data, args[variadic]], [outputs[variadic]], [ratio: FLOAT_ATTR, seed: INT_ATTR];
     CumSumOp, "onnx.CumSum", "ONNX CumSum", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
+    CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
+    LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
 }
 
@@ -665,7 +667,7 @@ fn infer_known(
             out.insert(axis, d);
             vec![(out, elems[2])]
         }
-        "CumSum" => vec![(s0.to_vec(), e0)],
+        "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
         "Resize" => match resize_plan(ctx, s0, consts, n, get)? {
             Some((_, out)) => vec![(out, e0)],
             None => vec![(vec![DYNAMIC; rank], e0)],

@@ -276,13 +276,15 @@ pub(crate) fn lower(
             // cumsum: a reduction over the axis, masked to the prefix.
             let axis = int("axis") as usize;
             let (excl, rev) = (unit("exclusive"), unit("reverse"));
+            let product = unit("product");
+            let neutral = if product { 1.0 } else { 0.0 };
             compute(
                 rw,
                 op,
                 &[x],
                 rt,
                 &[xs[axis]],
-                Some("add"),
+                Some(if product { "mul" } else { "add" }),
                 Box::new(move |b, idx, red| {
                     let k = red[0];
                     let i = idx[axis];
@@ -296,7 +298,7 @@ pub(crate) fn lower(
                     src[axis] = k;
                     let v = b.ext(x, &src);
                     let e = b.ctx.value_type(v);
-                    let z = b.cst(e, 0.0);
+                    let z = b.cst(e, neutral);
                     Ok(b.select(keep, v, z))
                 }),
             )?

@@ -578,12 +578,25 @@ fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
 }
 
 fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
-    let loc = rw.ctx.op_loc(op);
     let is_max = rw.ctx.op_name_str(op) == dlc_onnx::MaxPoolOp::NAME;
     if rw.ctx.num_results(op) > 1 {
         return Err("the Indices result of MaxPool is not supported".into());
     }
     let x = rw.ctx.operand(op, 0);
+    let cip = !is_max && int_attr(rw.ctx, op, "count_include_pad", 0)? != 0;
+    Ok(vec![pool(rw, op, x, is_max, cip)?])
+}
+
+/// A max or average pooling of `x` with `op`'s window attributes
+/// (kernel_shape, strides, pads/auto_pad, ceil_mode), 1-D or 2-D.
+pub(crate) fn pool(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    x: Value,
+    is_max: bool,
+    count_include_pad: bool,
+) -> LowerResult<Value> {
+    let loc = rw.ctx.op_loc(op);
     let sx = shape_of(rw.ctx, x)?;
     let one_d = sx.len() == 3;
     if sx.len() != 4 && !one_d {
@@ -620,7 +633,7 @@ fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let name = if is_max {
         "graph.max_pool2d"
     } else {
-        if int_attr(rw.ctx, op, "count_include_pad", 0)? != 0 {
+        if count_include_pad {
             attrs.push(("count_include_pad", rw.ctx.unit_attr()));
         }
         "graph.avg_pool2d"
@@ -628,9 +641,9 @@ fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let y = build(rw, loc, name, &[x], attrs)?;
     if one_d {
         let ys = shape_of(rw.ctx, y)?;
-        return Ok(vec![reshape(rw, loc, y, &[ys[0], ys[1], ys[3]])?]);
+        return reshape(rw, loc, y, &[ys[0], ys[1], ys[3]]);
     }
-    Ok(vec![y])
+    Ok(y)
 }
 
 fn lower_global_average_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {

@@ -7,7 +7,9 @@
 //! time, a sum over its taps of `graph.gather` (index tables computed at
 //! compile time, like the ONNX reference) times a weight table.
 
-use super::{LowerFn, LowerResult, build, is_static, operands, reshape, shape_of};
+use super::{
+    LowerFn, LowerResult, build, is_static, operands, pool, reshape, scalar_constant, shape_of,
+};
 use dlc_ir::rewrite::PatternRewriter;
 use dlc_ir::{Attr, Op, Type, Value};
 
@@ -28,7 +30,8 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "OneHot" => lower_one_hot,
         "DepthToSpace" | "SpaceToDepth" => lower_depth_space,
         "Dropout" => lower_dropout,
-        "CumSum" => lower_cumsum,
+        "CumSum" | "CumProd" => lower_cumsum,
+        "LpPool" => lower_lp_pool,
         "Resize" => lower_resize,
         _ => return None,
     })
@@ -473,6 +476,9 @@ fn lower_cumsum(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     if int_attr(rw, op, "reverse", 0) != 0 {
         attrs.push(("reverse", rw.ctx.unit_attr()));
     }
+    if rw.ctx.op_name_str(op) == "onnx.CumProd" {
+        attrs.push(("product", rw.ctx.unit_attr()));
+    }
     let c = rw.create_op("graph.cumsum", loc, &[x], &[ty], attrs);
     Ok(vec![rw.ctx.result(c, 0)])
 }
@@ -821,4 +827,68 @@ fn lower_resize(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
         return Err("internal error: resized type mismatch".into());
     }
     Ok(vec![cur])
+}
+
+/// LpPool: `(sum over the window of |x|^p)^(1/p)`, as an average pooling
+/// that counts padding (so the divisor is always the window size) of
+/// `|x|^p`, times the window size, to the power `1/p`.
+fn lower_lp_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let xt = rw.ctx.value_type(x);
+    let elem = rw.ctx.element_type(xt);
+    if !rw.ctx.is_float(elem) {
+        return Err("needs floating-point data".into());
+    }
+    let p = int_attr(rw, op, "p", 2);
+    if p < 1 {
+        return Err(format!("needs p >= 1, got {p}"));
+    }
+    let dil = rw
+        .ctx
+        .attr(op, "dilations")
+        .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+        .unwrap_or_default();
+    if dil.iter().any(|&d| d != 1) {
+        return Err("dilated pooling is not supported by the graph dialect".into());
+    }
+    let kernel = rw
+        .ctx
+        .attr(op, "kernel_shape")
+        .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+        .ok_or("needs 'kernel_shape'")?;
+    let window: i64 = kernel.iter().product();
+    let k = rw.ctx.string_attr("abs");
+    let a = rw.create_op(
+        dlc_graph::elementwise::ElementwiseOp::NAME,
+        loc,
+        &[x],
+        &[xt],
+        vec![("kind", k)],
+    );
+    let a = rw.ctx.result(a, 0);
+    let pc = scalar_constant(rw, loc, elem, p as f64)?;
+    let k = rw.ctx.string_attr("pow");
+    let ap = rw.create_op(
+        dlc_graph::elementwise::ElementwiseOp::NAME,
+        loc,
+        &[a, pc],
+        &[xt],
+        vec![("kind", k)],
+    );
+    let ap = rw.ctx.result(ap, 0);
+    let avg = pool(rw, op, ap, false, true)?;
+    let kc = scalar_constant(rw, loc, elem, window as f64)?;
+    let sum = build(rw, loc, "graph.mul", &[avg, kc], vec![])?;
+    let inv = scalar_constant(rw, loc, elem, 1.0 / p as f64)?;
+    let st = rw.ctx.value_type(sum);
+    let k = rw.ctx.string_attr("pow");
+    let y = rw.create_op(
+        dlc_graph::elementwise::ElementwiseOp::NAME,
+        loc,
+        &[sum, inv],
+        &[st],
+        vec![("kind", k)],
+    );
+    Ok(vec![rw.ctx.result(y, 0)])
 }

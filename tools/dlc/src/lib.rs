@@ -546,6 +546,7 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.OneHot", &[1]),
     ("onnx.ConstantOfShape", &[0]),
     ("onnx.CumSum", &[1]),
+    ("onnx.CumProd", &[1]),
     ("onnx.Trilu", &[1]),
     ("onnx.Dropout", &[1, 2]),
     ("onnx.TopK", &[1]),
