@@ -92,3 +92,18 @@ func.func @cumprod_lppool(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x4x4xf32>, tens
   %p = onnx.LpPool %x {kernel_shape = [2, 2], p = 3 : i64} : (tensor<1x1x4x4xf32>) -> tensor<1x1x3x3xf32>
   return %c, %p : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>
 }
+
+// TopK: stable sort ranks, the indices of the first k ranks, and the
+// values gathered there.
+// CHECK-LABEL: func.func @top_k
+// CHECK: %[[R:.+]] = graph.sort_rank %arg0 {axis = 1 : i64, largest} : (tensor<2x5xf32>) -> tensor<2x5xi64>
+// CHECK: %[[I:.+]] = graph.rank_to_index %[[R]] {axis = 1 : i64} : (tensor<2x5xi64>) -> tensor<2x3xi64>
+// CHECK: graph.gather_elements %arg0, %[[I]] {axis = 1 : i64} : (tensor<2x5xf32>, tensor<2x3xi64>) -> tensor<2x3xf32>
+// TE-LABEL: func.func @top_k
+// TE: arith.cmpf ogt
+// TE: arith.cmpf oeq
+func.func @top_k(%x: tensor<2x5xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>) {
+  %k = onnx.Constant dense<3> : tensor<1xi64>
+  %v, %i = onnx.TopK %x, %k {axis = 1 : i64} : (tensor<2x5xf32>, tensor<1xi64>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
+  return %v, %i : tensor<2x3xf32>, tensor<2x3xi64>
+}

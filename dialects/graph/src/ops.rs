@@ -375,9 +375,19 @@ pub fn op_pattern_kind(ctx: &Context, op: Op) -> OpPatternKind {
             }
         }
         "graph.batch_norm" => Broadcast,
-        "graph.reshape" | "graph.transpose" | "graph.concat" | "graph.broadcast_to"
-        | "graph.slice" | "graph.gather" | "graph.gather_elements" | "graph.gather_nd"
-        | "graph.tile" | "graph.pad" | "graph.trilu" | "graph.one_hot" => Injective,
+        "graph.reshape"
+        | "graph.transpose"
+        | "graph.concat"
+        | "graph.broadcast_to"
+        | "graph.slice"
+        | "graph.gather"
+        | "graph.gather_elements"
+        | "graph.gather_nd"
+        | "graph.tile"
+        | "graph.pad"
+        | "graph.trilu"
+        | "graph.one_hot" => Injective,
+        "graph.sort_rank" | "graph.rank_to_index" => Opaque,
         "graph.reduce_sum"
         | "graph.reduce_mean"
         | "graph.reduce_max"

@@ -147,8 +147,38 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// The position of each element along `axis` in a stable sort,
+    /// descending with `largest` (ties keep index order): an i64 tensor.
+    pub struct SortRankOp = "graph.sort_rank" {
+        summary: "rank of each element in a stable sort along an axis",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR, largest[optional]: UNIT_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_rank_op,
+    }
+}
+
+dlc_ir::define_op! {
+    /// From ranks along `axis` (a permutation, as sort_rank gives), the
+    /// index of the element of each rank `0..k` (k = the result's extent).
+    pub struct RankToIndexOp = "graph.rank_to_index" {
+        summary: "indices of the first k ranks along an axis",
+        operands: [ranks: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_rank_op,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &SortRankOp::DEF,
+    &RankToIndexOp::DEF,
     &SliceOp::DEF,
     &GatherOp::DEF,
     &GatherElementsOp::DEF,
@@ -290,6 +320,24 @@ fn verify_same_rank(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     }
     if ctx.op_name_str(op) == "graph.cumsum" {
         axis(ctx, op, x.len())?;
+    }
+    Ok(())
+}
+
+fn verify_rank_op(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let (x, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    let a = axis(ctx, op, x.len())?;
+    let re = ctx.element_type(ctx.value_type(ctx.result(op, 0)));
+    if !matches!(ctx.type_kind(re), TypeKind::Integer { width: 64, .. }) {
+        return Err(ctx.op_error(op, "result must be i64"));
+    }
+    let same_except_axis =
+        x.len() == r.len() && (0..x.len()).all(|d| d == a || x[d] == r[d]) && r[a] <= x[a];
+    if !same_except_axis {
+        return Err(ctx.op_error(
+            op,
+            "result shape must be the input's, at most as long on the axis",
+        ));
     }
     Ok(())
 }

@@ -65,6 +65,7 @@ shape_ops! {
     OneHotOp, "onnx.OneHot", "ONNX OneHot", [indices, depth, values], [output], [axis: INT_ATTR];
     DropoutOp, "onnx.Dropout", "ONNX Dropout (inference: the identity)", [data, args[variadic]], [outputs[variadic]], [ratio: FLOAT_ATTR, seed: INT_ATTR];
     CumSumOp, "onnx.CumSum", "ONNX CumSum", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
+    TopKOp, "onnx.TopK", "ONNX TopK (values and i64 indices)", [X, K], [Values, Indices], [axis: INT_ATTR, largest: INT_ATTR, sorted: INT_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -668,6 +669,24 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "TopK" => {
+            let axis = norm_axis(int_attr(ctx, get, "axis", -1)?, rank)?;
+            let i64t = ctx
+                .lookup_integer_type(64)
+                .ok_or_else(|| ShapeError("i64 is not interned".into()))?;
+            let mut out = s0.to_vec();
+            out[axis] = match const_operand(ctx, consts, 1) {
+                Some(k) if k.len() == 1 => {
+                    if k[0] < 0 || (s0[axis] != DYNAMIC && k[0] > s0[axis]) {
+                        return err(format!("TopK's k = {} is out of range", k[0]));
+                    }
+                    k[0]
+                }
+                Some(_) => return err("TopK's K must hold one value"),
+                None => DYNAMIC,
+            };
+            vec![(out.clone(), e0), (out, i64t)]
+        }
         "Resize" => match resize_plan(ctx, s0, consts, n, get)? {
             Some((_, out)) => vec![(out, e0)],
             None => vec![(vec![DYNAMIC; rank], e0)],

@@ -813,6 +813,8 @@ impl Importer<'_> {
         let outputs: Vec<&String> = node.output.iter().collect();
         let num_results = match node.op_type.as_str() {
             "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
+            // Values and indices.
+            "TopK" => 2,
             // Every output (Split), the optional mask (Dropout) or the
             // optional Mean and InvStdDev (LayerNormalization).
             "Split" | "Dropout" | "LayerNormalization" => outputs.len(),

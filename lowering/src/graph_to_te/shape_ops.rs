@@ -32,6 +32,8 @@ pub(crate) fn lower(
             | "trilu"
             | "one_hot"
             | "cumsum"
+            | "sort_rank"
+            | "rank_to_index"
     ) {
         return Ok(None);
     }
@@ -269,6 +271,71 @@ pub(crate) fn lower(
                     let on = b.ext(vals, &[one]);
                     let off = b.ext(vals, &[z]);
                     Ok(b.select(hit, on, off))
+                }),
+            )?
+        }
+        "sort_rank" => {
+            let axis = int("axis") as usize;
+            let largest = unit("largest");
+            let fl = ctx.is_float(ctx.element_type(ctx.value_type(x)));
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[xs[axis]],
+                Some("add"),
+                Box::new(move |b, idx, red| {
+                    // Elements sorting before idx: strictly better, or
+                    // equal at a smaller index.
+                    let j = red[0];
+                    let mut other = idx.to_vec();
+                    other[axis] = j;
+                    let xi = b.ext(x, idx);
+                    let xj = b.ext(x, &other);
+                    let i1 = b.ctx.i1();
+                    let i64t = b.ctx.i64();
+                    // float: ogt 2, oeq 1; int: sgt 4, eq 0.
+                    let (gt, eq) = if fl { (2, 1) } else { (4, 0) };
+                    let name = if fl { "arith.cmpf" } else { "arith.cmpi" };
+                    let pg = b.ctx.int_attr(i64t, gt);
+                    let pe = b.ctx.int_attr(i64t, eq);
+                    let better = if largest {
+                        b.op(name, &[xj, xi], i1, &[("predicate", pg)])
+                    } else {
+                        b.op(name, &[xi, xj], i1, &[("predicate", pg)])
+                    };
+                    let same = b.op(name, &[xj, xi], i1, &[("predicate", pe)]);
+                    let earlier = b.cmpi(SLT, j, idx[axis]);
+                    let tie = b.and(same, earlier);
+                    let before = b.op("arith.ori", &[better, tie], i1, &[]);
+                    let one = b.cst(i64t, 1.0);
+                    let zero = b.cst(i64t, 0.0);
+                    Ok(b.select(before, one, zero))
+                }),
+            )?
+        }
+        "rank_to_index" => {
+            let axis = int("axis") as usize;
+            compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &[xs[axis]],
+                Some("add"),
+                Box::new(move |b, idx, red| {
+                    let i = red[0];
+                    let mut src = idx.to_vec();
+                    src[axis] = i;
+                    let r = b.ext(x, &src);
+                    let it = b.ctx.index_type();
+                    let ri = b.op("arith.index_cast", &[r], it, &[]);
+                    let hit = b.cmpi(EQ, ri, idx[axis]);
+                    let i64t = b.ctx.i64();
+                    let iv = b.op("arith.index_cast", &[i], i64t, &[]);
+                    let zero = b.cst(i64t, 0.0);
+                    Ok(b.select(hit, iv, zero))
                 }),
             )?
         }

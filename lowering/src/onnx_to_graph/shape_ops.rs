@@ -32,6 +32,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "Dropout" => lower_dropout,
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
+        "TopK" => lower_top_k,
         "Resize" => lower_resize,
         _ => return None,
     })
@@ -891,4 +892,37 @@ fn lower_lp_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
         vec![("kind", k)],
     );
     Ok(vec![rw.ctx.result(y, 0)])
+}
+
+/// TopK: the stable sort rank of every element, the indices of the first k
+/// ranks, and the values gathered at them (ties keep index order).
+fn lower_top_k(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let vt = result_type(rw, op, 0)?;
+    let it = result_type(rw, op, 1)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let xs = shape_of(rw.ctx, x)?;
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", -1), xs.len()).map_err(|e| e.0)?;
+    let a = rw.ctx.i64_attr(axis as i64);
+    let mut attrs = vec![("axis", a)];
+    if int_attr(rw, op, "largest", 1) != 0 {
+        attrs.push(("largest", rw.ctx.unit_attr()));
+    }
+    let i64t = rw.ctx.i64();
+    let rt = rw.ctx.tensor_type(&xs, i64t);
+    let r = rw.create_op("graph.sort_rank", loc, &[x], &[rt], attrs);
+    let r = rw.ctx.result(r, 0);
+    let a = rw.ctx.i64_attr(axis as i64);
+    let i = rw.create_op("graph.rank_to_index", loc, &[r], &[it], vec![("axis", a)]);
+    let i = rw.ctx.result(i, 0);
+    let a = rw.ctx.i64_attr(axis as i64);
+    let v = rw.create_op(
+        "graph.gather_elements",
+        loc,
+        &[x, i],
+        &[vt],
+        vec![("axis", a)],
+    );
+    Ok(vec![rw.ctx.result(v, 0), i])
 }
