@@ -107,3 +107,19 @@ func.func @top_k(%x: tensor<2x5xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>) {
   %v, %i = onnx.TopK %x, %k {axis = 1 : i64} : (tensor<2x5xf32>, tensor<1xi64>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
   return %v, %i : tensor<2x3xf32>, tensor<2x3xi64>
 }
+
+// Scatter: without a reduction, the last matching update (a max over the
+// update positions) then a select; with one, a masked reduction combined
+// with the data.
+// CHECK-LABEL: func.func @scatter
+// CHECK: graph.scatter_elements %arg0, %arg1, %arg2 {axis = 1 : i64, reduction = "none"}
+// CHECK: graph.scatter_nd %arg0, %arg3, %arg4 {reduction = "add"}
+// TE-LABEL: func.func @scatter
+// TE: combiner = "max"
+// TE: arith.select
+// TE: combiner = "add"
+func.func @scatter(%d: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>, %ni: tensor<2x1xi64>, %nu: tensor<2x4xf32>) -> (tensor<3x4xf32>, tensor<3x4xf32>) {
+  %0 = onnx.ScatterElements %d, %i, %u {axis = 1 : i64} : (tensor<3x4xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x4xf32>
+  %1 = onnx.ScatterND %d, %ni, %nu {reduction = "add"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %0, %1 : tensor<3x4xf32>, tensor<3x4xf32>
+}

@@ -387,7 +387,10 @@ pub fn op_pattern_kind(ctx: &Context, op: Op) -> OpPatternKind {
         | "graph.pad"
         | "graph.trilu"
         | "graph.one_hot" => Injective,
-        "graph.sort_rank" | "graph.rank_to_index" => Opaque,
+        "graph.sort_rank"
+        | "graph.rank_to_index"
+        | "graph.scatter_elements"
+        | "graph.scatter_nd" => Opaque,
         "graph.reduce_sum"
         | "graph.reduce_mean"
         | "graph.reduce_max"

@@ -175,8 +175,39 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX ScatterElements: `data` with `updates` written (or combined by
+    /// `reduction` add/mul/max/min) at `indices` along `axis`; with
+    /// duplicate indices and no reduction, the last update wins.
+    pub struct ScatterElementsOp = "graph.scatter_elements" {
+        summary: "scatter updates along an axis",
+        operands: [data: TENSOR, indices: TENSOR, updates: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR, reduction: STRING_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_scatter,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX ScatterND: `updates` slices written (or combined by
+    /// `reduction`) at the index tuples of `indices`.
+    pub struct ScatterNdOp = "graph.scatter_nd" {
+        summary: "scatter slices by index tuples",
+        operands: [data: TENSOR, indices: TENSOR, updates: TENSOR],
+        results: [result: TENSOR],
+        attributes: [reduction: STRING_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_scatter,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &ScatterElementsOp::DEF,
+    &ScatterNdOp::DEF,
     &SortRankOp::DEF,
     &RankToIndexOp::DEF,
     &SliceOp::DEF,
@@ -338,6 +369,32 @@ fn verify_rank_op(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
             op,
             "result shape must be the input's, at most as long on the axis",
         ));
+    }
+    Ok(())
+}
+
+fn verify_scatter(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    same_elem(ctx, op, 2)?;
+    if !is_int_tensor(ctx, op, 1) {
+        return Err(ctx.op_error(op, "indices must be integers"));
+    }
+    if shape(ctx, op, 0) != rshape(ctx, op) {
+        return Err(ctx.op_error(op, "result shape must be the data's"));
+    }
+    let red = ctx
+        .attr(op, "reduction")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("");
+    if !matches!(red, "none" | "add" | "mul" | "max" | "min") {
+        return Err(ctx.op_error(op, format!("unknown reduction '{red}'")));
+    }
+    if ctx.op_name_str(op) == "graph.scatter_elements" {
+        let r = shape(ctx, op, 0).len();
+        axis(ctx, op, r)?;
+        if shape(ctx, op, 1) != shape(ctx, op, 2) || shape(ctx, op, 1).len() != r {
+            return Err(ctx.op_error(op, "indices and updates need one shape, of the data's rank"));
+        }
     }
     Ok(())
 }

@@ -66,6 +66,9 @@ shape_ops! {
     DropoutOp, "onnx.Dropout", "ONNX Dropout (inference: the identity)", [data, args[variadic]], [outputs[variadic]], [ratio: FLOAT_ATTR, seed: INT_ATTR];
     CumSumOp, "onnx.CumSum", "ONNX CumSum", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     TopKOp, "onnx.TopK", "ONNX TopK (values and i64 indices)", [X, K], [Values, Indices], [axis: INT_ATTR, largest: INT_ATTR, sorted: INT_ATTR];
+    ScatterElementsOp, "onnx.ScatterElements", "ONNX ScatterElements", [data, indices, updates], [output], [axis: INT_ATTR, reduction: STR_ATTR];
+    ScatterOp, "onnx.Scatter", "ONNX Scatter (opset 9-10; ScatterElements without reduction)", [data, indices, updates], [output], [axis: INT_ATTR];
+    ScatterNDOp, "onnx.ScatterND", "ONNX ScatterND", [data, indices, updates], [output], [reduction: STR_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -669,6 +672,12 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "ScatterElements" | "Scatter" | "ScatterND" => {
+            if n != 3 || elems[2] != e0 {
+                return err(format!("{op} takes data, indices and same-typed updates"));
+            }
+            vec![(s0.to_vec(), e0)]
+        }
         "TopK" => {
             let axis = norm_axis(int_attr(ctx, get, "axis", -1)?, rank)?;
             let i64t = ctx

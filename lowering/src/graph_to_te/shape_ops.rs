@@ -34,6 +34,8 @@ pub(crate) fn lower(
             | "cumsum"
             | "sort_rank"
             | "rank_to_index"
+            | "scatter_elements"
+            | "scatter_nd"
     ) {
         return Ok(None);
     }
@@ -273,6 +275,192 @@ pub(crate) fn lower(
                     Ok(b.select(hit, on, off))
                 }),
             )?
+        }
+        "scatter_elements" | "scatter_nd" => {
+            let (ind, upd) = (ins[1], ins[2]);
+            let is = shape_of(ctx, ind)?;
+            let us = shape_of(ctx, upd)?;
+            let red = ctx
+                .attr(op, "reduction")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("none")
+                .to_string();
+            let nd = short == "scatter_nd";
+            let axis = int("axis") as usize;
+            // The update positions a result element is matched against:
+            // along the axis (elements), or every index tuple (nd).
+            let qdims: Vec<i64> = if nd {
+                is[..is.len() - 1].to_vec()
+            } else {
+                vec![us[axis]]
+            };
+            let k = if nd {
+                *is.last().unwrap_or(&0) as usize
+            } else {
+                0
+            };
+            let (xs2, us2) = (xs.clone(), us.clone());
+            // match(q) for result index idx, and the update element read.
+            let matcher = move |b: &mut B<'_>, idx: &[Value], q: &[Value]| -> (Value, Vec<Value>) {
+                if nd {
+                    let mut ok: Option<Value> = None;
+                    for t in 0..k {
+                        let mut ii = q.to_vec();
+                        ii.push(b.idx(t as i64));
+                        let iv = b.ext(ind, &ii);
+                        let j = wrap_index(b, iv, xs2[t]);
+                        let eq = b.cmpi(EQ, j, idx[t]);
+                        ok = Some(match ok {
+                            Some(o) => b.and(o, eq),
+                            None => eq,
+                        });
+                    }
+                    let mut u = q.to_vec();
+                    u.extend_from_slice(&idx[k..]);
+                    (ok.unwrap_or_else(|| b.in_range(idx[0], i64::MAX)), u)
+                } else {
+                    // Other coordinates must lie inside the updates.
+                    let mut ok: Option<Value> = None;
+                    let mut ii = idx.to_vec();
+                    ii[axis] = q[0];
+                    for (d, &n) in us2.iter().enumerate() {
+                        if d != axis && n < xs2[d] {
+                            let inr = b.in_range(idx[d], n);
+                            ok = Some(match ok {
+                                Some(o) => b.and(o, inr),
+                                None => inr,
+                            });
+                            ii[d] = clamp(b, idx[d], n);
+                        }
+                    }
+                    let iv = b.ext(ind, &ii);
+                    let j = wrap_index(b, iv, xs2[axis]);
+                    let eq = b.cmpi(EQ, j, idx[axis]);
+                    let m = match ok {
+                        Some(o) => b.and(o, eq),
+                        None => eq,
+                    };
+                    (m, ii)
+                }
+            };
+            if red == "none" {
+                // The last matching update (row-major order), as an i64
+                // linear position, -1 if none.
+                let i64t = rw.ctx.i64();
+                let lt = rw.ctx.tensor_type(&xs, i64t);
+                let qd = qdims.clone();
+                let m1 = matcher.clone();
+                let last = compute(
+                    rw,
+                    op,
+                    &[ind],
+                    lt,
+                    &qdims,
+                    Some("max"),
+                    Box::new(move |b, idx, red| {
+                        let (m, _) = m1(b, idx, red);
+                        let mut lin = b.idx(0);
+                        for (d, &r) in red.iter().enumerate() {
+                            let scaled = b.lin(lin, qd[d], 0);
+                            lin = b.bin(Bin::Add, scaled, r);
+                        }
+                        let i64t = b.ctx.i64();
+                        let l = b.op("arith.index_cast", &[lin], i64t, &[]);
+                        let none = b.cst(i64t, -1.0);
+                        Ok(b.select(m, l, none))
+                    }),
+                )?;
+                let qd = qdims.clone();
+                compute(
+                    rw,
+                    op,
+                    &[x, last, upd, ind],
+                    rt,
+                    &[],
+                    None,
+                    Box::new(move |b, idx, _| {
+                        let l = b.ext(last, idx);
+                        let i64t = b.ctx.i64();
+                        let z = b.cst(i64t, 0.0);
+                        let pt = b.ctx.int_attr(i64t, 5); // sge
+                        let i1 = b.ctx.i1();
+                        let has = b.op("arith.cmpi", &[l, z], i1, &[("predicate", pt)]);
+                        let safe = b.op("arith.maxsi", &[l, z], i64t, &[]);
+                        let it = b.ctx.index_type();
+                        let mut rem_v = b.op("arith.index_cast", &[safe], it, &[]);
+                        let mut q = vec![rem_v; qd.len()];
+                        for d in (0..qd.len()).rev() {
+                            let n = b.idx(qd[d]);
+                            q[d] = rem(b, rem_v, n);
+                            rem_v = b.op("arith.divsi", &[rem_v, n], it, &[]);
+                        }
+                        let (_, u) = matcher(b, idx, &q);
+                        let uv = b.ext(upd, &u);
+                        let dv = b.ext(x, idx);
+                        Ok(b.select(has, uv, dv))
+                    }),
+                )?
+            } else {
+                let comb = match red.as_str() {
+                    "add" => "add",
+                    "mul" => "mul",
+                    "max" => "max",
+                    _ => "min",
+                };
+                let e = ctx.element_type(rt);
+                let fl = ctx.is_float(e);
+                let ident = match comb {
+                    "add" => 0.0,
+                    "mul" => 1.0,
+                    "max" => f64::NEG_INFINITY,
+                    _ => f64::INFINITY,
+                };
+                let acc = compute(
+                    rw,
+                    op,
+                    &[ind, upd],
+                    rt,
+                    &qdims,
+                    Some(comb),
+                    Box::new(move |b, idx, red| {
+                        let (m, u) = matcher(b, idx, red);
+                        let uv = b.ext(upd, &u);
+                        let e = b.ctx.value_type(uv);
+                        let id = if fl {
+                            b.cst(e, ident)
+                        } else {
+                            let w = b.ctx.int_or_float_width(e).unwrap_or(32);
+                            let v = match comb {
+                                "max" => -(1i128 << (w - 1)),
+                                "min" => (1i128 << (w - 1)) - 1,
+                                _ => ident as i128,
+                            };
+                            let a = b.ctx.int_attr(e, v);
+                            b.op("arith.constant", &[], e, &[("value", a)])
+                        };
+                        Ok(b.select(m, uv, id))
+                    }),
+                )?;
+                let kind = comb.to_string();
+                compute(
+                    rw,
+                    op,
+                    &[x, acc],
+                    rt,
+                    &[],
+                    None,
+                    Box::new(move |b, idx, _| {
+                        let d = b.ext(x, idx);
+                        let a = b.ext(acc, idx);
+                        Ok(match kind.as_str() {
+                            "add" => b.bin(Bin::Add, d, a),
+                            "mul" => b.bin(Bin::Mul, d, a),
+                            "max" => b.bin(Bin::Max, d, a),
+                            _ => b.bin(Bin::Min, d, a),
+                        })
+                    }),
+                )?
+            }
         }
         "sort_rank" => {
             let axis = int("axis") as usize;

@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "ScatterElements" | "Scatter" | "ScatterND" => lower_scatter,
         "Resize" => lower_resize,
         _ => return None,
     })
@@ -925,4 +926,29 @@ fn lower_top_k(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> 
         vec![("axis", a)],
     );
     Ok(vec![rw.ctx.result(v, 0), i])
+}
+
+fn lower_scatter(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let red = rw
+        .ctx
+        .attr(op, "reduction")
+        .and_then(|a| rw.ctx.string_value(a))
+        .unwrap_or("none")
+        .to_string();
+    let r = rw.ctx.string_attr(&red);
+    let mut attrs = vec![("reduction", r)];
+    let name = if rw.ctx.op_name_str(op) == "onnx.ScatterND" {
+        "graph.scatter_nd"
+    } else {
+        let rank = shape_of(rw.ctx, ins[0])?.len();
+        let axis =
+            dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
+        attrs.push(("axis", rw.ctx.i64_attr(axis as i64)));
+        "graph.scatter_elements"
+    };
+    let s = rw.create_op(name, loc, &ins, &[ty], attrs);
+    Ok(vec![rw.ctx.result(s, 0)])
 }
