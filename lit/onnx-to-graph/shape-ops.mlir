@@ -123,3 +123,19 @@ func.func @scatter(%d: tensor<3x4xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>
   %1 = onnx.ScatterND %d, %ni, %nu {reduction = "add"} : (tensor<3x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<3x4xf32>
   return %0, %1 : tensor<3x4xf32>, tensor<3x4xf32>
 }
+
+// Einsum: the equation made explicit (ellipsis dimensions become digit
+// labels, implicit outputs spelled out); one te reduction over the summed
+// labels.
+// CHECK-LABEL: func.func @einsum
+// CHECK: graph.einsum %arg0, %arg1 {equation = "bij,bjk->bik"}
+// CHECK: graph.einsum %arg2 {equation = "9ii->9i"}
+// CHECK: graph.einsum %arg3, %arg3 {equation = "i,i->"}
+// TE-LABEL: func.func @einsum
+// TE: te.compute (%{{.+}}, %{{.+}}, %{{.+}}) reduce (%{{.+}})
+func.func @einsum(%a: tensor<2x2x3xf32>, %b: tensor<2x3x4xf32>, %c: tensor<3x5x5xf32>, %v: tensor<5xf32>) -> (tensor<2x2x4xf32>, tensor<3x5xf32>, tensor<f32>) {
+  %0 = onnx.Einsum %a, %b {equation = "bij, bjk -> bik"} : (tensor<2x2x3xf32>, tensor<2x3x4xf32>) -> tensor<2x2x4xf32>
+  %1 = onnx.Einsum %c {equation = "...ii ->...i"} : (tensor<3x5x5xf32>) -> tensor<3x5xf32>
+  %2 = onnx.Einsum %v, %v {equation = "i,i"} : (tensor<5xf32>, tensor<5xf32>) -> tensor<f32>
+  return %0, %1, %2 : tensor<2x2x4xf32>, tensor<3x5xf32>, tensor<f32>
+}

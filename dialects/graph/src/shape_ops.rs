@@ -204,8 +204,24 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// A sum of products by index labels, one character per dimension
+    /// (`"bij,bjk->bik"`); the equation is explicit and its labels cover
+    /// every dimension (onnx-to-graph normalises ONNX's forms).
+    pub struct EinsumOp = "graph.einsum" {
+        summary: "Einstein summation with an explicit equation",
+        operands: [inputs[variadic]: TENSOR],
+        results: [result: TENSOR],
+        attributes: [equation: STRING_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_einsum,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &EinsumOp::DEF,
     &ScatterElementsOp::DEF,
     &ScatterNdOp::DEF,
     &SortRankOp::DEF,
@@ -395,6 +411,36 @@ fn verify_scatter(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         if shape(ctx, op, 1) != shape(ctx, op, 2) || shape(ctx, op, 1).len() != r {
             return Err(ctx.op_error(op, "indices and updates need one shape, of the data's rank"));
         }
+    }
+    Ok(())
+}
+
+fn verify_einsum(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let eq = ctx
+        .attr(op, "equation")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("");
+    let Some((lhs, out)) = eq.split_once("->") else {
+        return Err(ctx.op_error(op, "equation must be explicit ('...->...')"));
+    };
+    let terms: Vec<&str> = lhs.split(',').collect();
+    let n = ctx.num_operands(op);
+    if terms.len() != n {
+        return Err(ctx.op_error(
+            op,
+            format!("equation has {} inputs, the op {n}", terms.len()),
+        ));
+    }
+    for (k, t) in terms.iter().enumerate() {
+        if t.chars().count() != shape(ctx, op, k).len() {
+            return Err(ctx.op_error(op, format!("term '{t}' does not match operand #{k}'s rank")));
+        }
+    }
+    if out.chars().count() != rshape(ctx, op).len() {
+        return Err(ctx.op_error(op, "output term does not match the result's rank"));
+    }
+    if out.chars().any(|c| !lhs.contains(c)) {
+        return Err(ctx.op_error(op, "an output label is not an input's"));
     }
     Ok(())
 }

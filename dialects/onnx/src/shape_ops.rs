@@ -69,6 +69,7 @@ shape_ops! {
     ScatterElementsOp, "onnx.ScatterElements", "ONNX ScatterElements", [data, indices, updates], [output], [axis: INT_ATTR, reduction: STR_ATTR];
     ScatterOp, "onnx.Scatter", "ONNX Scatter (opset 9-10; ScatterElements without reduction)", [data, indices, updates], [output], [axis: INT_ATTR];
     ScatterNDOp, "onnx.ScatterND", "ONNX ScatterND", [data, indices, updates], [output], [reduction: STR_ATTR];
+    EinsumOp, "onnx.Einsum", "ONNX Einsum", [Inputs[variadic]], [Output], [equation: STR_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -672,6 +673,16 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "Einsum" => {
+            let eq = get("equation")
+                .and_then(|a| ctx.string_value(a))
+                .ok_or_else(|| ShapeError("Einsum needs an 'equation'".into()))?;
+            let (_, shape) = einsum_normalize(eq, shapes)?;
+            if elems.iter().any(|&e| e != e0) {
+                return err("Einsum's inputs must have one element type");
+            }
+            vec![(shape, e0)]
+        }
         "ScatterElements" | "Scatter" | "ScatterND" => {
             if n != 3 || elems[2] != e0 {
                 return err(format!("{op} takes data, indices and same-typed updates"));
@@ -702,4 +713,106 @@ fn infer_known(
         },
         _ => return err(format!("no shape inference for {op}")),
     })
+}
+
+/// An Einsum equation made explicit for `shapes`: every dimension gets one
+/// label character (the ellipsis' dimensions the digits `0`-`9`, aligned
+/// from the right as in broadcasting), and the output is spelled out
+/// (implicit mode: the ellipsis, then the labels used once, sorted).
+/// Returns the normalised `in0,in1->out` and the output shape.
+pub fn einsum_normalize(eq: &str, shapes: &[&[i64]]) -> Result<(String, Vec<i64>), ShapeError> {
+    let eq: String = eq.chars().filter(|c| !c.is_whitespace()).collect();
+    let (lhs, rhs) = match eq.split_once("->") {
+        Some((l, r)) => (l.to_string(), Some(r.to_string())),
+        None => (eq.clone(), None),
+    };
+    let terms: Vec<&str> = lhs.split(',').collect();
+    if terms.len() != shapes.len() {
+        return err(format!(
+            "Einsum equation has {} inputs, the op {}",
+            terms.len(),
+            shapes.len()
+        ));
+    }
+    let mut ell_rank = 0usize;
+    let mut expanded: Vec<Vec<char>> = Vec::new();
+    for (t, s) in terms.iter().zip(shapes) {
+        let letters = t.replace("...", "");
+        if letters.chars().any(|c| !c.is_ascii_alphabetic()) {
+            return err(format!(
+                "Einsum term '{t}' has a label that is not a letter"
+            ));
+        }
+        let n = letters.chars().count();
+        let has_ell = t.contains("...");
+        if (!has_ell && n != s.len()) || n > s.len() {
+            return err(format!("Einsum term '{t}' does not match rank {}", s.len()));
+        }
+        let er = s.len() - n;
+        ell_rank = ell_rank.max(er);
+        let mut v = Vec::new();
+        let (pre, post) = t.split_once("...").unwrap_or((t, ""));
+        v.extend(pre.chars());
+        for k in 0..er {
+            v.push(char::from(b'0' + (10 - er + k) as u8));
+        }
+        if has_ell {
+            v.extend(post.chars());
+        }
+        expanded.push(v);
+    }
+    if ell_rank > 10 {
+        return err("Einsum ellipsis covers more than 10 dimensions");
+    }
+    let ell: Vec<char> = (0..ell_rank)
+        .map(|k| char::from(b'0' + (10 - ell_rank + k) as u8))
+        .collect();
+    let out: Vec<char> = match rhs {
+        Some(r) => {
+            let mut v = Vec::new();
+            let (pre, post) = r.split_once("...").unwrap_or((&r, ""));
+            v.extend(pre.chars());
+            if r.contains("...") {
+                v.extend(ell.iter());
+                v.extend(post.chars());
+            }
+            v
+        }
+        None => {
+            let mut count = std::collections::BTreeMap::new();
+            for c in expanded
+                .iter()
+                .flatten()
+                .filter(|c| c.is_ascii_alphabetic())
+            {
+                *count.entry(*c).or_insert(0) += 1;
+            }
+            let mut v = ell.clone();
+            v.extend(count.into_iter().filter(|(_, n)| *n == 1).map(|(c, _)| c));
+            v
+        }
+    };
+    // Label sizes (1 broadcasts).
+    let mut size = std::collections::HashMap::new();
+    for (v, s) in expanded.iter().zip(shapes) {
+        for (&c, &d) in v.iter().zip(s.iter()) {
+            let e = size.entry(c).or_insert(d);
+            if *e == 1 || *e == DYNAMIC {
+                *e = d;
+            } else if d != 1 && d != DYNAMIC && d != *e {
+                return err(format!("Einsum label '{c}' has sizes {e} and {d}"));
+            }
+        }
+    }
+    let mut shape = Vec::new();
+    for c in &out {
+        shape.push(
+            *size.get(c).ok_or_else(|| {
+                ShapeError(format!("Einsum output label '{c}' is not an input's"))
+            })?,
+        );
+    }
+    let ins: Vec<String> = expanded.iter().map(|v| v.iter().collect()).collect();
+    let o: String = out.iter().collect();
+    Ok((format!("{}->{o}", ins.join(",")), shape))
 }

@@ -36,6 +36,7 @@ pub(crate) fn lower(
             | "rank_to_index"
             | "scatter_elements"
             | "scatter_nd"
+            | "einsum"
     ) {
         return Ok(None);
     }
@@ -461,6 +462,68 @@ pub(crate) fn lower(
                     }),
                 )?
             }
+        }
+        "einsum" => {
+            let eq = ctx
+                .attr(op, "equation")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("")
+                .to_string();
+            let (lhs, out) = eq
+                .split_once("->")
+                .ok_or("einsum needs an explicit equation")?;
+            let terms: Vec<Vec<char>> = lhs.split(',').map(|t| t.chars().collect()).collect();
+            let out: Vec<char> = out.chars().collect();
+            // Summed labels, in order of first appearance, with their sizes.
+            let mut summed: Vec<(char, i64)> = Vec::new();
+            let shapes: Vec<Vec<i64>> = ins
+                .iter()
+                .map(|&v| shape_of(ctx, v))
+                .collect::<Result<_, _>>()?;
+            for (t, s) in terms.iter().zip(&shapes) {
+                for (&c, &d) in t.iter().zip(s) {
+                    if !out.contains(&c) {
+                        match summed.iter_mut().find(|(l, _)| *l == c) {
+                            Some(e) => e.1 = e.1.max(d),
+                            None => summed.push((c, d)),
+                        }
+                    }
+                }
+            }
+            let red: Vec<i64> = summed.iter().map(|&(_, d)| d).collect();
+            let labels: Vec<char> = summed.iter().map(|&(c, _)| c).collect();
+            let xs3 = ins.clone();
+            compute(
+                rw,
+                op,
+                &ins,
+                rt,
+                &red,
+                Some("add"),
+                Box::new(move |b, idx, r| {
+                    let mut prod: Option<Value> = None;
+                    for ((&x, t), s) in xs3.iter().zip(&terms).zip(&shapes) {
+                        let ii: Vec<Value> = t
+                            .iter()
+                            .zip(s)
+                            .map(|(c, &d)| {
+                                let v = match out.iter().position(|o| o == c) {
+                                    Some(p) => idx[p],
+                                    None => r[labels.iter().position(|l| l == c).unwrap_or(0)],
+                                };
+                                // A size-1 dimension broadcasts.
+                                if d == 1 { b.idx(0) } else { v }
+                            })
+                            .collect();
+                        let v = b.ext(x, &ii);
+                        prod = Some(match prod {
+                            None => v,
+                            Some(p) => b.bin(Bin::Mul, p, v),
+                        });
+                    }
+                    prod.ok_or_else(|| "einsum needs an input".to_string())
+                }),
+            )?
         }
         "sort_rank" => {
             let axis = int("axis") as usize;

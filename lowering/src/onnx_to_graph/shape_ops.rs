@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "Einsum" => lower_einsum,
         "ScatterElements" | "Scatter" | "ScatterND" => lower_scatter,
         "Resize" => lower_resize,
         _ => return None,
@@ -951,4 +952,56 @@ fn lower_scatter(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     };
     let s = rw.create_op(name, loc, &ins, &[ty], attrs);
     Ok(vec![rw.ctx.result(s, 0)])
+}
+
+/// Einsum: the equation made explicit (`graph.einsum`); f16/bf16 inputs are
+/// summed in f32 and rounded back.
+fn lower_einsum(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let shapes: Vec<Vec<i64>> = ins
+        .iter()
+        .map(|&v| shape_of(rw.ctx, v))
+        .collect::<LowerResult<_>>()?;
+    let refs: Vec<&[i64]> = shapes.iter().map(|s| s.as_slice()).collect();
+    let eq = rw
+        .ctx
+        .attr(op, "equation")
+        .and_then(|a| rw.ctx.string_value(a))
+        .ok_or("needs an 'equation'")?
+        .to_string();
+    let (norm, out) = dlc_onnx::shape_ops::einsum_normalize(&eq, &refs).map_err(|e| e.0)?;
+    let elem = rw.ctx.element_type(ty);
+    let half = matches!(
+        rw.ctx.type_kind(elem),
+        dlc_ir::TypeKind::Float(dlc_ir::types::FloatKind::F16 | dlc_ir::types::FloatKind::BF16)
+    );
+    let cast = |rw: &mut PatternRewriter<'_>, v: Value, to: Type| -> Value {
+        let s = rw.ctx.shape(rw.ctx.value_type(v)).unwrap_or(&[]).to_vec();
+        let t = rw.ctx.tensor_type(&s, to);
+        let k = rw.ctx.string_attr("cast");
+        let c = rw.create_op(
+            dlc_graph::elementwise::ElementwiseOp::NAME,
+            loc,
+            &[v],
+            &[t],
+            vec![("kind", k)],
+        );
+        rw.ctx.result(c, 0)
+    };
+    let (ins, rt) = if half {
+        let f32t = rw.ctx.f32();
+        let v: Vec<Value> = ins.iter().map(|&x| cast(rw, x, f32t)).collect();
+        (v, rw.ctx.tensor_type(&out, f32t))
+    } else {
+        (ins, ty)
+    };
+    let e = rw.ctx.string_attr(&norm);
+    let r = rw.create_op("graph.einsum", loc, &ins, &[rt], vec![("equation", e)]);
+    let mut y = rw.ctx.result(r, 0);
+    if half {
+        y = cast(rw, y, elem);
+    }
+    Ok(vec![y])
 }
