@@ -18,10 +18,10 @@ func.func @pool_indices(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x2x2xi64> {
 
 // -----
 
-func.func @conv1d(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>) -> tensor<1x3x6xf32> {
-  // expected-error@+1 {{'onnx.Conv' op failed to lower to graph: only 2-D convolution (rank-4 X and W) lowers to graph.conv2d, got rank 3}}
-  %0 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
-  return %0 : tensor<1x3x6xf32>
+func.func @conv3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) -> tensor<1x3x2x2x2xf32> {
+  // expected-error@+1 {{'onnx.Conv' op failed to lower to graph: only 1-D and 2-D convolution (rank-3 or rank-4 X and W) lower to graph.conv2d, got rank 5}}
+  %0 = onnx.Conv %x, %w : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x2x2x2xf32>
+  return %0 : tensor<1x3x2x2x2xf32>
 }
 
 // -----
@@ -51,10 +51,10 @@ func.func @unranked(%x: tensor<*xf32>) -> tensor<*xf32> {
 // -----
 
 // Every failing op is reported: the first as the error, the others as notes.
-func.func @two_failures(%x: tensor<1x2x8xf32>, %w: tensor<3x2x3xf32>) -> (tensor<1x3x6xf32>, tensor<1x3x6xf32>) {
+func.func @two_failures(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) -> (tensor<1x3x2x2x2xf32>, tensor<1x3x2x2x2xf32>) {
   // expected-error@+1 {{'onnx.Conv' op failed to lower to graph}}
-  %0 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
+  %0 = onnx.Conv %x, %w : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x2x2x2xf32>
   // expected-note@+1 {{'onnx.Conv' op failed to lower to graph}}
-  %1 = onnx.Conv %x, %w : (tensor<1x2x8xf32>, tensor<3x2x3xf32>) -> tensor<1x3x6xf32>
-  return %0, %1 : tensor<1x3x6xf32>, tensor<1x3x6xf32>
+  %1 = onnx.Conv %x, %w : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x2x2x2xf32>
+  return %0, %1 : tensor<1x3x2x2x2xf32>, tensor<1x3x2x2x2xf32>
 }

@@ -139,3 +139,18 @@ func.func @einsum(%a: tensor<2x2x3xf32>, %b: tensor<2x3x4xf32>, %c: tensor<3x5x5
   %2 = onnx.Einsum %v, %v {equation = "i,i"} : (tensor<5xf32>, tensor<5xf32>) -> tensor<f32>
   return %0, %1, %2 : tensor<2x2x4xf32>, tensor<3x5xf32>, tensor<f32>
 }
+
+// CenterCropPad: a centred slice, then a centred zero pad; Upsample
+// (nearest, integer scales): a gather per scaled axis.
+// CHECK-LABEL: func.func @crop_pad_upsample
+// CHECK: graph.slice %arg0 {starts = array<i64: 3, 0>, steps = array<i64: 1, 1>} : (tensor<10x3xf32>) -> tensor<4x3xf32>
+// CHECK: graph.pad %{{.+}}, %{{.+}} {low = array<i64: 0, 1>, mode = "constant"} : (tensor<4x3xf32>, tensor<f32>) -> tensor<4x6xf32>
+// CHECK: %[[I:.+]] = graph.constant dense<[0, 0, 1, 1, 2, 2]> : tensor<6xi64>
+// CHECK: graph.gather %arg1, %[[I]] {axis = 1 : i64} : (tensor<4x3xf32>, tensor<6xi64>) -> tensor<4x6xf32>
+func.func @crop_pad_upsample(%x: tensor<10x3xf32>, %u: tensor<4x3xf32>) -> (tensor<4x6xf32>, tensor<4x6xf32>) {
+  %s = onnx.Constant dense<[4, 6]> : tensor<2xi64>
+  %0 = onnx.CenterCropPad %x, %s : (tensor<10x3xf32>, tensor<2xi64>) -> tensor<4x6xf32>
+  %sc = onnx.Constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %1 = onnx.Upsample %u, %sc {mode = "nearest"} : (tensor<4x3xf32>, tensor<2xf32>) -> tensor<4x6xf32>
+  return %0, %1 : tensor<4x6xf32>, tensor<4x6xf32>
+}

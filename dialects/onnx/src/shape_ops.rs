@@ -70,6 +70,8 @@ shape_ops! {
     ScatterOp, "onnx.Scatter", "ONNX Scatter (opset 9-10; ScatterElements without reduction)", [data, indices, updates], [output], [axis: INT_ATTR];
     ScatterNDOp, "onnx.ScatterND", "ONNX ScatterND", [data, indices, updates], [output], [reduction: STR_ATTR];
     EinsumOp, "onnx.Einsum", "ONNX Einsum", [Inputs[variadic]], [Output], [equation: STR_ATTR];
+    CenterCropPadOp, "onnx.CenterCropPad", "ONNX CenterCropPad", [input_data, shape], [output_data], [axes: INTS_ATTR];
+    UpsampleOp, "onnx.Upsample", "ONNX Upsample (opset 7-9): nearest with integer scales", [X, scales_operand[variadic]], [Y], [mode: STR_ATTR, scales: dlc_ir::constraints::ARRAY_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -673,6 +675,52 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "CenterCropPad" => {
+            let axes: Vec<usize> = match ints_attr(ctx, get, "axes")? {
+                Some(a) => a
+                    .iter()
+                    .map(|&x| norm_axis(x, rank))
+                    .collect::<Result<_, _>>()?,
+                None => (0..rank).collect(),
+            };
+            match const_operand(ctx, consts, 1) {
+                Some(sh) if sh.len() == axes.len() => {
+                    let mut out = s0.to_vec();
+                    for (&a, &d) in axes.iter().zip(&sh) {
+                        out[a] = d;
+                    }
+                    vec![(out, e0)]
+                }
+                Some(_) => return err("CenterCropPad needs one size per axis"),
+                None => vec![(vec![DYNAMIC; rank], e0)],
+            }
+        }
+        "Upsample" => {
+            let sc: Option<Vec<f64>> = if n > 1 {
+                consts[1].and_then(|a| dlc_ir::dense::dense_values_f64(ctx, a))
+            } else {
+                get("scales")
+                    .and_then(|a| ctx.array_value(a))
+                    .map(|v| v.iter().filter_map(|&x| ctx.float_value(x)).collect())
+            };
+            match sc {
+                Some(sc) if sc.len() == rank => vec![(
+                    s0.iter()
+                        .zip(&sc)
+                        .map(|(&d, &s)| {
+                            if d == DYNAMIC {
+                                DYNAMIC
+                            } else {
+                                (d as f64 * s) as i64
+                            }
+                        })
+                        .collect(),
+                    e0,
+                )],
+                Some(_) => return err("Upsample needs one scale per dimension"),
+                None => vec![(vec![DYNAMIC; rank], e0)],
+            }
+        }
         "Einsum" => {
             let eq = get("equation")
                 .and_then(|a| ctx.string_value(a))

@@ -773,6 +773,22 @@ impl Importer<'_> {
                     // Resize's roi and scales may be omitted before scales
                     // or sizes; an empty tensor means the same (the form
                     // opsets 11-12 used).
+                    // Pad's constant_value may be omitted before axes: 0.
+                    if node.op_type == "Pad" && i == 2 && !operands.is_empty() {
+                        let t = self.ctx.value_type(operands[0]);
+                        let elem = self.ctx.element_type(t);
+                        let ty = self.ctx.tensor_type(&[], elem);
+                        let eb = dlc_ir::dense::elem_layout(self.ctx, ty).map_or(4, |l| l.bytes());
+                        let zero = self.ctx.dense_attr(
+                            ty,
+                            dlc_ir::attrs::DenseData {
+                                splat: false,
+                                bytes: vec![0u8; eb].into(),
+                            },
+                        );
+                        operands.push(self.constant(zero, loc));
+                        continue;
+                    }
                     if node.op_type == "Resize" && (i == 1 || i == 2) {
                         let f32t = self.ctx.f32();
                         let ty = self.ctx.tensor_type(&[0], f32t);

@@ -33,6 +33,8 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "CenterCropPad" => lower_center_crop_pad,
+        "Upsample" => lower_upsample,
         "Einsum" => lower_einsum,
         "ScatterElements" | "Scatter" | "ScatterND" => lower_scatter,
         "Resize" => lower_resize,
@@ -1004,4 +1006,92 @@ fn lower_einsum(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
         y = cast(rw, y, elem);
     }
     Ok(vec![y])
+}
+
+/// CenterCropPad: a centred slice where the target is smaller, then a
+/// centred zero padding where it is larger (the extra element of an odd
+/// difference goes at the end, like the reference).
+fn lower_center_crop_pad(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let xs = shape_of(rw.ctx, x)?;
+    let out = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    let elem = rw.ctx.element_type(ty);
+    let r = xs.len();
+    let mut crop = xs.clone();
+    let mut starts = vec![0i64; r];
+    let mut low = vec![0i64; r];
+    for d in 0..r {
+        if out[d] < xs[d] {
+            crop[d] = out[d];
+            starts[d] = (xs[d] - out[d]) / 2;
+        } else if out[d] > xs[d] {
+            low[d] = (out[d] - xs[d]) / 2;
+        }
+    }
+    let ct = rw.ctx.tensor_type(&crop, elem);
+    let c = slice(rw, op, x, ct, &starts, &vec![1; r]);
+    if crop == out {
+        return Ok(vec![c]);
+    }
+    let scalar = rw.ctx.tensor_type(&[], elem);
+    let zero = if rw.ctx.is_float(elem) {
+        dlc_ir::dense::dense_from_f64(rw.ctx, scalar, &[0.0])
+    } else {
+        dlc_ir::dense::dense_from_i128(rw.ctx, scalar, &[0])
+    }
+    .ok_or("cannot build the pad value")?;
+    let z = constant(rw, op, scalar, zero);
+    let l = rw.ctx.dense_i64_array(&low);
+    let m = rw.ctx.string_attr("constant");
+    let p = rw.create_op(
+        "graph.pad",
+        loc,
+        &[c, z],
+        &[ty],
+        vec![("low", l), ("mode", m)],
+    );
+    Ok(vec![rw.ctx.result(p, 0)])
+}
+
+/// Upsample (opset 7-9) with mode nearest and integer scales: each element
+/// repeated, a gather per scaled axis.
+fn lower_upsample(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let mode = rw
+        .ctx
+        .attr(op, "mode")
+        .and_then(|a| rw.ctx.string_value(a))
+        .unwrap_or("nearest");
+    if mode != "nearest" {
+        return Err(format!("mode '{mode}' is not supported (use Resize)"));
+    }
+    let x = rw.ctx.operand(op, 0);
+    let xs = shape_of(rw.ctx, x)?;
+    let out = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    let elem = rw.ctx.element_type(ty);
+    let i64t = rw.ctx.i64();
+    let mut cur = x;
+    let mut dims = xs.clone();
+    for d in 0..xs.len() {
+        if out[d] == xs[d] {
+            continue;
+        }
+        if out[d] % xs[d] != 0 {
+            return Err("needs integer scales".into());
+        }
+        let f = out[d] / xs[d];
+        let it = rw.ctx.tensor_type(&[out[d]], i64t);
+        let idx: Vec<i128> = (0..out[d]).map(|i| i128::from(i / f)).collect();
+        let ia = dlc_ir::dense::dense_from_i128(rw.ctx, it, &idx).ok_or("index table")?;
+        let ic = constant(rw, op, it, ia);
+        dims[d] = out[d];
+        let nt = rw.ctx.tensor_type(&dims, elem);
+        let a = rw.ctx.i64_attr(d as i64);
+        let g = rw.create_op("graph.gather", loc, &[cur, ic], &[nt], vec![("axis", a)]);
+        cur = rw.ctx.result(g, 0);
+    }
+    Ok(vec![cur])
 }

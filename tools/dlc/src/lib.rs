@@ -14,6 +14,7 @@ use dlc_ir::diag::render;
 use dlc_ir::pass::{Instrumentation, OpPassManager, PassRegistry, TimingNode};
 use dlc_ir::types::TypeKind;
 use dlc_ir::{Attr, Context, Diagnostic, Op, Type, WalkResult};
+use rustc_hash::FxHashSet;
 use std::path::Path;
 
 /// The passes from the onnx level down to the llvm dialect, in order.
@@ -552,6 +553,7 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.TopK", &[1]),
     ("onnx.Resize", &[1, 2, 3]),
     ("onnx.Upsample", &[1]),
+    ("onnx.CenterCropPad", &[1]),
     ("onnx.Clip", &[1, 2]),
     ("onnx.ReduceSum", &[1]),
     ("onnx.ReduceMean", &[1]),
@@ -593,6 +595,24 @@ pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Ve
     };
     let names = string_array(ctx, ctx.attr(func, "onnx.input_names"));
     let args = ctx.block_args(entry).to_vec();
+    // Values result shapes depend on: the shape operands, and (backwards)
+    // everything computing them, e.g. an input that a Max, Sub and Concat
+    // turn into Pad's pads.
+    let mut shape_values: FxHashSet<dlc_ir::Value> = FxHashSet::default();
+    for op in ctx.block_ops_vec(entry).into_iter().rev() {
+        let name = ctx.op_name_str(op);
+        let feeds = ctx.results(op).any(|r| shape_values.contains(&r));
+        let positions = SHAPE_OPERANDS
+            .iter()
+            .find(|(o, _)| *o == name)
+            .map(|(_, ks)| *ks)
+            .unwrap_or(&[]);
+        for (k, v) in ctx.operands(op).enumerate() {
+            if feeds || positions.contains(&k) {
+                shape_values.insert(v);
+            }
+        }
+    }
     let mut folded = Vec::new();
     for (k, (&arg, t)) in args.iter().zip(inputs).enumerate() {
         let at = ctx.value_type(arg);
@@ -602,14 +622,7 @@ pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Ve
             let st = ctx.tensor_type(&dims, elem);
             ctx.set_value_type(arg, st);
         }
-        let feeds_shape = ctx.uses(arg).any(|u| {
-            let n = ctx.op_name_str(ctx.use_owner(u));
-            let idx = ctx.use_index(u);
-            SHAPE_OPERANDS
-                .iter()
-                .any(|(o, ks)| *o == n && ks.contains(&idx))
-        });
-        if feeds_shape && t.numel() <= SPECIALIZE_MAX_ELEMENTS {
+        if shape_values.contains(&arg) && t.numel() <= SPECIALIZE_MAX_ELEMENTS {
             let ty = ctx.tensor_type(&dims, elem);
             let value = ctx.dense_attr(
                 ty,
