@@ -63,3 +63,17 @@ func.func @variadic(%a: tensor<2x3xf32>, %b: tensor<3xf32>, %lo: tensor<f32>) ->
   %2 = onnx.Clip %1, %lo : (tensor<2x3xf32>, tensor<f32>) -> tensor<2x3xf32>
   return %2 : tensor<2x3xf32>
 }
+
+// BitCast reinterprets same-width elements; Swish is a kind of its own and
+// SwiGLU is Swish(A) * B.
+// CHECK-LABEL: func.func @bitcast_swish
+// CHECK: graph.elementwise "bitcast" %arg0 : (tensor<4xf32>) -> tensor<4xi32>
+// CHECK: %[[S:.+]] = graph.elementwise "swish" %arg1 {alpha = 5.000000e-01 : f32}
+// CHECK: graph.mul %[[S]], %arg2
+// TE-LABEL: func.func @bitcast_swish
+// TE: arith.bitcast %{{.+}} : f32 to i32
+func.func @bitcast_swish(%x: tensor<4xf32>, %a: tensor<4xf32>, %b: tensor<4xf32>) -> (tensor<4xi32>, tensor<4xf32>) {
+  %0 = onnx.BitCast %x {to = 6 : i64} : (tensor<4xf32>) -> tensor<4xi32>
+  %1 = onnx.SwiGLU %a, %b {alpha = 0.5 : f32} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0, %1 : tensor<4xi32>, tensor<4xf32>
+}

@@ -154,3 +154,14 @@ func.func @crop_pad_upsample(%x: tensor<10x3xf32>, %u: tensor<4x3xf32>) -> (tens
   %1 = onnx.Upsample %u, %sc {mode = "nearest"} : (tensor<4x3xf32>, tensor<2xf32>) -> tensor<4x6xf32>
   return %0, %1 : tensor<4x6xf32>, tensor<4x6xf32>
 }
+
+// GlobalMaxPool is a keepdims max over the spatial axes; EyeLike a
+// constant with ones on diagonal k.
+// CHECK-LABEL: func.func @global_max_eye
+// CHECK: graph.reduce_max %arg0 {axes = array<i64: 2, 3>, keepdims}
+// CHECK: graph.constant dense<{{\[}}[0.000000e+00, 1.000000e+00, 0.000000e+00], [0.000000e+00, 0.000000e+00, 1.000000e+00]]> : tensor<2x3xf32>
+func.func @global_max_eye(%x: tensor<1x2x3x3xf32>, %e: tensor<2x3xi32>) -> (tensor<1x2x1x1xf32>, tensor<2x3xf32>) {
+  %0 = onnx.GlobalMaxPool %x : (tensor<1x2x3x3xf32>) -> tensor<1x2x1x1xf32>
+  %1 = onnx.EyeLike %e {dtype = 1 : i64, k = 1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xf32>
+  return %0, %1 : tensor<1x2x1x1xf32>, tensor<2x3xf32>
+}

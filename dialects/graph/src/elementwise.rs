@@ -111,6 +111,8 @@ pub const KINDS: &[Kind] = &[
     k("isnan", 1, O::Float, Re::Bool),
     k("isinf", 1, O::Float, Re::Bool),
     k("cast", 1, O::Mixed, Re::Any),
+    k("bitcast", 1, O::Mixed, Re::Any),
+    k("swish", 1, O::Float, Re::First),
     k("pow", 2, O::Mixed, Re::First),
     k("mod", 2, O::Numeric, Re::First),
     k("bitshift", 2, O::Integer, Re::First),

@@ -97,6 +97,9 @@ ew_ops! {
     ClipOp, "onnx.Clip", "ONNX Clip (bounds as attributes before opset 11, optional inputs after)", [X, bounds[variadic]], [min: FLOAT_ATTR, max: FLOAT_ATTR];
     CastOp, "onnx.Cast", "ONNX Cast to the type of ONNX data type `to`", [X], [to: INT_ATTR, saturate: INT_ATTR];
     CastLikeOp, "onnx.CastLike", "ONNX CastLike", [X, target], [saturate: INT_ATTR];
+    BitCastOp, "onnx.BitCast", "ONNX BitCast (same element width)", [X], [to: INT_ATTR];
+    SwishOp, "onnx.Swish", "ONNX Swish: x * sigmoid(alpha x)", [X], [alpha: FLOAT_ATTR];
+    SwiGLUOp, "onnx.SwiGLU", "ONNX SwiGLU: Swish(A) * B", [A, B], [alpha: FLOAT_ATTR];
 }
 
 /// The builtin type of ONNX data type `dt`, if interned (all are, see
@@ -215,6 +218,30 @@ fn infer_known(
                 ShapeError(format!("Cast to ONNX data type {to} is not supported"))
             })?;
             vec![(s0, t)]
+        }
+        "BitCast" => {
+            need(1)?;
+            let to = get("to")
+                .and_then(|a| ctx.int_value(a))
+                .ok_or_else(|| ShapeError("BitCast requires an integer 'to' attribute".into()))?;
+            let t = onnx_elem_type(ctx, to as i64).ok_or_else(|| {
+                ShapeError(format!("BitCast to ONNX data type {to} is not supported"))
+            })?;
+            let w = |t| ctx.int_or_float_width(t).unwrap_or(0);
+            let bytes = |t| if w(t) == 1 { 8 } else { w(t) };
+            if bytes(t) != bytes(e0) {
+                return err("BitCast between element types of different widths is not supported");
+            }
+            vec![(s0, t)]
+        }
+        "SwiGLU" => {
+            need(2)?;
+            same(2)?;
+            want(is_float(ctx, e0), "floating-point")?;
+            if shapes[0] != shapes[1] {
+                return err("SwiGLU's A and B must have the same shape");
+            }
+            vec![(s0, e0)]
         }
         "CastLike" => {
             need(2)?;

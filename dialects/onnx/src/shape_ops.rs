@@ -72,6 +72,8 @@ shape_ops! {
     EinsumOp, "onnx.Einsum", "ONNX Einsum", [Inputs[variadic]], [Output], [equation: STR_ATTR];
     CenterCropPadOp, "onnx.CenterCropPad", "ONNX CenterCropPad", [input_data, shape], [output_data], [axes: INTS_ATTR];
     UpsampleOp, "onnx.Upsample", "ONNX Upsample (opset 7-9): nearest with integer scales", [X, scales_operand[variadic]], [Y], [mode: STR_ATTR, scales: dlc_ir::constraints::ARRAY_ATTR];
+    GlobalMaxPoolOp, "onnx.GlobalMaxPool", "ONNX GlobalMaxPool", [X], [Y], [];
+    EyeLikeOp, "onnx.EyeLike", "ONNX EyeLike", [input], [output], [dtype: INT_ATTR, k: INT_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -256,7 +258,12 @@ pub fn infer_multi(
     let axis = norm_axis(int_attr(ctx, get, "axis", 0)?, rank)?;
     let split = match operand_or_attr(ctx, consts, shapes.len(), 1, get, "split") {
         Ok(s) => s,
-        Err(()) => return err("Split needs constant split sizes"),
+        // Sizes known only at run time: each output's extent is unknown.
+        Err(()) => {
+            let mut s = s0.to_vec();
+            s[axis] = DYNAMIC;
+            return Ok(vec![(s, e0); num_results]);
+        }
     };
     let nout = match get("num_outputs").and_then(|a| ctx.int_value(a)) {
         Some(k) if k > 0 => k as usize,
@@ -675,6 +682,30 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "GlobalMaxPool" => {
+            if rank < 3 {
+                return err("GlobalMaxPool needs rank >= 3");
+            }
+            let mut out = s0.to_vec();
+            for d in &mut out[2..] {
+                *d = 1;
+            }
+            vec![(out, e0)]
+        }
+        "EyeLike" => {
+            if rank != 2 {
+                return err("EyeLike needs a 2-D input");
+            }
+            let t = match get("dtype").and_then(|a| ctx.int_value(a)) {
+                Some(dt) => {
+                    crate::elementwise::onnx_elem_type(ctx, dt as i64).ok_or_else(|| {
+                        ShapeError(format!("EyeLike to ONNX data type {dt} is not supported"))
+                    })?
+                }
+                None => e0,
+            };
+            vec![(s0.to_vec(), t)]
+        }
         "CenterCropPad" => {
             let axes: Vec<usize> = match ints_attr(ctx, get, "axes")? {
                 Some(a) => a

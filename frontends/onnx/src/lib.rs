@@ -773,6 +773,30 @@ impl Importer<'_> {
                     // Resize's roi and scales may be omitted before scales
                     // or sizes; an empty tensor means the same (the form
                     // opsets 11-12 used).
+                    // Clip's min may be omitted before max: the lowest value.
+                    if node.op_type == "Clip" && i == 1 && !operands.is_empty() {
+                        let t = self.ctx.value_type(operands[0]);
+                        let elem = self.ctx.element_type(t);
+                        let ty = self.ctx.tensor_type(&[], elem);
+                        let lowest = if self.ctx.is_float(elem) {
+                            dlc_ir::dense::dense_from_f64(self.ctx, ty, &[f64::NEG_INFINITY])
+                        } else {
+                            let w = self.ctx.int_or_float_width(elem).unwrap_or(32);
+                            let unsigned = matches!(
+                                self.ctx.type_kind(elem),
+                                dlc_ir::TypeKind::Integer {
+                                    signedness: dlc_ir::types::Signedness::Unsigned,
+                                    ..
+                                }
+                            );
+                            let v = if unsigned { 0 } else { -(1i128 << (w - 1)) };
+                            dlc_ir::dense::dense_from_i128(self.ctx, ty, &[v])
+                        };
+                        if let Some(a) = lowest {
+                            operands.push(self.constant(a, loc));
+                            continue;
+                        }
+                    }
                     // Pad's constant_value may be omitted before axes: 0.
                     if node.op_type == "Pad" && i == 2 && !operands.is_empty() {
                         let t = self.ctx.value_type(operands[0]);

@@ -153,6 +153,7 @@ pub fn build(
         && !matches!(
             kind,
             "cast"
+                | "bitcast"
                 | "equal"
                 | "less"
                 | "greater"
@@ -401,6 +402,22 @@ pub fn build(
             b.b2("arith.ori", p, n)
         }
         "cast" => cast(b, x, out, at.unsigned, at.unsigned_result)?,
+        "bitcast" if is_bool(b.ctx, t0) => b.conv("arith.extui", x, out),
+        "bitcast" if is_bool(b.ctx, out) => {
+            let z = c(b, 0.0);
+            b.cmp(false, NE, x, z)
+        }
+        "bitcast" if out == t0 => x,
+        "bitcast" => b.conv("arith.bitcast", x, out),
+        "swish" => {
+            let al = c(b, at.alpha);
+            let ax = b.b2("arith.mulf", al, x);
+            let n = b.un("arith.negf", ax);
+            let ex = b.un("math.exp", n);
+            let one = c(b, 1.0);
+            let d = b.b2("arith.addf", one, ex);
+            b.b2("arith.divf", x, d)
+        }
         "bitshift" => {
             let name = if at.direction == "LEFT" {
                 "arith.shli"

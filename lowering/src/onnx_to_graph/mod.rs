@@ -865,6 +865,11 @@ fn elementwise_kind(
             "isinf"
         }
         "Cast" | "CastLike" => "cast",
+        "BitCast" => "bitcast",
+        "Swish" => {
+            floats.push(f("alpha", 1.0)?);
+            "swish"
+        }
         "Pow" => "pow",
         "Mod" => {
             ints.push(("fmod", int_attr(ctx, op, "fmod", 0)?));
@@ -895,6 +900,10 @@ fn elementwise_kind(
         "GreaterOrEqual" => "greater_equal",
         "PRelu" => "prelu",
         "Where" => "select",
+        "SwiGLU" => {
+            floats.push(f("alpha", 1.0)?);
+            "swiglu"
+        }
         other => return Err(format!("no graph.elementwise kind for '{other}'")),
     };
     let mut attrs = Vec::new();
@@ -915,6 +924,22 @@ fn elementwise_kind(
 fn lower_elementwise(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let loc = rw.ctx.op_loc(op);
     let (kind, mut attrs) = elementwise_kind(rw, op)?;
+    if kind == "swiglu" {
+        // Swish(A) * B.
+        let (a, b) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+        let at = rw.ctx.value_type(a);
+        let k = rw.ctx.string_attr("swish");
+        attrs.insert(0, ("kind", k));
+        let s = rw.create_op(
+            dlc_graph::elementwise::ElementwiseOp::NAME,
+            loc,
+            &[a],
+            &[at],
+            attrs,
+        );
+        let s = rw.ctx.result(s, 0);
+        return Ok(vec![build(rw, loc, "graph.mul", &[s, b], vec![])?]);
+    }
     let mut ins = operands(rw.ctx, op);
     if kind == "cast" {
         ins.truncate(1);

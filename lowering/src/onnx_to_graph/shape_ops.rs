@@ -33,6 +33,8 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "GlobalMaxPool" => lower_global_max_pool,
+        "EyeLike" => lower_eye_like,
         "CenterCropPad" => lower_center_crop_pad,
         "Upsample" => lower_upsample,
         "Einsum" => lower_einsum,
@@ -1094,4 +1096,40 @@ fn lower_upsample(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value
         cur = rw.ctx.result(g, 0);
     }
     Ok(vec![cur])
+}
+
+fn lower_global_max_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rank = shape_of(rw.ctx, x)?.len();
+    let axes: Vec<i64> = (2..rank as i64).collect();
+    let attrs = vec![
+        ("axes", rw.ctx.dense_i64_array(&axes)),
+        ("keepdims", rw.ctx.unit_attr()),
+    ];
+    Ok(vec![build(rw, loc, "graph.reduce_max", &[x], attrs)?])
+}
+
+/// EyeLike: a constant with ones on diagonal `k`.
+fn lower_eye_like(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let s = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    let k = int_attr(rw, op, "k", 0);
+    let (rows, cols) = (s[0], s[1]);
+    let mut v = vec![0.0f64; (rows * cols) as usize];
+    for i in 0..rows {
+        let j = i + k;
+        if (0..cols).contains(&j) {
+            v[(i * cols + j) as usize] = 1.0;
+        }
+    }
+    let e = rw.ctx.element_type(ty);
+    let a = if rw.ctx.is_float(e) {
+        dlc_ir::dense::dense_from_f64(rw.ctx, ty, &v)
+    } else {
+        let iv: Vec<i128> = v.iter().map(|&x| x as i128).collect();
+        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &iv)
+    }
+    .ok_or("cannot build the constant")?;
+    Ok(vec![constant(rw, op, ty, a)])
 }
