@@ -165,3 +165,15 @@ func.func @global_max_eye(%x: tensor<1x2x3x3xf32>, %e: tensor<2x3xi32>) -> (tens
   %1 = onnx.EyeLike %e {dtype = 1 : i64, k = 1 : i64} : (tensor<2x3xi32>) -> tensor<2x3xf32>
   return %0, %1 : tensor<1x2x1x1xf32>, tensor<2x3xf32>
 }
+
+// ConvTranspose: padding and output sizes resolved (here output_shape with
+// strides), one te reduction over input channels and taps.
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK: graph.conv_transpose2d %arg0, %arg1 {dilations = array<i64: 1, 1>, groups = 1 : i64, pad_begin = array<i64: 0, 0>, strides = array<i64: 3, 2>} : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x10x8xf32>
+// TE-LABEL: func.func @conv_transpose
+// TE: te.compute (%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) reduce (%{{.+}}, %{{.+}}, %{{.+}})
+// TE: arith.remsi
+func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>) -> tensor<1x2x10x8xf32> {
+  %0 = onnx.ConvTranspose %x, %w {output_shape = [10, 8], strides = [3, 2]} : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x10x8xf32>
+  return %0 : tensor<1x2x10x8xf32>
+}

@@ -219,8 +219,25 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// 2-D transposed convolution: `x` (N, C, H, W), `w` (C, M/groups, kH,
+    /// kW), optional bias `b` (M); result (N, M, oH, oW) from the result
+    /// type. Output position `o` gathers input `i` and tap `k` where
+    /// `o + pad_begin = i * stride + k * dilation`.
+    pub struct ConvTranspose2dOp = "graph.conv_transpose2d" {
+        summary: "2-D transposed convolution",
+        operands: [inputs[variadic]: TENSOR],
+        results: [result: TENSOR],
+        attributes: [strides: DENSE_I64_ARRAY_ATTR, dilations: DENSE_I64_ARRAY_ATTR, pad_begin: DENSE_I64_ARRAY_ATTR, groups: I64_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_conv_transpose,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &ConvTranspose2dOp::DEF,
     &EinsumOp::DEF,
     &ScatterElementsOp::DEF,
     &ScatterNdOp::DEF,
@@ -441,6 +458,32 @@ fn verify_einsum(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     }
     if out.chars().any(|c| !lhs.contains(c)) {
         return Err(ctx.op_error(op, "an output label is not an input's"));
+    }
+    Ok(())
+}
+
+fn verify_conv_transpose(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let n = ctx.num_operands(op);
+    if !(2..=3).contains(&n) {
+        return Err(ctx.op_error(op, "takes x, w and an optional bias"));
+    }
+    same_elem(ctx, op, 0)?;
+    same_elem(ctx, op, 1)?;
+    let (x, w, r) = (shape(ctx, op, 0), shape(ctx, op, 1), rshape(ctx, op));
+    let g = ctx
+        .attr(op, "groups")
+        .and_then(|a| ctx.int_value(a))
+        .unwrap_or(1) as i64;
+    if x.len() != 4 || w.len() != 4 || r.len() != 4 {
+        return Err(ctx.op_error(op, "x, w and the result must be 4-D"));
+    }
+    if g < 1 || x[1] != w[0] || x[1] % g != 0 || r[1] != w[1] * g || r[0] != x[0] {
+        return Err(ctx.op_error(op, "channel counts do not match the groups"));
+    }
+    for a in ["strides", "dilations", "pad_begin"] {
+        if ints(ctx, op, a).len() != 2 {
+            return Err(ctx.op_error(op, format!("'{a}' needs 2 entries")));
+        }
     }
     Ok(())
 }

@@ -74,6 +74,7 @@ shape_ops! {
     UpsampleOp, "onnx.Upsample", "ONNX Upsample (opset 7-9): nearest with integer scales", [X, scales_operand[variadic]], [Y], [mode: STR_ATTR, scales: dlc_ir::constraints::ARRAY_ATTR];
     GlobalMaxPoolOp, "onnx.GlobalMaxPool", "ONNX GlobalMaxPool", [X], [Y], [];
     EyeLikeOp, "onnx.EyeLike", "ONNX EyeLike", [input], [output], [dtype: INT_ATTR, k: INT_ATTR];
+    ConvTransposeOp, "onnx.ConvTranspose", "ONNX ConvTranspose", [X, W, B[variadic]], [Y], [auto_pad: STR_ATTR, dilations: INTS_ATTR, group: INT_ATTR, kernel_shape: INTS_ATTR, output_padding: INTS_ATTR, output_shape: INTS_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -682,6 +683,17 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "ConvTranspose" => {
+            let (xs, ws) = (s0, shapes[1]);
+            if xs.len() < 3 || ws.len() != xs.len() {
+                return err("ConvTranspose needs X and W of one rank >= 3");
+            }
+            let g = int_attr(ctx, get, "group", 1)?;
+            let (_, outs) = conv_transpose_geometry(ctx, get, xs, ws)?;
+            let mut out = vec![xs[0], ws[1] * g];
+            out.extend(outs);
+            vec![(out, e0)]
+        }
         "GlobalMaxPool" => {
             if rank < 3 {
                 return err("GlobalMaxPool needs rank >= 3");
@@ -894,4 +906,69 @@ pub fn einsum_normalize(eq: &str, shapes: &[&[i64]]) -> Result<(String, Vec<i64>
     let ins: Vec<String> = expanded.iter().map(|v| v.iter().collect()).collect();
     let o: String = out.iter().collect();
     Ok((format!("{}->{o}", ins.join(",")), shape))
+}
+
+/// ConvTranspose's padding before each spatial dimension and output sizes
+/// (explicit pads, auto_pad SAME_*, output_padding, output_shape), as the
+/// ONNX reference computes them.
+pub fn conv_transpose_geometry(
+    ctx: &Context,
+    get: AttrLookup<'_>,
+    xs: &[i64],
+    ws: &[i64],
+) -> Result<(Vec<i64>, Vec<i64>), ShapeError> {
+    let n = xs.len() - 2;
+    let list = |name: &str, d: i64| -> Result<Vec<i64>, ShapeError> {
+        Ok(ints_attr(ctx, get, name)?.unwrap_or_else(|| vec![d; n]))
+    };
+    let strides = list("strides", 1)?;
+    let dil = list("dilations", 1)?;
+    let kernel = ints_attr(ctx, get, "kernel_shape")?.unwrap_or_else(|| ws[2..].to_vec());
+    let op = list("output_padding", 0)?;
+    let out_shape = ints_attr(ctx, get, "output_shape")?;
+    let auto = get("auto_pad")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("NOTSET")
+        .to_string();
+    if strides.len() != n || dil.len() != n || kernel.len() != n || op.len() < n {
+        return err(
+            "ConvTranspose's strides, dilations, kernel and output_padding need one entry per spatial dimension",
+        );
+    }
+    if xs[2..].contains(&DYNAMIC) {
+        return Ok((vec![0; n], vec![DYNAMIC; n]));
+    }
+    let full = |i: usize| strides[i] * (xs[i + 2] - 1) + op[i] + ((kernel[i] - 1) * dil[i] + 1);
+    let mut begin = vec![0i64; n];
+    let mut outs = vec![0i64; n];
+    if auto == "SAME_UPPER" || auto == "SAME_LOWER" {
+        for i in 0..n {
+            let o = out_shape.as_ref().map_or(xs[i + 2] * strides[i], |s| s[i]);
+            let total = full(i) - o;
+            begin[i] = if auto == "SAME_UPPER" {
+                total / 2
+            } else {
+                total - total / 2
+            };
+            outs[i] = o;
+        }
+    } else {
+        let pads = ints_attr(ctx, get, "pads")?.unwrap_or_else(|| vec![0; 2 * n]);
+        if pads.len() != 2 * n {
+            return err("ConvTranspose's pads need two entries per spatial dimension");
+        }
+        for i in 0..n {
+            begin[i] = pads[i];
+            outs[i] = match &out_shape {
+                Some(s) => s[i],
+                None => full(i) - pads[i] - pads[i + n],
+            };
+        }
+    }
+    if outs.iter().any(|&o| o < 1) {
+        return err(format!(
+            "ConvTranspose output sizes {outs:?} are not positive"
+        ));
+    }
+    Ok((begin, outs))
 }

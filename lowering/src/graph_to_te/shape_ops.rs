@@ -37,6 +37,7 @@ pub(crate) fn lower(
             | "scatter_elements"
             | "scatter_nd"
             | "einsum"
+            | "conv_transpose2d"
     ) {
         return Ok(None);
     }
@@ -522,6 +523,78 @@ pub(crate) fn lower(
                         });
                     }
                     prod.ok_or_else(|| "einsum needs an input".to_string())
+                }),
+            )?
+        }
+        "conv_transpose2d" => {
+            let (st, dl, pb) = (ints("strides"), ints("dilations"), ints("pad_begin"));
+            let g = int("groups").max(1);
+            let w = ins[1];
+            let bias = ins.get(2).copied();
+            let ws = shape_of(ctx, w)?;
+            let cg = xs[1] / g; // input channels per group
+            let mg = ws[1]; // output channels per group
+            let (h, wd) = (xs[2], xs[3]);
+            compute(
+                rw,
+                op,
+                &ins,
+                rt,
+                &[cg, ws[2], ws[3]],
+                Some("add"),
+                Box::new(move |b, idx, red| {
+                    let (n, m, oh, ow) = (idx[0], idx[1], idx[2], idx[3]);
+                    let (c, kh, kw) = (red[0], red[1], red[2]);
+                    // Group of m, input channel, weight's output channel.
+                    let mgv = b.idx(mg);
+                    let it = b.ctx.index_type();
+                    let grp = b.op("arith.divsi", &[m, mgv], it, &[]);
+                    let base = b.lin(grp, cg, 0);
+                    let ci = b.bin(Bin::Add, base, c);
+                    let mo = rem(b, m, mgv);
+                    // o + pad = i * s + k * d  =>  i = (o + pad - k * d) / s.
+                    let mut ok: Option<Value> = None;
+                    let mut src = Vec::new();
+                    for (o, k, d, s, p, n_in) in [
+                        (oh, kh, dl[0], st[0], pb[0], h),
+                        (ow, kw, dl[1], st[1], pb[1], wd),
+                    ] {
+                        let kd = b.lin(k, -d, p);
+                        let t = b.bin(Bin::Add, o, kd);
+                        let sv = b.idx(s);
+                        let r = rem(b, t, sv);
+                        let z = b.idx(0);
+                        let exact = b.cmpi(EQ, r, z);
+                        let i = b.op("arith.divsi", &[t, sv], it, &[]);
+                        let nonneg = b.cmpi(5, t, z); // sge
+                        let inr = b.in_range(i, n_in);
+                        let a = b.and(exact, nonneg);
+                        let a = b.and(a, inr);
+                        ok = Some(match ok {
+                            Some(o) => b.and(o, a),
+                            None => a,
+                        });
+                        src.push(clamp(b, i, n_in));
+                    }
+                    let xv = b.ext(x, &[n, ci, src[0], src[1]]);
+                    let wv = b.ext(w, &[ci, mo, kh, kw]);
+                    let p = b.bin(Bin::Mul, xv, wv);
+                    let e = b.ctx.value_type(p);
+                    let z = b.cst(e, 0.0);
+                    let mut v = b.select(ok.unwrap_or(z), p, z);
+                    // The bias once per output element: on the first tap.
+                    if let Some(bb) = bias {
+                        let zi = b.idx(0);
+                        let c0 = b.cmpi(EQ, c, zi);
+                        let k0 = b.cmpi(EQ, kh, zi);
+                        let k1 = b.cmpi(EQ, kw, zi);
+                        let first = b.and(c0, k0);
+                        let first = b.and(first, k1);
+                        let bv = b.ext(bb, &[m]);
+                        let withb = b.bin(Bin::Add, v, bv);
+                        v = b.select(first, withb, v);
+                    }
+                    Ok(v)
                 }),
             )?
         }

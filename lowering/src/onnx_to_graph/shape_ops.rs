@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "ConvTranspose" => lower_conv_transpose,
         "GlobalMaxPool" => lower_global_max_pool,
         "EyeLike" => lower_eye_like,
         "CenterCropPad" => lower_center_crop_pad,
@@ -1132,4 +1133,70 @@ fn lower_eye_like(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value
     }
     .ok_or("cannot build the constant")?;
     Ok(vec![constant(rw, op, ty, a)])
+}
+
+/// ConvTranspose, 1-D (as 2-D with a height of 1) and 2-D.
+fn lower_conv_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let (xs, ws) = (shape_of(rw.ctx, ins[0])?, shape_of(rw.ctx, ins[1])?);
+    if !is_static(&xs) || !is_static(&ws) {
+        return Err("needs static input shapes".into());
+    }
+    let get = |n: &str| rw.ctx.attr(op, n);
+    let (begin, outs) =
+        dlc_onnx::shape_ops::conv_transpose_geometry(rw.ctx, &get, &xs, &ws).map_err(|e| e.0)?;
+    let list = |name: &str| {
+        rw.ctx
+            .attr(op, name)
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+            .unwrap_or_else(|| vec![1; xs.len() - 2])
+    };
+    let (strides, dil) = (list("strides"), list("dilations"));
+    let g = int_attr(rw, op, "group", 1);
+    let elem = rw.ctx.element_type(ty);
+    let one_d = xs.len() == 3;
+    if xs.len() != 4 && !one_d {
+        return Err(format!(
+            "only 1-D and 2-D transposed convolution lower to graph.conv_transpose2d, got rank {}",
+            xs.len()
+        ));
+    }
+    let (mut v, st, dl, pb, out) = if one_d {
+        let x = reshape(rw, loc, ins[0], &[xs[0], xs[1], 1, xs[2]])?;
+        let w = reshape(rw, loc, ins[1], &[ws[0], ws[1], 1, ws[2]])?;
+        (
+            vec![x, w],
+            vec![1, strides[0]],
+            vec![1, dil[0]],
+            vec![0, begin[0]],
+            vec![xs[0], ws[1] * g, 1, outs[0]],
+        )
+    } else {
+        (
+            vec![ins[0], ins[1]],
+            strides,
+            dil,
+            begin,
+            vec![xs[0], ws[1] * g, outs[0], outs[1]],
+        )
+    };
+    if let Some(&b) = ins.get(2) {
+        v.push(b);
+    }
+    let rt = rw.ctx.tensor_type(&out, elem);
+    let attrs = vec![
+        ("strides", rw.ctx.dense_i64_array(&st)),
+        ("dilations", rw.ctx.dense_i64_array(&dl)),
+        ("pad_begin", rw.ctx.dense_i64_array(&pb)),
+        ("groups", rw.ctx.i64_attr(g)),
+    ];
+    let c = rw.create_op("graph.conv_transpose2d", loc, &v, &[rt], attrs);
+    let y = rw.ctx.result(c, 0);
+    if one_d {
+        let s = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+        return Ok(vec![reshape(rw, loc, y, &s)?]);
+    }
+    Ok(vec![y])
 }
