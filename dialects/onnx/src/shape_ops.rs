@@ -182,6 +182,13 @@ fn err<T>(m: impl Into<String>) -> Result<T, ShapeError> {
     Err(ShapeError(m.into()))
 }
 
+/// The first element of a constant, integer or float, as f64.
+fn first_f64(ctx: &Context, a: Attr) -> Option<f64> {
+    dlc_ir::dense::dense_values_f64(ctx, a)
+        .and_then(|v| v.first().copied())
+        .or_else(|| const_ints(ctx, a).and_then(|v| v.first().map(|&x| x as f64)))
+}
+
 /// Normalises `axis` for `rank` (negative counts from the end).
 pub fn norm_axis(axis: i64, rank: usize) -> Result<usize, ShapeError> {
     let r = rank as i64;
@@ -559,11 +566,7 @@ fn infer_known(
             if n != 3 || shapes.iter().any(|s| !s.is_empty()) {
                 return err("Range takes three scalars");
             }
-            let f = |k: usize| {
-                consts[k].and_then(|a| {
-                    dlc_ir::dense::dense_values_f64(ctx, a).and_then(|v| v.first().copied())
-                })
-            };
+            let f = |k: usize| consts[k].and_then(|a| first_f64(ctx, a));
             match (f(0), f(1), f(2)) {
                 (Some(s), Some(l), Some(d)) => {
                     if d == 0.0 {
@@ -674,9 +677,7 @@ fn infer_known(
         "OneHot" => {
             let out_rank = rank + 1;
             let axis = norm_axis(int_attr(ctx, get, "axis", -1)?, out_rank)?;
-            let depth = consts[1].and_then(|a| {
-                dlc_ir::dense::dense_values_f64(ctx, a).and_then(|v| v.first().copied())
-            });
+            let depth = consts[1].and_then(|a| first_f64(ctx, a));
             let d = depth.map_or(DYNAMIC, |d| d as i64);
             let mut out = s0.to_vec();
             out.insert(axis, d);

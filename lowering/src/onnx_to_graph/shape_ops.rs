@@ -71,8 +71,11 @@ fn const_ints(rw: &PatternRewriter<'_>, op: Op, k: usize, what: &str) -> LowerRe
         .ok_or_else(|| format!("needs a constant '{what}' operand"))
 }
 
+/// The values of a constant (integer or float) as f64.
 fn const_f64(rw: &PatternRewriter<'_>, v: Value) -> Option<Vec<f64>> {
-    graph_or_onnx_constant(rw, v).and_then(|a| dlc_ir::dense::dense_values_f64(rw.ctx, a))
+    let a = graph_or_onnx_constant(rw, v)?;
+    dlc_ir::dense::dense_values_f64(rw.ctx, a)
+        .or_else(|| dlc_onnx::const_ints(rw.ctx, a).map(|v| v.iter().map(|&x| x as f64).collect()))
 }
 
 /// The elements attribute of `v` if an onnx or graph constant defines it.
