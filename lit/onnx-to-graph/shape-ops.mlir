@@ -177,3 +177,17 @@ func.func @conv_transpose(%x: tensor<1x1x3x3xf32>, %w: tensor<1x2x3x3xf32>) -> t
   %0 = onnx.ConvTranspose %x, %w {output_shape = [10, 8], strides = [3, 2]} : (tensor<1x1x3x3xf32>, tensor<1x2x3x3xf32>) -> tensor<1x2x10x8xf32>
   return %0 : tensor<1x2x10x8xf32>
 }
+
+// LRN sums squares over neighbouring channels with an average pool over a
+// (N, 1, C, H*W) view; window functions are constants.
+// CHECK-LABEL: func.func @lrn_window
+// CHECK: graph.avg_pool2d %{{.+}} {count_include_pad, kernel = array<i64: 3, 1>, padding = array<i64: 1, 0, 1, 0>}
+// CHECK: graph.elementwise "pow"
+// CHECK: graph.div %arg0
+// CHECK: graph.constant dense<[0.000000e+00, 5.000000e-01, 1.000000e+00, 5.000000e-01]> : tensor<4xf32>
+func.func @lrn_window(%x: tensor<1x4x2x2xf32>) -> (tensor<1x4x2x2xf32>, tensor<4xf32>) {
+  %0 = onnx.LRN %x {size = 3 : i64} : (tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32>
+  %n = onnx.Constant dense<4> : tensor<i64>
+  %1 = onnx.HannWindow %n : (tensor<i64>) -> tensor<4xf32>
+  return %0, %1 : tensor<1x4x2x2xf32>, tensor<4xf32>
+}

@@ -75,6 +75,10 @@ shape_ops! {
     GlobalMaxPoolOp, "onnx.GlobalMaxPool", "ONNX GlobalMaxPool", [X], [Y], [];
     EyeLikeOp, "onnx.EyeLike", "ONNX EyeLike", [input], [output], [dtype: INT_ATTR, k: INT_ATTR];
     ConvTransposeOp, "onnx.ConvTranspose", "ONNX ConvTranspose", [X, W, B[variadic]], [Y], [auto_pad: STR_ATTR, dilations: INTS_ATTR, group: INT_ATTR, kernel_shape: INTS_ATTR, output_padding: INTS_ATTR, output_shape: INTS_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
+    HannWindowOp, "onnx.HannWindow", "ONNX HannWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
+    HammingWindowOp, "onnx.HammingWindow", "ONNX HammingWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
+    BlackmanWindowOp, "onnx.BlackmanWindow", "ONNX BlackmanWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
+    LRNOp, "onnx.LRN", "ONNX LRN (local response normalisation across channels)", [X], [Y], [alpha: FLOAT_ATTR, beta: FLOAT_ATTR, bias: FLOAT_ATTR, size: INT_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -466,7 +470,13 @@ fn infer_known(
         "Squeeze" => {
             let axes = match operand_or_attr(ctx, consts, n, 1, get, "axes") {
                 Ok(a) => a,
-                Err(()) => return err("Squeeze needs constant axes"),
+                // Axes known at run time: only the result's rank is.
+                Err(()) => match shapes[1].first() {
+                    Some(&k) if k != DYNAMIC && (k as usize) <= rank => {
+                        return Ok(vec![(vec![DYNAMIC; rank - k as usize], e0)]);
+                    }
+                    _ => return err("Squeeze needs axes of a static length"),
+                },
             };
             let out = match axes {
                 None => {
@@ -683,7 +693,18 @@ fn infer_known(
             out.insert(axis, d);
             vec![(out, elems[2])]
         }
-        "CumSum" | "CumProd" => vec![(s0.to_vec(), e0)],
+        "CumSum" | "CumProd" | "LRN" => vec![(s0.to_vec(), e0)],
+        "HannWindow" | "HammingWindow" | "BlackmanWindow" => {
+            let dt = get("output_datatype")
+                .and_then(|a| ctx.int_value(a))
+                .unwrap_or(1) as i64;
+            let t = crate::elementwise::onnx_elem_type(ctx, dt)
+                .ok_or_else(|| ShapeError(format!("{op}: unsupported output_datatype {dt}")))?;
+            let size = consts[0]
+                .and_then(|a| first_f64(ctx, a))
+                .map_or(DYNAMIC, |v| v as i64);
+            vec![(vec![size], t)]
+        }
         "ConvTranspose" => {
             let (xs, ws) = (s0, shapes[1]);
             if xs.len() < 3 || ws.len() != xs.len() {

@@ -33,6 +33,8 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "HannWindow" | "HammingWindow" | "BlackmanWindow" => lower_window,
+        "LRN" => lower_lrn,
         "ConvTranspose" => lower_conv_transpose,
         "GlobalMaxPool" => lower_global_max_pool,
         "EyeLike" => lower_eye_like,
@@ -1202,4 +1204,89 @@ fn lower_conv_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec
         return Ok(vec![reshape(rw, loc, y, &s)?]);
     }
     Ok(vec![y])
+}
+
+/// The window functions, as constants (their length is a constant here).
+fn lower_window(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let n = rw.ctx.shape(ty).map_or(0, |s| s[0]);
+    let periodic = int_attr(rw, op, "periodic", 1) != 0;
+    let denom = if periodic { n } else { n - 1 } as f64;
+    let name = rw.ctx.op_name_str(op).to_string();
+    let tau = 2.0 * std::f64::consts::PI;
+    let v: Vec<f64> = (0..n)
+        .map(|i| {
+            let x = if denom > 0.0 {
+                tau * i as f64 / denom
+            } else {
+                0.0
+            };
+            match name.as_str() {
+                "onnx.HannWindow" => 0.5 - 0.5 * x.cos(),
+                "onnx.HammingWindow" => 25.0 / 46.0 - 21.0 / 46.0 * x.cos(),
+                _ => 0.42 - 0.5 * x.cos() + 0.08 * (2.0 * x).cos(),
+            }
+        })
+        .collect();
+    let e = rw.ctx.element_type(ty);
+    let a = if rw.ctx.is_float(e) {
+        dlc_ir::dense::dense_from_f64(rw.ctx, ty, &v)
+    } else {
+        let iv: Vec<i128> = v.iter().map(|&x| x as i128).collect();
+        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &iv)
+    }
+    .ok_or("cannot build the window")?;
+    Ok(vec![constant(rw, op, ty, a)])
+}
+
+/// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring
+/// channels))^beta; the channel window sum is an average pool (padding
+/// counted) over a (N, 1, C, H*W) view, times the window size.
+fn lower_lrn(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let xs = shape_of(rw.ctx, x)?;
+    if xs.len() < 3 {
+        return Err("needs rank >= 3".into());
+    }
+    let elem = rw.ctx.element_type(ty);
+    let f = |n: &str, d: f64| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| rw.ctx.float_value(a))
+            .unwrap_or(d)
+    };
+    let (alpha, beta, bias) = (f("alpha", 1e-4), f("beta", 0.75), f("bias", 1.0));
+    let size = int_attr(rw, op, "size", 1);
+    let (n, c) = (xs[0], xs[1]);
+    let rest: i64 = xs[2..].iter().product();
+    let sq = build(rw, loc, "graph.mul", &[x, x], vec![])?;
+    let v = reshape(rw, loc, sq, &[n, 1, c, rest])?;
+    let lo = (size - 1) / 2;
+    let hi = size - 1 - lo;
+    let attrs = vec![
+        ("kernel", rw.ctx.dense_i64_array(&[size, 1])),
+        ("padding", rw.ctx.dense_i64_array(&[lo, 0, hi, 0])),
+        ("count_include_pad", rw.ctx.unit_attr()),
+    ];
+    let avg = build(rw, loc, "graph.avg_pool2d", &[v], attrs)?;
+    let avg = reshape(rw, loc, avg, &xs)?;
+    // bias + alpha * avg (alpha / size * sum = alpha * avg).
+    let ac = scalar_constant(rw, loc, elem, alpha)?;
+    let t = build(rw, loc, "graph.mul", &[avg, ac], vec![])?;
+    let bc = scalar_constant(rw, loc, elem, bias)?;
+    let t = build(rw, loc, "graph.add", &[t, bc], vec![])?;
+    let ec = scalar_constant(rw, loc, elem, beta)?;
+    let tt = rw.ctx.value_type(t);
+    let k = rw.ctx.string_attr("pow");
+    let p = rw.create_op(
+        dlc_graph::elementwise::ElementwiseOp::NAME,
+        loc,
+        &[t, ec],
+        &[tt],
+        vec![("kind", k)],
+    );
+    let p = rw.ctx.result(p, 0);
+    Ok(vec![build(rw, loc, "graph.div", &[x, p], vec![])?])
 }
