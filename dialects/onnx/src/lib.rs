@@ -19,10 +19,11 @@
 
 pub mod elementwise;
 pub mod nn;
-pub mod quant;
 pub mod ops;
 pub mod propagate;
+pub mod quant;
 pub mod reduce;
+pub mod rnn;
 pub mod shape;
 pub mod shape_ops;
 
@@ -92,6 +93,7 @@ const GROUPS: &[&[&dlc_ir::OpDef]] = &[
     shape_ops::OPS,
     nn::OPS,
     quant::OPS,
+    rnn::OPS,
 ];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {

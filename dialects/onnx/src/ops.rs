@@ -579,6 +579,9 @@ pub fn infer_shapes(
             Ok(Some(out))
         }
         "GlobalAveragePool" => one(shape::global_pool(shapes[0])?),
+        "RNN" | "GRU" | "LSTM" => crate::rnn::infer(ctx, op, &shapes, &elems, get, num_results)
+            .unwrap_or_else(|| Ok(Vec::new()))
+            .map(Some),
         "Split" | "Dropout" => {
             crate::shape_ops::infer_multi(ctx, op, &shapes, &elems, consts, get, num_results)
                 .map(Some)

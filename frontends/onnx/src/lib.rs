@@ -773,6 +773,20 @@ impl Importer<'_> {
                     // Resize's roi and scales may be omitted before scales
                     // or sizes; an empty tensor means the same (the form
                     // opsets 11-12 used).
+                    // The recurrent ops' optional inputs: an empty tensor.
+                    if matches!(node.op_type.as_str(), "RNN" | "GRU" | "LSTM") {
+                        let f32t = self.ctx.f32();
+                        let ty = self.ctx.tensor_type(&[0], f32t);
+                        let empty = self.ctx.dense_attr(
+                            ty,
+                            dlc_ir::attrs::DenseData {
+                                splat: false,
+                                bytes: Vec::new().into(),
+                            },
+                        );
+                        operands.push(self.constant(empty, loc));
+                        continue;
+                    }
                     // Clip's min may be omitted before max: the lowest value.
                     if node.op_type == "Clip" && i == 1 && !operands.is_empty() {
                         let t = self.ctx.value_type(operands[0]);
@@ -855,6 +869,8 @@ impl Importer<'_> {
             "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
             // Values and indices.
             "TopK" => 2,
+            // Y, Y_h (and Y_c), any of them omitted.
+            "RNN" | "GRU" | "LSTM" => outputs.len(),
             // Every output (Split), the optional mask (Dropout) or the
             // optional Mean and InvStdDev (LayerNormalization).
             "Split" | "Dropout" | "LayerNormalization" => outputs.len(),

@@ -16,6 +16,7 @@
 mod nn;
 mod quant;
 mod reduce;
+mod rnn;
 mod shape_ops;
 
 use dlc_graph::ops as gops;
@@ -83,6 +84,7 @@ const FAMILIES: &[FamilyLowerings] = &[
     shape_ops::lowering,
     nn::lowering,
     quant::lowering,
+    rnn::lowering,
 ];
 
 /// The lowering of an onnx op: from [`LOWERINGS`], else from a group.

@@ -533,7 +533,8 @@ pub fn c_header(sig: &Signature) -> String {
 }
 
 /// Onnx-level operands that carry a shape, axes, sizes or another value the
-/// result shapes depend on: (op, operand indices).
+/// result shapes (or the structure of the lowered code) depend on:
+/// (op, operand indices).
 const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.Reshape", &[1]),
     ("onnx.Unsqueeze", &[1]),
@@ -554,6 +555,10 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.Resize", &[1, 2, 3]),
     ("onnx.Upsample", &[1]),
     ("onnx.CenterCropPad", &[1]),
+    // Not a shape, but the unrolled recurrence depends on it.
+    ("onnx.RNN", &[4]),
+    ("onnx.GRU", &[4]),
+    ("onnx.LSTM", &[4]),
     ("onnx.HannWindow", &[0]),
     ("onnx.HammingWindow", &[0]),
     ("onnx.BlackmanWindow", &[0]),
