@@ -39,14 +39,14 @@
 //! canonicalization pattern of `graph.batch_norm` (run `--canonicalize`).
 
 pub mod elementwise;
-pub mod nn;
-pub mod quant;
-pub mod reduce;
-pub mod shape_ops;
 pub mod fold;
 pub mod fuse;
+pub mod nn;
 pub mod ops;
+pub mod quant;
+pub mod reduce;
 pub mod shape;
+pub mod shape_ops;
 
 use dlc_ir::pass::PassRegistry;
 use dlc_ir::{Attr, Context, DialectDef, Op, Type};
@@ -92,13 +92,7 @@ const CORE_OPS: &[&dlc_ir::OpDef] = &[
 ];
 
 /// The op groups of the dialect, one per module.
-const GROUPS: &[&[&dlc_ir::OpDef]] = &[
-    CORE_OPS,
-    reduce::OPS,
-    shape_ops::OPS,
-    nn::OPS,
-    quant::OPS,
-];
+const GROUPS: &[&[&dlc_ir::OpDef]] = &[CORE_OPS, reduce::OPS, shape_ops::OPS, nn::OPS, quant::OPS];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
     let mut n = 0;

@@ -434,12 +434,8 @@ pub(crate) type FamilyLowering =
     fn(&mut PatternRewriter<'_>, Op, &str) -> Result<Option<Value>, String>;
 
 /// The groups tried for graph ops not handled below.
-const FAMILY_LOWERINGS: &[FamilyLowering] = &[
-    reduce::lower,
-    shape_ops::lower,
-    nn::lower,
-    quant::lower,
-];
+const FAMILY_LOWERINGS: &[FamilyLowering] =
+    &[reduce::lower, shape_ops::lower, nn::lower, quant::lower];
 
 pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
     let name = rw.ctx.op_name_str(op).to_string();
