@@ -4,7 +4,7 @@
 //! out-of-range ones clamped, padding modes, triangles, one-hot, and the
 //! cumulative sum as a masked reduction).
 
-use super::{B, Bin, compute, shape_of};
+use super::{B, Bin, compute, int_attr, ints_attr, shape_of};
 use dlc_ir::rewrite::PatternRewriter;
 use dlc_ir::{Op, Value};
 
@@ -46,17 +46,8 @@ pub(crate) fn lower(
     let rt = ctx.value_type(ctx.result(op, 0));
     let rs = shape_of(ctx, ctx.result(op, 0))?;
     let xs = shape_of(ctx, ins[0])?;
-    let ints = |name: &str| -> Vec<i64> {
-        ctx.attr(op, name)
-            .and_then(|a| ctx.dense_int_array(a))
-            .unwrap_or_default()
-    };
-    let int = |name: &str| -> i64 {
-        ctx.attr(op, name)
-            .and_then(|a| ctx.int_value(a))
-            .and_then(|v| i64::try_from(v).ok())
-            .unwrap_or(0)
-    };
+    let ints = |name: &str| ints_attr(ctx, op, name, &[]);
+    let int = |name: &str| int_attr(ctx, op, name, 0);
     let unit = |name: &str| ctx.attr(op, name).is_some();
     let x = ins[0];
     let v = match short {

@@ -65,6 +65,25 @@ fn constant(rw: &mut PatternRewriter<'_>, op: Op, ty: Type, value: Attr) -> Valu
     rw.ctx.result(c, 0)
 }
 
+/// A `graph.constant` of type `ty` holding `values` (converted to integers,
+/// truncating, for an integer element type).
+fn constant_of(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ty: Type,
+    values: &[f64],
+) -> LowerResult<Value> {
+    let e = rw.ctx.element_type(ty);
+    let a = if rw.ctx.is_float(e) {
+        dlc_ir::dense::dense_from_f64(rw.ctx, ty, values)
+    } else {
+        let iv: Vec<i128> = values.iter().map(|&x| x as i128).collect();
+        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &iv)
+    }
+    .ok_or("cannot build the constant")?;
+    Ok(constant(rw, op, ty, a))
+}
+
 /// The constant value of operand `k`, as integers.
 fn const_ints(rw: &PatternRewriter<'_>, op: Op, k: usize, what: &str) -> LowerResult<Vec<i64>> {
     let v = rw.ctx.operand(op, k);
@@ -1044,13 +1063,7 @@ fn lower_center_crop_pad(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Ve
         return Ok(vec![c]);
     }
     let scalar = rw.ctx.tensor_type(&[], elem);
-    let zero = if rw.ctx.is_float(elem) {
-        dlc_ir::dense::dense_from_f64(rw.ctx, scalar, &[0.0])
-    } else {
-        dlc_ir::dense::dense_from_i128(rw.ctx, scalar, &[0])
-    }
-    .ok_or("cannot build the pad value")?;
-    let z = constant(rw, op, scalar, zero);
+    let z = constant_of(rw, op, scalar, &[0.0])?;
     let l = rw.ctx.dense_i64_array(&low);
     let m = rw.ctx.string_attr("constant");
     let p = rw.create_op(
@@ -1129,15 +1142,7 @@ fn lower_eye_like(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value
             v[(i * cols + j) as usize] = 1.0;
         }
     }
-    let e = rw.ctx.element_type(ty);
-    let a = if rw.ctx.is_float(e) {
-        dlc_ir::dense::dense_from_f64(rw.ctx, ty, &v)
-    } else {
-        let iv: Vec<i128> = v.iter().map(|&x| x as i128).collect();
-        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &iv)
-    }
-    .ok_or("cannot build the constant")?;
-    Ok(vec![constant(rw, op, ty, a)])
+    Ok(vec![constant_of(rw, op, ty, &v)?])
 }
 
 /// ConvTranspose, 1-D (as 2-D with a height of 1) and 2-D.
@@ -1228,15 +1233,7 @@ fn lower_window(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
             }
         })
         .collect();
-    let e = rw.ctx.element_type(ty);
-    let a = if rw.ctx.is_float(e) {
-        dlc_ir::dense::dense_from_f64(rw.ctx, ty, &v)
-    } else {
-        let iv: Vec<i128> = v.iter().map(|&x| x as i128).collect();
-        dlc_ir::dense::dense_from_i128(rw.ctx, ty, &iv)
-    }
-    .ok_or("cannot build the window")?;
-    Ok(vec![constant(rw, op, ty, a)])
+    Ok(vec![constant_of(rw, op, ty, &v)?])
 }
 
 /// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring
