@@ -191,3 +191,15 @@ func.func @lrn_window(%x: tensor<1x4x2x2xf32>) -> (tensor<1x4x2x2xf32>, tensor<4
   %1 = onnx.HannWindow %n : (tensor<i64>) -> tensor<4xf32>
   return %0, %1 : tensor<1x4x2x2xf32>, tensor<4xf32>
 }
+
+// GridSample: one te reduction over the interpolation taps (2 per axis
+// for linear), with the padding rule applied to each tap's index.
+// CHECK-LABEL: func.func @grid_sample
+// CHECK: graph.grid_sample %arg0, %arg1 {align_corners, mode = "linear", padding_mode = "reflection"} : (tensor<1x1x3x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x1x2x4xf32>
+// TE-LABEL: func.func @grid_sample
+// TE: te.compute (%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) reduce (%{{.+}}, %{{.+}})
+// TE: math.floor
+func.func @grid_sample(%x: tensor<1x1x3x2xf32>, %g: tensor<1x2x4x2xf32>) -> tensor<1x1x2x4xf32> {
+  %0 = onnx.GridSample %x, %g {align_corners = 1 : i64, mode = "bilinear", padding_mode = "reflection"} : (tensor<1x1x3x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x1x2x4xf32>
+  return %0 : tensor<1x1x2x4xf32>
+}

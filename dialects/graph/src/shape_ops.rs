@@ -235,8 +235,24 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX GridSample: `x` (N, C, D...) sampled at the normalised
+    /// coordinates of `grid` (N, O..., k), `mode` nearest/linear/cubic,
+    /// `padding_mode` zeros/border/reflection, `align_corners`.
+    pub struct GridSampleOp = "graph.grid_sample" {
+        summary: "sample a tensor at grid coordinates",
+        operands: [input: TENSOR, grid: TENSOR],
+        results: [result: TENSOR],
+        attributes: [mode: STRING_ATTR, padding_mode: STRING_ATTR, align_corners[optional]: UNIT_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_grid_sample,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &GridSampleOp::DEF,
     &ConvTranspose2dOp::DEF,
     &EinsumOp::DEF,
     &ScatterElementsOp::DEF,
@@ -484,6 +500,30 @@ fn verify_conv_transpose(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         if ints(ctx, op, a).len() != 2 {
             return Err(ctx.op_error(op, format!("'{a}' needs 2 entries")));
         }
+    }
+    Ok(())
+}
+
+fn verify_grid_sample(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let (x, g, r) = (shape(ctx, op, 0), shape(ctx, op, 1), rshape(ctx, op));
+    let k = x.len().saturating_sub(2);
+    if k == 0 || g.len() != x.len() || g[x.len() - 1] != k as i64 || r.len() != x.len() {
+        return Err(ctx.op_error(
+            op,
+            "needs x (N, C, D...), grid (N, O..., k) and a result (N, C, O...)",
+        ));
+    }
+    let s = |n: &str| {
+        ctx.attr(op, n)
+            .and_then(|a| ctx.string_value(a))
+            .unwrap_or("")
+    };
+    if !matches!(s("mode"), "nearest" | "linear" | "cubic") {
+        return Err(ctx.op_error(op, format!("unknown mode '{}'", s("mode"))));
+    }
+    if !matches!(s("padding_mode"), "zeros" | "border" | "reflection") {
+        return Err(ctx.op_error(op, format!("unknown padding_mode '{}'", s("padding_mode"))));
     }
     Ok(())
 }

@@ -79,6 +79,7 @@ shape_ops! {
     HammingWindowOp, "onnx.HammingWindow", "ONNX HammingWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
     BlackmanWindowOp, "onnx.BlackmanWindow", "ONNX BlackmanWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
     LRNOp, "onnx.LRN", "ONNX LRN (local response normalisation across channels)", [X], [Y], [alpha: FLOAT_ATTR, beta: FLOAT_ATTR, bias: FLOAT_ATTR, size: INT_ATTR];
+    GridSampleOp, "onnx.GridSample", "ONNX GridSample", [X, grid], [Y], [align_corners: INT_ATTR, mode: STR_ATTR, padding_mode: STR_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -694,6 +695,15 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" | "LRN" => vec![(s0.to_vec(), e0)],
+        "GridSample" => {
+            let g = shapes[1];
+            if rank < 3 || g.len() != rank || g[rank - 1] != (rank - 2) as i64 {
+                return err("GridSample needs X (N, C, D...) and grid (N, O..., rank - 2)");
+            }
+            let mut out = vec![s0[0], s0[1]];
+            out.extend_from_slice(&g[1..rank - 1]);
+            vec![(out, e0)]
+        }
         "HannWindow" | "HammingWindow" | "BlackmanWindow" => {
             let dt = get("output_datatype")
                 .and_then(|a| ctx.int_value(a))

@@ -38,6 +38,7 @@ pub(crate) fn lower(
             | "scatter_nd"
             | "einsum"
             | "conv_transpose2d"
+            | "grid_sample"
     ) {
         return Ok(None);
     }
@@ -589,6 +590,130 @@ pub(crate) fn lower(
                 }),
             )?
         }
+        "grid_sample" => {
+            let grid = ins[1];
+            let k = xs.len() - 2;
+            let mode = ctx
+                .attr(op, "mode")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("linear")
+                .to_string();
+            let pm = ctx
+                .attr(op, "padding_mode")
+                .and_then(|a| ctx.string_value(a))
+                .unwrap_or("zeros")
+                .to_string();
+            let align = unit("align_corners");
+            let taps: i64 = match mode.as_str() {
+                "nearest" => 1,
+                "linear" => 2,
+                _ => 4,
+            };
+            let dims: Vec<i64> = xs[2..].to_vec();
+            let ef = ctx.element_type(rt);
+            compute(
+                rw,
+                op,
+                &[x, grid],
+                rt,
+                &vec![taps; k],
+                Some("add"),
+                Box::new(move |b, idx, red| {
+                    let e = ef;
+                    let n = idx[0];
+                    let c = idx[1];
+                    let o = &idx[2..];
+                    let mut weight: Option<Value> = None;
+                    let mut src = vec![n, c];
+                    let mut inside: Option<Value> = None;
+                    for j in 0..k {
+                        // The grid's last axis lists x (the last dimension) first.
+                        let mut gi = vec![n];
+                        gi.extend_from_slice(o);
+                        gi.push(b.idx((k - 1 - j) as i64));
+                        let gv = b.ext(grid, &gi);
+                        let len = dims[j] as f64;
+                        let one = b.cst(e, 1.0);
+                        let p1 = b.bin(Bin::Add, gv, one);
+                        let mut xv = if align {
+                            let f = b.cst(e, (len - 1.0) / 2.0);
+                            b.bin(Bin::Mul, p1, f)
+                        } else {
+                            let l = b.cst(e, len);
+                            let m = b.bin(Bin::Mul, p1, l);
+                            let m1 = b.bin(Bin::Sub, m, one);
+                            let h = b.cst(e, 0.5);
+                            b.bin(Bin::Mul, m1, h)
+                        };
+                        if mode == "nearest" {
+                            xv = b.un("math.roundeven", xv);
+                        }
+                        let (lo, hi) = if align {
+                            (0.0, len - 1.0)
+                        } else {
+                            (-0.5, len - 0.5)
+                        };
+                        xv = match pm.as_str() {
+                            "border" => fclamp(b, xv, 0.0, len - 1.0),
+                            "reflection" => freflect(b, xv, lo, hi),
+                            _ => xv,
+                        };
+                        // Tap position and weight.
+                        let t = red[j];
+                        let (pos, w) = if mode == "nearest" {
+                            (xv, None)
+                        } else {
+                            let x0 = b.un("math.floor", xv);
+                            let frac = b.bin(Bin::Sub, xv, x0);
+                            let tf = b.index_to_float(t, e);
+                            let first = if mode == "linear" { 0.0 } else { -1.0 };
+                            let off = b.cst(e, first);
+                            let tt = b.bin(Bin::Add, tf, off);
+                            let pos = b.bin(Bin::Add, x0, tt);
+                            (pos, Some(tap_weight(b, &mode, frac, t, e)))
+                        };
+                        // Integer index with the padding rule.
+                        let i64t = b.ctx.i64();
+                        let ip = b.op("arith.fptosi", &[pos], i64t, &[]);
+                        let it = b.ctx.index_type();
+                        let mut ii = b.op("arith.index_cast", &[ip], it, &[]);
+                        match pm.as_str() {
+                            "zeros" => {
+                                let inr = b.in_range(ii, dims[j]);
+                                inside = Some(match inside {
+                                    Some(a) => b.and(a, inr),
+                                    None => inr,
+                                });
+                                ii = clamp(b, ii, dims[j]);
+                            }
+                            "border" => ii = clamp(b, ii, dims[j]),
+                            _ => {
+                                let r = freflect(b, pos, lo, hi);
+                                let ri = b.op("arith.fptosi", &[r], i64t, &[]);
+                                let rii = b.op("arith.index_cast", &[ri], it, &[]);
+                                ii = clamp(b, rii, dims[j]);
+                            }
+                        }
+                        src.push(ii);
+                        if let Some(w) = w {
+                            weight = Some(match weight {
+                                Some(p) => b.bin(Bin::Mul, p, w),
+                                None => w,
+                            });
+                        }
+                    }
+                    let mut v = b.ext(x, &src);
+                    if let Some(ok) = inside {
+                        let z = b.cst(e, 0.0);
+                        v = b.select(ok, v, z);
+                    }
+                    Ok(match weight {
+                        Some(w) => b.bin(Bin::Mul, v, w),
+                        None => v,
+                    })
+                }),
+            )?
+        }
         "sort_rank" => {
             let axis = int("axis") as usize;
             let largest = unit("largest");
@@ -741,4 +866,108 @@ fn wrap_index(b: &mut B<'_>, v: Value, dim: i64) -> Value {
     let plus = b.lin(i, 1, dim);
     let j = b.select(neg, plus, i);
     clamp(b, j, dim)
+}
+
+/// `v` clamped into `[lo, hi]` (floats).
+fn fclamp(b: &mut B<'_>, v: Value, lo: f64, hi: f64) -> Value {
+    let e = b.ctx.value_type(v);
+    let l = b.cst(e, lo);
+    let h = b.cst(e, hi);
+    let a = b.bin(Bin::Max, v, l);
+    b.bin(Bin::Min, a, h)
+}
+
+/// GridSample's reflection of `x` into `[lo, hi]`, bouncing as often as
+/// needed (the ONNX reference's `_gs_reflect`).
+fn freflect(b: &mut B<'_>, x: Value, lo: f64, hi: f64) -> Value {
+    let e = b.ctx.value_type(x);
+    let rng = hi - lo;
+    let lov = b.cst(e, lo);
+    let hiv = b.cst(e, hi);
+    let rv = b.cst(e, rng);
+    let two = b.cst(e, 2.0);
+    let i1 = b.ctx.i1();
+    let pt = b.ctx.i64();
+    let cmpf = |b: &mut B<'_>, p: i64, l: Value, r: Value| {
+        let pa = b.ctx.int_attr(pt, i128::from(p));
+        b.op("arith.cmpf", &[l, r], i1, &[("predicate", pa)])
+    };
+    // Below: dx = lo - x; above: dx = x - hi.
+    let below = cmpf(b, 4, x, lov); // olt
+    let above = cmpf(b, 2, x, hiv); // ogt
+    let d_lo = b.bin(Bin::Sub, lov, x);
+    let d_hi = b.bin(Bin::Sub, x, hiv);
+    let dx = b.select(below, d_lo, d_hi);
+    let q = b.bin(Bin::Div, dx, rv);
+    let n = b.un("math.floor", q);
+    let nr = b.bin(Bin::Mul, n, rv);
+    let r = b.bin(Bin::Sub, dx, nr);
+    let half = b.bin(Bin::Div, n, two);
+    let hf = b.un("math.floor", half);
+    let h2 = b.bin(Bin::Mul, hf, two);
+    let parity = b.bin(Bin::Sub, n, h2);
+    let z = b.cst(e, 0.0);
+    let even = cmpf(b, 1, parity, z); // oeq
+    let lo_r = b.bin(Bin::Add, lov, r);
+    let hi_r = b.bin(Bin::Sub, hiv, r);
+    let from_below = b.select(even, lo_r, hi_r);
+    let from_above = b.select(even, hi_r, lo_r);
+    let v = b.select(above, from_above, x);
+    b.select(below, from_below, v)
+}
+
+/// The weight of tap `t` (index) for fraction `frac`: linear (1-f, f) or
+/// cubic (Keys, a = -0.75, taps at -1, 0, 1, 2).
+fn tap_weight(b: &mut B<'_>, mode: &str, frac: Value, t: Value, e: dlc_ir::Type) -> Value {
+    let n = if mode == "linear" { 2 } else { 4 };
+    let mut ws = Vec::with_capacity(n);
+    let one = b.cst(e, 1.0);
+    if mode == "linear" {
+        ws.push(b.bin(Bin::Sub, one, frac));
+        ws.push(frac);
+    } else {
+        let a = -0.75;
+        let cst = |b: &mut B<'_>, v: f64| b.cst(e, v);
+        // distances 1 + f, f, 1 - f, 2 - f
+        let fp1 = b.bin(Bin::Add, frac, one);
+        let omf = b.bin(Bin::Sub, one, frac);
+        let two = cst(b, 2.0);
+        let tmf = b.bin(Bin::Sub, two, frac);
+        let far = |b: &mut B<'_>, d: Value| {
+            // ((a*d - 5a)*d + 8a)*d - 4a
+            let ac = cst(b, a);
+            let ad = b.bin(Bin::Mul, ac, d);
+            let f5 = cst(b, 5.0 * a);
+            let s1 = b.bin(Bin::Sub, ad, f5);
+            let m1 = b.bin(Bin::Mul, s1, d);
+            let e8 = cst(b, 8.0 * a);
+            let s2 = b.bin(Bin::Add, m1, e8);
+            let m2 = b.bin(Bin::Mul, s2, d);
+            let f4 = cst(b, 4.0 * a);
+            b.bin(Bin::Sub, m2, f4)
+        };
+        let near = |b: &mut B<'_>, d: Value| {
+            // ((a+2)*d - (a+3))*d*d + 1
+            let a2 = cst(b, a + 2.0);
+            let m = b.bin(Bin::Mul, a2, d);
+            let a3 = cst(b, a + 3.0);
+            let s = b.bin(Bin::Sub, m, a3);
+            let dd = b.bin(Bin::Mul, d, d);
+            let m2 = b.bin(Bin::Mul, s, dd);
+            let one = cst(b, 1.0);
+            b.bin(Bin::Add, m2, one)
+        };
+        ws.push(far(b, fp1));
+        ws.push(near(b, frac));
+        ws.push(near(b, omf));
+        ws.push(far(b, tmf));
+    }
+    // Select the weight of tap t.
+    let mut w = ws[n - 1];
+    for k in (0..n - 1).rev() {
+        let kv = b.idx(k as i64);
+        let is = b.cmpi(EQ, t, kv);
+        w = b.select(is, ws[k], w);
+    }
+    w
 }

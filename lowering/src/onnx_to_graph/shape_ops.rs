@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "GridSample" => lower_grid_sample,
         "HannWindow" | "HammingWindow" | "BlackmanWindow" => lower_window,
         "LRN" => lower_lrn,
         "ConvTranspose" => lower_conv_transpose,
@@ -1286,4 +1287,36 @@ fn lower_lrn(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     );
     let p = rw.ctx.result(p, 0);
     Ok(vec![build(rw, loc, "graph.div", &[x, p], vec![])?])
+}
+
+fn lower_grid_sample(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let (x, g) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    if !rw.ctx.is_float(rw.ctx.element_type(ty)) {
+        return Err("needs floating-point data".into());
+    }
+    let s = |n: &str, d: &str| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| rw.ctx.string_value(a))
+            .unwrap_or(d)
+            .to_string()
+    };
+    let mode = match s("mode", "linear").as_str() {
+        "bilinear" | "linear" => "linear",
+        "bicubic" | "cubic" => "cubic",
+        "nearest" => "nearest",
+        m => return Err(format!("unknown mode '{m}'")),
+    };
+    let pm = s("padding_mode", "zeros");
+    let mut attrs = vec![
+        ("mode", rw.ctx.string_attr(mode)),
+        ("padding_mode", rw.ctx.string_attr(&pm)),
+    ];
+    if int_attr(rw, op, "align_corners", 0) != 0 {
+        attrs.push(("align_corners", rw.ctx.unit_attr()));
+    }
+    let gs = rw.create_op("graph.grid_sample", loc, &[x, g], &[ty], attrs);
+    Ok(vec![rw.ctx.result(gs, 0)])
 }
