@@ -203,3 +203,13 @@ func.func @grid_sample(%x: tensor<1x1x3x2xf32>, %g: tensor<1x2x4x2xf32>) -> tens
   %0 = onnx.GridSample %x, %g {align_corners = 1 : i64, mode = "bilinear", padding_mode = "reflection"} : (tensor<1x1x3x2xf32>, tensor<1x2x4x2xf32>) -> tensor<1x1x2x4xf32>
   return %0 : tensor<1x1x2x4xf32>
 }
+
+// AffineGrid: theta applied to constant base coordinates, one einsum.
+// CHECK-LABEL: func.func @affine_grid
+// CHECK: %[[B:.+]] = graph.constant dense<{{.+}}> : tensor<2x3x3xf32>
+// CHECK: graph.einsum %arg0, %[[B]] {equation = "nij,abj->nabi"} : (tensor<1x2x3xf32>, tensor<2x3x3xf32>) -> tensor<1x2x3x2xf32>
+func.func @affine_grid(%t: tensor<1x2x3xf32>) -> tensor<1x2x3x2xf32> {
+  %s = onnx.Constant dense<[1, 1, 2, 3]> : tensor<4xi64>
+  %0 = onnx.AffineGrid %t, %s : (tensor<1x2x3xf32>, tensor<4xi64>) -> tensor<1x2x3x2xf32>
+  return %0 : tensor<1x2x3x2xf32>
+}

@@ -80,6 +80,7 @@ shape_ops! {
     BlackmanWindowOp, "onnx.BlackmanWindow", "ONNX BlackmanWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
     LRNOp, "onnx.LRN", "ONNX LRN (local response normalisation across channels)", [X], [Y], [alpha: FLOAT_ATTR, beta: FLOAT_ATTR, bias: FLOAT_ATTR, size: INT_ATTR];
     GridSampleOp, "onnx.GridSample", "ONNX GridSample", [X, grid], [Y], [align_corners: INT_ATTR, mode: STR_ATTR, padding_mode: STR_ATTR];
+    AffineGridOp, "onnx.AffineGrid", "ONNX AffineGrid", [theta, size], [grid], [align_corners: INT_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -695,6 +696,22 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" | "LRN" => vec![(s0.to_vec(), e0)],
+        "AffineGrid" => {
+            if rank != 3 {
+                return err("AffineGrid's theta must be (N, k, k + 1)");
+            }
+            let k = s0[1];
+            match const_operand(ctx, consts, 1) {
+                Some(sz) if sz.len() as i64 == k + 2 => {
+                    let mut out = vec![sz[0]];
+                    out.extend_from_slice(&sz[2..]);
+                    out.push(k);
+                    vec![(out, e0)]
+                }
+                Some(_) => return err("AffineGrid's size must be (N, C, spatial...)"),
+                None => vec![(vec![DYNAMIC; (k + 2).max(0) as usize], e0)],
+            }
+        }
         "GridSample" => {
             let g = shapes[1];
             if rank < 3 || g.len() != rank || g[rank - 1] != (rank - 2) as i64 {

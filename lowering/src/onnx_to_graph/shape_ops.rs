@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "AffineGrid" => lower_affine_grid,
         "GridSample" => lower_grid_sample,
         "HannWindow" | "HammingWindow" | "BlackmanWindow" => lower_window,
         "LRN" => lower_lrn,
@@ -1319,4 +1320,63 @@ fn lower_grid_sample(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Va
     }
     let gs = rw.create_op("graph.grid_sample", loc, &[x, g], &[ty], attrs);
     Ok(vec![rw.ctx.result(gs, 0)])
+}
+
+/// AffineGrid: the base coordinates (x along the last axis, then y, z,
+/// and 1) are a compile-time constant; the grid is `theta` applied to them,
+/// one `graph.einsum`.
+fn lower_affine_grid(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let theta = rw.ctx.operand(op, 0);
+    let out = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
+    let k = *out.last().ok_or("empty grid")? as usize;
+    let spatial: Vec<i64> = out[1..out.len() - 1].to_vec();
+    if spatial.len() != k {
+        return Err("grid rank does not match theta".into());
+    }
+    let align = int_attr(rw, op, "align_corners", 0) != 0;
+    let coord = |i: i64, l: i64| -> f64 {
+        if align {
+            if l == 1 {
+                0.0
+            } else {
+                -1.0 + 2.0 * i as f64 / (l - 1) as f64
+            }
+        } else {
+            (2 * i + 1) as f64 / l as f64 - 1.0
+        }
+    };
+    // base[s..., j]: j < k is the coordinate along spatial axis k-1-j.
+    let n: i64 = spatial.iter().product();
+    let mut base = Vec::with_capacity((n as usize) * (k + 1));
+    for flat in 0..n {
+        let mut rem = flat;
+        let mut pos = vec![0i64; k];
+        for d in (0..k).rev() {
+            pos[d] = rem % spatial[d];
+            rem /= spatial[d];
+        }
+        for j in 0..k {
+            let d = k - 1 - j;
+            base.push(coord(pos[d], spatial[d]));
+        }
+        base.push(1.0);
+    }
+    let elem = rw.ctx.element_type(ty);
+    let mut bs = spatial.clone();
+    bs.push(k as i64 + 1);
+    let bt = rw.ctx.tensor_type(&bs, elem);
+    let bc = constant_of(rw, op, bt, &base)?;
+    let letters: String = "abc".chars().take(k).collect();
+    let eq = format!("nij,{letters}j->n{letters}i");
+    let e = rw.ctx.string_attr(&eq);
+    let g = rw.create_op(
+        "graph.einsum",
+        loc,
+        &[theta, bc],
+        &[ty],
+        vec![("equation", e)],
+    );
+    Ok(vec![rw.ctx.result(g, 0)])
 }

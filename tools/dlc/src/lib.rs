@@ -555,6 +555,7 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.Resize", &[1, 2, 3]),
     ("onnx.Upsample", &[1]),
     ("onnx.CenterCropPad", &[1]),
+    ("onnx.AffineGrid", &[1]),
     // Not a shape, but the unrolled recurrence depends on it.
     ("onnx.RNN", &[4]),
     ("onnx.GRU", &[4]),
