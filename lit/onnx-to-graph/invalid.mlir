@@ -2,10 +2,10 @@
 // What the graph dialect cannot express fails, located at the onnx op,
 // naming it and the reason.
 
-func.func @dilated_pool(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32> {
-  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: dilated pooling is not supported by the graph dialect}}
-  %0 = onnx.MaxPool %x {kernel_shape = [3, 3], dilations = [2, 2]} : (tensor<1x1x8x8xf32>) -> tensor<1x1x4x4xf32>
-  return %0 : tensor<1x1x4x4xf32>
+func.func @dynamic_pool3d(%x: tensor<1x1x?x8x8xf32>) -> tensor<1x1x?x4x4xf32> {
+  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: needs a static input shape}}
+  %0 = onnx.MaxPool %x {kernel_shape = [3, 3, 3], dilations = [1, 2, 2]} : (tensor<1x1x?x8x8xf32>) -> tensor<1x1x?x4x4xf32>
+  return %0 : tensor<1x1x?x4x4xf32>
 }
 
 // -----

@@ -139,3 +139,15 @@ func.func @conv1d(%x: tensor<1x2x8xf32>) -> tensor<1x3x4xf32> {
   %1 = onnx.MaxPool %0 {kernel_shape = [2], strides = [2]} : (tensor<1x3x8xf32>) -> tensor<1x3x4xf32>
   return %1 : tensor<1x3x4xf32>
 }
+
+// -----
+
+// 3-D and dilated windows use graph.pool_nd.
+// CHECK-LABEL: func.func @pool3d
+// CHECK: graph.pool_nd %arg0 {count_include_pad, dilations = array<i64: 1, 1, 1>, kernel = array<i64: 2, 2, 2>, kind = "avg", pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 1, 1, 1>} : (tensor<1x1x3x3x3xf32>) -> tensor<1x1x2x2x2xf32>
+// CHECK: graph.pool_nd %arg1 {dilations = array<i64: 2, 2>, kernel = array<i64: 2, 2>, kind = "max"
+func.func @pool3d(%x: tensor<1x1x3x3x3xf32>, %y: tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xf32>) {
+  %0 = onnx.AveragePool %x {kernel_shape = [2, 2, 2], count_include_pad = 1 : i64} : (tensor<1x1x3x3x3xf32>) -> tensor<1x1x2x2x2xf32>
+  %1 = onnx.MaxPool %y {kernel_shape = [2, 2], dilations = [2, 2]} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  return %0, %1 : tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xf32>
+}

@@ -387,7 +387,7 @@ pub fn op_pattern_kind(ctx: &Context, op: Op) -> OpPatternKind {
         | "graph.pad"
         | "graph.trilu"
         | "graph.one_hot" => Injective,
-        "graph.einsum" | "graph.conv_transpose2d" => OutEWiseFusable,
+        "graph.einsum" | "graph.conv_transpose2d" | "graph.pool_nd" => OutEWiseFusable,
         "graph.sort_rank"
         | "graph.rank_to_index"
         | "graph.scatter_elements"

@@ -250,8 +250,25 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// Max or average pooling over any number of spatial axes, with
+    /// dilations: `pads` lists the padding before each spatial axis, then
+    /// after; the result type gives the output sizes (ceil_mode included).
+    pub struct PoolNdOp = "graph.pool_nd" {
+        summary: "N-D max or average pooling with dilations",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        attributes: [kind: STRING_ATTR, kernel: DENSE_I64_ARRAY_ATTR, strides: DENSE_I64_ARRAY_ATTR,
+            dilations: DENSE_I64_ARRAY_ATTR, pads: DENSE_I64_ARRAY_ATTR, count_include_pad[optional]: UNIT_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_pool_nd,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &PoolNdOp::DEF,
     &GridSampleOp::DEF,
     &ConvTranspose2dOp::DEF,
     &EinsumOp::DEF,
@@ -524,6 +541,33 @@ fn verify_grid_sample(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     }
     if !matches!(s("padding_mode"), "zeros" | "border" | "reflection") {
         return Err(ctx.op_error(op, format!("unknown padding_mode '{}'", s("padding_mode"))));
+    }
+    Ok(())
+}
+
+fn verify_pool_nd(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    same_elem(ctx, op, 0)?;
+    let (x, r) = (shape(ctx, op, 0), rshape(ctx, op));
+    let n = x.len().saturating_sub(2);
+    if n == 0 || r.len() != x.len() || r[..2] != x[..2] {
+        return Err(ctx.op_error(op, "needs (N, C, spatial...) input and result"));
+    }
+    for (a, want) in [
+        ("kernel", n),
+        ("strides", n),
+        ("dilations", n),
+        ("pads", 2 * n),
+    ] {
+        if ints(ctx, op, a).len() != want {
+            return Err(ctx.op_error(op, format!("'{a}' needs {want} entries")));
+        }
+    }
+    let k = ctx
+        .attr(op, "kind")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("");
+    if k != "max" && k != "avg" {
+        return Err(ctx.op_error(op, format!("unknown kind '{k}'")));
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 //! out-of-range ones clamped, padding modes, triangles, one-hot, and the
 //! cumulative sum as a masked reduction).
 
-use super::{B, Bin, compute, int_attr, ints_attr, shape_of};
+use super::{B, Bin, compute, int_attr, ints_attr, lowest, shape_of};
 use dlc_ir::rewrite::PatternRewriter;
 use dlc_ir::{Op, Value};
 
@@ -39,6 +39,7 @@ pub(crate) fn lower(
             | "einsum"
             | "conv_transpose2d"
             | "grid_sample"
+            | "pool_nd"
     ) {
         return Ok(None);
     }
@@ -713,6 +714,102 @@ pub(crate) fn lower(
                     })
                 }),
             )?
+        }
+        "pool_nd" => {
+            let (k, st, dl, pads) = (
+                ints("kernel"),
+                ints("strides"),
+                ints("dilations"),
+                ints("pads"),
+            );
+            let n = k.len();
+            let is_max = ctx.attr(op, "kind").and_then(|a| ctx.string_value(a)) == Some("max");
+            let include = unit("count_include_pad");
+            let e = ctx.element_type(rt);
+            let pad_v = if is_max { lowest(ctx, e) } else { 0.0 };
+            let (k2, st2, dl2, pads2, xs2) =
+                (k.clone(), st.clone(), dl.clone(), pads.clone(), xs.clone());
+            let acc = compute(
+                rw,
+                op,
+                &[x],
+                rt,
+                &k,
+                Some(if is_max { "max" } else { "add" }),
+                Box::new(move |b, idx, red| {
+                    let mut src = vec![idx[0], idx[1]];
+                    let mut ok: Option<Value> = None;
+                    for d in 0..n {
+                        let base = b.lin(idx[2 + d], st2[d], -pads2[d]);
+                        let off = b.lin(red[d], dl2[d], 0);
+                        let i = b.bin(Bin::Add, base, off);
+                        let inr = b.in_range(i, xs2[2 + d]);
+                        ok = Some(match ok {
+                            Some(o) => b.and(o, inr),
+                            None => inr,
+                        });
+                        src.push(clamp(b, i, xs2[2 + d]));
+                    }
+                    let v = b.ext(x, &src);
+                    let ev = b.ctx.value_type(v);
+                    let p = b.cst(ev, pad_v);
+                    Ok(match ok {
+                        Some(o) => b.select(o, v, p),
+                        None => v,
+                    })
+                }),
+            )?;
+            if is_max {
+                acc
+            } else {
+                compute(
+                    rw,
+                    op,
+                    &[acc],
+                    rt,
+                    &[],
+                    None,
+                    Box::new(move |b, idx, _| {
+                        // Taps inside [lo, hi) per axis, multiplied.
+                        let mut count: Option<Value> = None;
+                        for d in 0..n {
+                            let (lo, hi) = if include {
+                                (-pads[d], xs[2 + d] + pads[n + d])
+                            } else {
+                                (0, xs[2 + d])
+                            };
+                            let base = b.lin(idx[2 + d], st[d], -pads[d]);
+                            let mut c_d: Option<Value> = None;
+                            for t in 0..k2[d] {
+                                let pos = b.lin(base, 1, t * dl[d]);
+                                let lov = b.idx(lo);
+                                let hiv = b.idx(hi);
+                                let a = b.cmpi(5, pos, lov); // sge
+                                let c = b.cmpi(SLT, pos, hiv);
+                                let inr = b.and(a, c);
+                                let one = b.idx(1);
+                                let z = b.idx(0);
+                                let v = b.select(inr, one, z);
+                                c_d = Some(match c_d {
+                                    Some(p) => b.bin(Bin::Add, p, v),
+                                    None => v,
+                                });
+                            }
+                            let c_d = c_d.ok_or("empty kernel")?;
+                            count = Some(match count {
+                                Some(p) => b.bin(Bin::Mul, p, c_d),
+                                None => c_d,
+                            });
+                        }
+                        let cnt = count.ok_or("no spatial axes")?;
+                        let one = b.idx(1);
+                        let cnt = b.bin(Bin::Max, cnt, one);
+                        let cf = b.index_to_float(cnt, e);
+                        let s = b.ext(acc, idx);
+                        Ok(b.bin(Bin::Div, s, cf))
+                    }),
+                )?
+            }
         }
         "sort_rank" => {
             let axis = int("axis") as usize;

@@ -601,6 +601,35 @@ pub(crate) fn pool(
     let loc = rw.ctx.op_loc(op);
     let sx = shape_of(rw.ctx, x)?;
     let one_d = sx.len() == 3;
+    {
+        // 3-D windows and dilated ones: graph.pool_nd.
+        let kernel = ints_attr(rw.ctx, op, "kernel_shape")?.ok_or("needs 'kernel_shape'")?;
+        let dil = ints_attr(rw.ctx, op, "dilations")?.unwrap_or_default();
+        if sx.len() >= 5 || dil.iter().any(|&d| d != 1) {
+            if !is_static(&sx) {
+                return Err("needs a static input shape".into());
+            }
+            let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel.clone())?;
+            let rs = shape_of(rw.ctx, rw.ctx.result(op, 0))?;
+            let elem = rw.ctx.element_type(rw.ctx.value_type(x));
+            let rt = rw.ctx.tensor_type(&rs, elem);
+            let mut attrs = vec![
+                (
+                    "kind",
+                    rw.ctx.string_attr(if is_max { "max" } else { "avg" }),
+                ),
+                ("kernel", rw.ctx.dense_i64_array(&kernel)),
+                ("strides", rw.ctx.dense_i64_array(&strides)),
+                ("dilations", rw.ctx.dense_i64_array(&dilations)),
+                ("pads", rw.ctx.dense_i64_array(&pads)),
+            ];
+            if count_include_pad {
+                attrs.push(("count_include_pad", rw.ctx.unit_attr()));
+            }
+            let p = rw.create_op("graph.pool_nd", loc, &[x], &[rt], attrs);
+            return Ok(rw.ctx.result(p, 0));
+        }
+    }
     if sx.len() != 4 && !one_d {
         return Err(format!(
             "only 1-D and 2-D pooling (rank-3 or rank-4 input) lower to graph pools, got rank {}",

@@ -878,14 +878,6 @@ fn lower_lp_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     if p < 1 {
         return Err(format!("needs p >= 1, got {p}"));
     }
-    let dil = rw
-        .ctx
-        .attr(op, "dilations")
-        .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
-        .unwrap_or_default();
-    if dil.iter().any(|&d| d != 1) {
-        return Err("dilated pooling is not supported by the graph dialect".into());
-    }
     let kernel = rw
         .ctx
         .attr(op, "kernel_shape")
