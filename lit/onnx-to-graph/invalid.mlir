@@ -58,3 +58,14 @@ func.func @two_failures(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) ->
   %1 = onnx.Conv %x, %w : (tensor<1x2x4x4x4xf32>, tensor<3x2x3x3x3xf32>) -> tensor<1x3x2x2x2xf32>
   return %0, %1 : tensor<1x3x2x2x2xf32>, tensor<1x3x2x2x2xf32>
 }
+
+// -----
+
+// Dropout in training mode is random unless the ratio is 0.
+func.func @training_dropout(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %r = onnx.Constant dense<0.5> : tensor<f32>
+  %t = onnx.Constant dense<true> : tensor<i1>
+  // expected-error@+1 {{'onnx.Dropout' op failed to lower to graph: training mode with a non-zero ratio is random and not supported (inference only)}}
+  %0 = onnx.Dropout %x, %r, %t : (tensor<4xf32>, tensor<f32>, tensor<i1>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

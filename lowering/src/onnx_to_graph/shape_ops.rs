@@ -475,8 +475,13 @@ fn lower_dropout(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     let ins = operands(rw.ctx, op);
     if ins.len() > 2 {
         let training = const_ints(rw, op, 2, "training_mode")?;
-        if training.first().copied().unwrap_or(0) != 0 {
-            return Err("training mode is not supported (inference only)".into());
+        // Training mode drops nothing at ratio 0; other ratios are random.
+        let ratio = const_f64(rw, ins[1]).and_then(|v| v.first().copied());
+        if training.first().copied().unwrap_or(0) != 0 && ratio != Some(0.0) {
+            return Err(
+                "training mode with a non-zero ratio is random and not supported (inference only)"
+                    .into(),
+            );
         }
     }
     let mut out = vec![ins[0]];
