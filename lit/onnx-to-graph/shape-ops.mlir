@@ -213,3 +213,16 @@ func.func @affine_grid(%t: tensor<1x2x3xf32>) -> tensor<1x2x3x2xf32> {
   %0 = onnx.AffineGrid %t, %s : (tensor<1x2x3xf32>, tensor<4xi64>) -> tensor<1x2x3x2xf32>
   return %0 : tensor<1x2x3x2xf32>
 }
+
+// TensorScatter: each cache element takes the update at its position
+// minus the batch entry's write index (modulo the cache length when
+// circular), when that falls inside the update.
+// CHECK-LABEL: func.func @tensor_scatter
+// CHECK: graph.tensor_scatter %arg0, %arg1, %arg2 {axis = 1 : i64, circular} : (tensor<2x4x3xf32>, tensor<2x2x3xf32>, tensor<2xi64>) -> tensor<2x4x3xf32>
+// TE-LABEL: func.func @tensor_scatter
+// TE: arith.remsi
+// TE: arith.select
+func.func @tensor_scatter(%c: tensor<2x4x3xf32>, %u: tensor<2x2x3xf32>, %w: tensor<2xi64>) -> tensor<2x4x3xf32> {
+  %0 = onnx.TensorScatter %c, %u, %w {axis = 1 : i64, mode = "circular"} : (tensor<2x4x3xf32>, tensor<2x2x3xf32>, tensor<2xi64>) -> tensor<2x4x3xf32>
+  return %0 : tensor<2x4x3xf32>
+}

@@ -266,8 +266,24 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX TensorScatter: `update` written into `cache` along `axis` from
+    /// each batch entry's write index (`indices`, or 0 without it),
+    /// wrapping with `circular`.
+    pub struct TensorScatterOp = "graph.tensor_scatter" {
+        summary: "write a sequence update into a cache",
+        operands: [inputs[variadic]: TENSOR],
+        results: [result: TENSOR],
+        attributes: [axis: I64_ATTR, circular[optional]: UNIT_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_tensor_scatter,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &TensorScatterOp::DEF,
     &PoolNdOp::DEF,
     &GridSampleOp::DEF,
     &ConvTranspose2dOp::DEF,
@@ -568,6 +584,21 @@ fn verify_pool_nd(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         .unwrap_or("");
     if k != "max" && k != "avg" {
         return Err(ctx.op_error(op, format!("unknown kind '{k}'")));
+    }
+    Ok(())
+}
+
+fn verify_tensor_scatter(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let n = ctx.num_operands(op);
+    if !(2..=3).contains(&n) {
+        return Err(ctx.op_error(op, "takes a cache, an update and optional write indices"));
+    }
+    same_elem(ctx, op, 0)?;
+    same_elem(ctx, op, 1)?;
+    let r = shape(ctx, op, 0).len();
+    axis(ctx, op, r)?;
+    if n == 3 && !is_int_tensor(ctx, op, 2) {
+        return Err(ctx.op_error(op, "write indices must be integers"));
     }
     Ok(())
 }

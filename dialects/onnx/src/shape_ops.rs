@@ -81,6 +81,7 @@ shape_ops! {
     LRNOp, "onnx.LRN", "ONNX LRN (local response normalisation across channels)", [X], [Y], [alpha: FLOAT_ATTR, beta: FLOAT_ATTR, bias: FLOAT_ATTR, size: INT_ATTR];
     GridSampleOp, "onnx.GridSample", "ONNX GridSample", [X, grid], [Y], [align_corners: INT_ATTR, mode: STR_ATTR, padding_mode: STR_ATTR];
     AffineGridOp, "onnx.AffineGrid", "ONNX AffineGrid", [theta, size], [grid], [align_corners: INT_ATTR];
+    TensorScatterOp, "onnx.TensorScatter", "ONNX TensorScatter (KV-cache update)", [past_cache, update, write_indices[variadic]], [present_cache], [axis: INT_ATTR, mode: STR_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
@@ -696,6 +697,14 @@ fn infer_known(
             vec![(out, elems[2])]
         }
         "CumSum" | "CumProd" | "LRN" => vec![(s0.to_vec(), e0)],
+        "TensorScatter" => {
+            let axis = norm_axis(int_attr(ctx, get, "axis", -2)?, rank)?;
+            let u = shapes[1];
+            if u.len() != rank || (0..rank).any(|d| d != axis && u[d] != s0[d]) || elems[1] != e0 {
+                return err("TensorScatter's update must match the cache except on the axis");
+            }
+            vec![(s0.to_vec(), e0)]
+        }
         "AffineGrid" => {
             if rank != 3 {
                 return err("AffineGrid's theta must be (N, k, k + 1)");

@@ -40,6 +40,7 @@ pub(crate) fn lower(
             | "conv_transpose2d"
             | "grid_sample"
             | "pool_nd"
+            | "tensor_scatter"
     ) {
         return Ok(None);
     }
@@ -810,6 +811,45 @@ pub(crate) fn lower(
                     }),
                 )?
             }
+        }
+        "tensor_scatter" => {
+            let axis = int("axis") as usize;
+            let circular = unit("circular");
+            let upd = ins[1];
+            let widx = ins.get(2).copied();
+            let us = shape_of(ctx, upd)?;
+            let (len, max) = (us[axis], xs[axis]);
+            compute(
+                rw,
+                op,
+                &ins,
+                rt,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    // Position in the update: p[axis] - write_index[batch].
+                    let w = match widx {
+                        Some(wv) => {
+                            let v = b.ext(wv, &[idx[0]]);
+                            to_index(b, v)
+                        }
+                        None => b.idx(0),
+                    };
+                    let mut s = b.bin(Bin::Sub, idx[axis], w);
+                    if circular {
+                        let m = b.idx(max);
+                        let r = rem(b, s, m);
+                        let r2 = b.bin(Bin::Add, r, m);
+                        s = rem(b, r2, m);
+                    }
+                    let ok = b.in_range(s, len);
+                    let mut ui = idx.to_vec();
+                    ui[axis] = clamp(b, s, len);
+                    let u = b.ext(upd, &ui);
+                    let c = b.ext(x, idx);
+                    Ok(b.select(ok, u, c))
+                }),
+            )?
         }
         "sort_rank" => {
             let axis = int("axis") as usize;

@@ -33,6 +33,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "TensorScatter" => lower_tensor_scatter,
         "AffineGrid" => lower_affine_grid,
         "GridSample" => lower_grid_sample,
         "HannWindow" | "HammingWindow" | "BlackmanWindow" => lower_window,
@@ -1376,4 +1377,27 @@ fn lower_affine_grid(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Va
         vec![("equation", e)],
     );
     Ok(vec![rw.ctx.result(g, 0)])
+}
+
+fn lower_tensor_scatter(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let rank = shape_of(rw.ctx, ins[0])?.len();
+    let axis =
+        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", -2), rank).map_err(|e| e.0)?;
+    let mode = rw
+        .ctx
+        .attr(op, "mode")
+        .and_then(|a| rw.ctx.string_value(a))
+        .unwrap_or("linear")
+        .to_string();
+    let mut attrs = vec![("axis", rw.ctx.i64_attr(axis as i64))];
+    match mode.as_str() {
+        "linear" => {}
+        "circular" => attrs.push(("circular", rw.ctx.unit_attr())),
+        m => return Err(format!("unknown mode '{m}'")),
+    }
+    let t = rw.create_op("graph.tensor_scatter", loc, &ins, &[ty], attrs);
+    Ok(vec![rw.ctx.result(t, 0)])
 }
