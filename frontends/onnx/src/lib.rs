@@ -773,8 +773,12 @@ impl Importer<'_> {
                     // Resize's roi and scales may be omitted before scales
                     // or sizes; an empty tensor means the same (the form
                     // opsets 11-12 used).
-                    // The recurrent ops' optional inputs: an empty tensor.
-                    if matches!(node.op_type.as_str(), "RNN" | "GRU" | "LSTM") {
+                    // The recurrent ops' and Attention's optional inputs:
+                    // an empty tensor (`dlc_onnx::nn::is_omitted`).
+                    if matches!(
+                        node.op_type.as_str(),
+                        "RNN" | "GRU" | "LSTM" | "Attention"
+                    ) {
                         let f32t = self.ctx.f32();
                         let ty = self.ctx.tensor_type(&[0], f32t);
                         let empty = self.ctx.dense_attr(
@@ -869,11 +873,17 @@ impl Importer<'_> {
             "MaxPool" if outputs.len() > 1 && !outputs[1].is_empty() => 2,
             // Values and indices.
             "TopK" => 2,
+            // y, y_scale and y_zero_point.
+            "DynamicQuantizeLinear" => 3,
             // Y, Y_h (and Y_c), any of them omitted.
             "RNN" | "GRU" | "LSTM" => outputs.len(),
             // Every output (Split), the optional mask (Dropout) or the
             // optional Mean and InvStdDev (LayerNormalization).
             "Split" | "Dropout" | "LayerNormalization" => outputs.len(),
+            // Y with the optional present_key, present_value and
+            // qk_matmul_output (Attention), the optional log_prob
+            // (SoftmaxCrossEntropyLoss).
+            "Attention" | "SoftmaxCrossEntropyLoss" => outputs.len(),
             _ => {
                 if outputs.iter().skip(1).any(|o| !o.is_empty()) {
                     return Err(Self::node_err(
