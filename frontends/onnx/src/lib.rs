@@ -775,10 +775,7 @@ impl Importer<'_> {
                     // opsets 11-12 used).
                     // The recurrent ops' and Attention's optional inputs:
                     // an empty tensor (`dlc_onnx::nn::is_omitted`).
-                    if matches!(
-                        node.op_type.as_str(),
-                        "RNN" | "GRU" | "LSTM" | "Attention"
-                    ) {
+                    if matches!(node.op_type.as_str(), "RNN" | "GRU" | "LSTM" | "Attention") {
                         let f32t = self.ctx.f32();
                         let ty = self.ctx.tensor_type(&[0], f32t);
                         let empty = self.ctx.dense_attr(
