@@ -21,8 +21,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "Expand" => lower_expand,
         "Slice" => lower_slice,
         "Split" => lower_split,
-        "Gather" => lower_gather,
-        "GatherElements" => lower_gather_elements,
+        "Gather" | "GatherElements" => lower_gather,
         "GatherND" => lower_gather_nd,
         "Tile" => lower_tile,
         "Pad" => lower_pad,
@@ -286,6 +285,8 @@ fn lower_split(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> 
     Ok(out)
 }
 
+/// Gather and GatherElements: the graph op of the same name, axis
+/// normalised.
 fn lower_gather(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let ty = result_type(rw, op, 0)?;
     let loc = rw.ctx.op_loc(op);
@@ -294,25 +295,12 @@ fn lower_gather(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     let axis =
         dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
     let a = rw.ctx.i64_attr(axis as i64);
-    let g = rw.create_op("graph.gather", loc, &[x, i], &[ty], vec![("axis", a)]);
-    Ok(vec![rw.ctx.result(g, 0)])
-}
-
-fn lower_gather_elements(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
-    let ty = result_type(rw, op, 0)?;
-    let loc = rw.ctx.op_loc(op);
-    let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
-    let rank = shape_of(rw.ctx, x)?.len();
-    let axis =
-        dlc_onnx::shape_ops::norm_axis(int_attr(rw, op, "axis", 0), rank).map_err(|e| e.0)?;
-    let a = rw.ctx.i64_attr(axis as i64);
-    let g = rw.create_op(
-        "graph.gather_elements",
-        loc,
-        &[x, i],
-        &[ty],
-        vec![("axis", a)],
-    );
+    let name = if rw.ctx.op_name_str(op) == "onnx.GatherElements" {
+        "graph.gather_elements"
+    } else {
+        "graph.gather"
+    };
+    let g = rw.create_op(name, loc, &[x, i], &[ty], vec![("axis", a)]);
     Ok(vec![rw.ctx.result(g, 0)])
 }
 
