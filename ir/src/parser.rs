@@ -265,6 +265,24 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             Err(self.error(format!("expected '{kw}'")))
         }
     }
+    /// Parses an integer literal (optionally negative) with no type, like
+    /// MLIR's `parseInteger` (a custom form's `, 1 : memref<...>` must not
+    /// read the `: memref` as the literal's type).
+    pub fn parse_i64(&mut self) -> PResult<i64> {
+        let neg = self.tok.kind == Tok::Minus;
+        if neg {
+            self.bump();
+        }
+        if self.tok.kind != Tok::Integer {
+            return Err(self.error("expected integer value"));
+        }
+        let t = self.bump();
+        let v = parse_int_literal(self.text(t))
+            .map(|v| if neg { -v } else { v })
+            .and_then(|v| i64::try_from(v).ok())
+            .ok_or_else(|| self.error_at(t, "integer value out of range for i64"))?;
+        Ok(v)
+    }
     /// Parses any bare identifier (or a string as a keyword).
     pub fn parse_keyword(&mut self) -> PResult<&'s str> {
         if self.tok.kind == Tok::BareIdent {

@@ -66,8 +66,24 @@ func.func @view_bytes(%ws: memref<?xf32>, %o: index) {
 // -----
 
 func.func @view_dynamic(%ws: memref<?xi8>, %o: index) {
-  // expected-error@+1 {{expects a statically shaped result memref}}
+  // expected-error@+1 {{expects one size per dynamic dimension (1), got 0}}
   %0 = loop.view %ws[%o] : memref<?xi8> to memref<?xf32>
+  return
+}
+
+// -----
+
+func.func @view_extra_size(%ws: memref<?xi8>, %o: index, %n: index) {
+  // expected-error@+1 {{expects one size per dynamic dimension (0), got 1}}
+  %0 = loop.view %ws[%o][%n] : memref<?xi8> to memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @dim_out_of_range(%m: memref<?x4xf32>) {
+  // expected-error@+1 {{dimension 2 is out of range for a rank-2 memref}}
+  %0 = loop.dim %m, 2 : memref<?x4xf32>
   return
 }
 

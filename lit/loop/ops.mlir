@@ -64,3 +64,14 @@ func.func @broadcast_and_unroll(%a: memref<16xf32>, %s: f32, %i: i32) {
   %v = loop.broadcast %i : i32 to vector<4xi32>
   return
 }
+
+// Run-time extents: loop.dim, and a view sized by index operands.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: %[[N:.+]] = loop.dim %arg0, 0 : memref<?x4xf32>
+// CHECK: loop.view %arg1[%c0][%[[N]]] : memref<?xi8> to memref<?x4xf32>
+func.func @dynamic(%m: memref<?x4xf32>, %ws: memref<?xi8>) {
+  %n = loop.dim %m, 0 : memref<?x4xf32>
+  %c0 = arith.constant 0 : index
+  %v = loop.view %ws[%c0][%n] : memref<?xi8> to memref<?x4xf32>
+  return
+}

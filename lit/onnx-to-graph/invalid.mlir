@@ -35,7 +35,7 @@ func.func @training_bn(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2
 // -----
 
 func.func @dynamic_reshape(%x: tensor<4x2xf32>, %s: tensor<2xi64>) -> tensor<?x?xf32> {
-  // expected-error@+1 {{'onnx.Reshape' op failed to lower to graph: needs a static shape to reshape to}}
+  // expected-error@+1 {{'onnx.Reshape' op failed to lower to graph: with run-time dimensions needs a constant shape operand}}
   %0 = onnx.Reshape %x, %s : (tensor<4x2xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }

@@ -162,3 +162,22 @@ func.func @group_yield(%a: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @missing_dims(%x: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // expected-error@+1 {{expects 1 'dims' extents (one per dynamic extent), got 0}}
+  %y = te.compute (%i, %j) ins(%x : tensor<?x4xf32>) -> tensor<?x4xf32> {
+    %v = te.extract %x[%i, %j] : tensor<?x4xf32>
+    te.yield %v : f32
+  }
+  return %y : tensor<?x4xf32>
+}
+
+// -----
+
+func.func @dim_out_of_range(%x: tensor<?x4xf32>) -> index {
+  // expected-error@+1 {{dimension 2 is out of range for a rank-2 tensor}}
+  %n = te.dim %x, 2 : tensor<?x4xf32>
+  return %n : index
+}

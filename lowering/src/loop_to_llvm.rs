@@ -32,6 +32,7 @@
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::printer::{print_attr_to, print_type_to};
 use dlc_ir::rewrite::{FnPattern, PatternRewriter, constant_value};
+use dlc_ir::types::DYNAMIC;
 use dlc_ir::{Attr, AttrKind, Block, Context, Diagnostic, Op, PatternSet, Type, TypeKind, Value};
 use dlc_loop::ops::{memref_parts, static_byte_size};
 use rustc_hash::FxHashMap;
@@ -79,6 +80,8 @@ struct Emitter<'c> {
     /// Entry functions: (workspace pointer name, bytes the views need).
     workspace: Option<(String, u64)>,
     entry: bool,
+    /// An entry with run-time extents (the dynamic ABI).
+    dynamic: bool,
     /// Module-level `llvm.mlir.global`s for `loop.constant`s, and their locations.
     globals: String,
     global_locs: Vec<Attr>,
@@ -86,6 +89,9 @@ struct Emitter<'c> {
     func_name: String,
     /// C math library functions called (`erff`, ...), with their llvm type.
     externs: std::collections::BTreeMap<String, String>,
+    /// The llvm values of the run-time extents of memrefs with `?`
+    /// dimensions (`None` for static dimensions).
+    dims: FxHashMap<Value, Vec<Option<String>>>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -130,16 +136,7 @@ impl<'c> Emitter<'c> {
         let ctx = self.ctx;
         Ok(match ctx.type_kind(t) {
             TypeKind::Index => "i64".into(),
-            TypeKind::MemRef { shape, .. } => {
-                if shape.iter().any(|&d| d < 0) && !is_byte_memref(ctx, t) {
-                    return Err(fail(
-                        ctx,
-                        op,
-                        "needs statically shaped memrefs to lower to llvm",
-                    ));
-                }
-                "!llvm.ptr".into()
-            }
+            TypeKind::MemRef { .. } => "!llvm.ptr".into(),
             TypeKind::Integer { .. } | TypeKind::Float(_) | TypeKind::Vector { .. } => {
                 let mut s = String::new();
                 print_type_to(ctx, t, &mut s);
@@ -162,6 +159,48 @@ impl<'c> Emitter<'c> {
         n
     }
 
+    /// Loads `arr[slot]` (a pointer to an `i64` shape) and from it the
+    /// dynamic extents of memref type `t`.
+    fn load_dims(&mut self, loc: Attr, arr: &str, slot: usize, t: Type) -> Vec<Option<String>> {
+        let shape = memref_parts(self.ctx, t)
+            .map(|p| p.0.to_vec())
+            .unwrap_or_default();
+        if !shape.contains(&DYNAMIC) {
+            return vec![None; shape.len()];
+        }
+        let g = self.fresh();
+        self.line(
+            loc,
+            &format!("{g} = llvm.getelementptr inbounds {arr}[{slot}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr"),
+        );
+        let sp = self.fresh();
+        self.line(
+            loc,
+            &format!("{sp} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"),
+        );
+        let mut out = Vec::with_capacity(shape.len());
+        for (i, &d) in shape.iter().enumerate() {
+            if d != DYNAMIC {
+                out.push(None);
+                continue;
+            }
+            let gi = self.fresh();
+            self.line(
+                loc,
+                &format!(
+                    "{gi} = llvm.getelementptr inbounds {sp}[{i}] : (!llvm.ptr) -> !llvm.ptr, i64"
+                ),
+            );
+            let v = self.fresh();
+            self.line(
+                loc,
+                &format!("{v} = llvm.load {gi} {{alignment = 8 : i64}} : !llvm.ptr -> i64"),
+            );
+            out.push(Some(v));
+        }
+        out
+    }
+
     /// The address of element `idx` of memref `m` (row-major).
     fn address(&mut self, op: Op, m: Value, idx: &[Value]) -> R<String> {
         let ctx = self.ctx;
@@ -170,11 +209,12 @@ impl<'c> Emitter<'c> {
             return Err(fail(ctx, op, "expects a memref"));
         };
         let shape = shape.to_vec();
-        if shape.iter().any(|&d| d < 0) {
+        let dyn_dims = self.dims.get(&m).cloned();
+        if shape.iter().any(|&d| d < 0) && dyn_dims.is_none() {
             return Err(fail(
                 ctx,
                 op,
-                "needs statically shaped memrefs to lower to llvm",
+                "reads a memref whose run-time extents are unknown here (only entry arguments and views carry them)",
             ));
         }
         let elem = self.ty(op, elem)?;
@@ -184,7 +224,10 @@ impl<'c> Emitter<'c> {
         }
         let mut lin = self.name(op, idx[0])?;
         for (k, &i) in idx.iter().enumerate().skip(1) {
-            let d = self.const_i64(loc, shape[k]);
+            let d = match dyn_dims.as_ref().and_then(|d| d[k].clone()) {
+                Some(d) => d,
+                None => self.const_i64(loc, shape[k]),
+            };
             let m2 = self.fresh();
             self.line(loc, &format!("{m2} = llvm.mul {lin}, {d} : i64"));
             let iv = self.name(op, i)?;
@@ -572,21 +615,38 @@ impl<'c> Emitter<'c> {
             }
             "loop.view" => {
                 let res_t = ctx.value_type(ctx.result(op, 0));
-                let bytes = static_byte_size(ctx, res_t)
-                    .ok_or_else(|| fail(ctx, op, "needs a statically shaped view"))?;
-                let off = ops
-                    .get(1)
-                    .and_then(|&v| constant_value_of(ctx, v))
-                    .ok_or_else(|| {
-                        fail(
-                            ctx,
-                            op,
-                            "needs a constant byte offset to size the workspace",
-                        )
-                    })?;
-                let off = u64::try_from(off).map_err(|_| fail(ctx, op, "has a negative offset"))?;
-                if let Some(ws) = &mut self.workspace {
-                    ws.1 = ws.1.max(off.saturating_add(bytes));
+                let shape = memref_parts(ctx, res_t)
+                    .map(|p| p.0.to_vec())
+                    .unwrap_or_default();
+                if shape.contains(&DYNAMIC) {
+                    // Sized at run time: the shape function accounts for it.
+                    let mut sizes = args[2..].iter();
+                    let dims = shape
+                        .iter()
+                        .map(|&d| (d == DYNAMIC).then(|| sizes.next().cloned()).flatten())
+                        .collect();
+                    self.dims.insert(ctx.result(op, 0), dims);
+                } else {
+                    let bytes = static_byte_size(ctx, res_t)
+                        .ok_or_else(|| fail(ctx, op, "needs a statically shaped view"))?;
+                    let off = ops.get(1).and_then(|&v| constant_value_of(ctx, v));
+                    match (off, self.dynamic) {
+                        (Some(off), _) => {
+                            let off = u64::try_from(off)
+                                .map_err(|_| fail(ctx, op, "has a negative offset"))?;
+                            if let Some(ws) = &mut self.workspace {
+                                ws.1 = ws.1.max(off.saturating_add(bytes));
+                            }
+                        }
+                        (None, true) => {}
+                        (None, false) => {
+                            return Err(fail(
+                                ctx,
+                                op,
+                                "needs a constant byte offset to size the workspace",
+                            ));
+                        }
+                    }
                 }
                 let r = self.fresh();
                 self.line(
@@ -597,6 +657,24 @@ impl<'c> Emitter<'c> {
                     ),
                 );
                 self.names.insert(ctx.result(op, 0), r);
+            }
+            "loop.dim" => {
+                let m = ops[0];
+                let d = dlc_loop::ops::dim_index(ctx, op).map_err(|e| fail(ctx, op, e))?;
+                let shape = memref_parts(ctx, ctx.value_type(m))
+                    .map(|p| p.0.to_vec())
+                    .unwrap_or_default();
+                let v = if shape[d] == DYNAMIC {
+                    self.dims
+                        .get(&m)
+                        .and_then(|ds| ds[d].clone())
+                        .ok_or_else(|| {
+                            fail(ctx, op, "reads an extent that is not known here (only entry arguments and views carry them)")
+                        })?
+                } else {
+                    self.const_i64(loc, shape[d])
+                };
+                self.names.insert(ctx.result(op, 0), v);
             }
             "loop.alloc" => {
                 return Err(fail(
@@ -878,11 +956,13 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         next_block: 0,
         workspace: None,
         entry,
+        dynamic: false,
         globals: String::new(),
         global_locs: Vec::new(),
         globals_count: 0,
         externs: Default::default(),
         func_name: name.clone(),
+        dims: FxHashMap::default(),
     };
     let sym = symbol(&name);
     let Some(eb) = entry_block else {
@@ -907,9 +987,25 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         return Ok((e.out, e.locs));
     };
     let params = ctx.block_args(eb).to_vec();
+    if let Some(of) = ctx
+        .attr(func, "loop.shape_function_of")
+        .and_then(|a| ctx.string_value(a))
+    {
+        return shape_function_text(e, func, eb, of);
+    }
+    let shape_fn = ctx
+        .attr(func, "loop.shape_function")
+        .and_then(|a| ctx.string_value(a))
+        .map(str::to_string);
+    e.dynamic = entry && shape_fn.is_some();
     if entry {
+        let extra = if e.dynamic {
+            ", %input_shapes: !llvm.ptr, %output_shapes: !llvm.ptr"
+        } else {
+            ""
+        };
         e.out.push_str(&format!(
-            "llvm.func {sym}(%inputs: !llvm.ptr, %outputs: !llvm.ptr, %workspace: !llvm.ptr) -> i32 {{\n"
+            "llvm.func {sym}(%inputs: !llvm.ptr, %outputs: !llvm.ptr, %workspace: !llvm.ptr{extra}) -> i32 {{\n"
         ));
         e.locs.push(floc);
         // Data buffers (inputs, then the last `loop.num_outputs` outputs) of
@@ -968,6 +1064,26 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
                 &format!("{v} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"),
             );
             e.names.insert(p, v);
+        }
+        if e.dynamic {
+            // The caller's input shapes; the output shapes are computed
+            // (and reported) by the shape function, then read back.
+            let osym = symbol(&format!("{name}_output_shapes"));
+            e.line(
+                floc,
+                &format!(
+                    "llvm.call {osym}(%input_shapes, %output_shapes) : (!llvm.ptr, !llvm.ptr) -> ()"
+                ),
+            );
+            for (k, &p) in bufs.iter().enumerate() {
+                let (arr, slot) = if k < nin {
+                    ("%input_shapes", k)
+                } else {
+                    ("%output_shapes", k - nin)
+                };
+                let dims = e.load_dims(floc, arr, slot, ctx.value_type(p));
+                e.dims.insert(p, dims);
+            }
         }
     } else {
         let (_, outs) = ctx
@@ -1029,7 +1145,7 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         e.block_ops(b)?;
     }
     e.out.push_str("}\n");
-    if entry {
+    if entry && !e.dynamic {
         let bytes = e.workspace.as_ref().map(|w| w.1).unwrap_or(0);
         let ws_sym = symbol(&format!("{name}_workspace_size"));
         e.out.push_str(&format!("llvm.func {ws_sym}() -> i64 {{\n"));
@@ -1051,6 +1167,115 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
     text.push_str(&e.out);
     let mut locs = std::mem::take(&mut e.global_locs);
     locs.extend(e.locs);
+    Ok((text, locs))
+}
+
+/// Lowers the shape function of a dynamic entry point `of` (made by
+/// te-to-loop: inputs' memrefs in, the workspace bytes then each output's
+/// dynamic extents out) into the two C functions of the dynamic ABI:
+/// `i64 @<of>_workspace_size(ptr input_shapes)` and
+/// `void @<of>_output_shapes(ptr input_shapes, ptr output_shapes)`, which
+/// writes every output's whole shape. The body is emitted once for each.
+fn shape_function_text(
+    mut e: Emitter<'_>,
+    func: Op,
+    eb: Block,
+    of: &str,
+) -> R<(String, Vec<Attr>)> {
+    let ctx = e.ctx;
+    let floc = ctx.op_loc(func);
+    let out_shapes: Vec<Vec<i64>> = ctx
+        .attr(func, "loop.output_shapes")
+        .and_then(|a| ctx.array_value(a).map(<[Attr]>::to_vec))
+        .unwrap_or_default()
+        .into_iter()
+        .map(|a| ctx.dense_int_array(a).unwrap_or_default())
+        .collect();
+    let params = ctx.block_args(eb).to_vec();
+    let ret = ctx
+        .last_op(eb)
+        .filter(|&o| ctx.op_name_str(o) == "func.return")
+        .ok_or_else(|| fail(ctx, func, "must end with 'func.return'"))?;
+    let rets = ctx.operand_vec(ret);
+    let mut text = String::new();
+    let mut locs = Vec::new();
+    for which in ["workspace_size", "output_shapes"] {
+        e.out.clear();
+        e.locs.clear();
+        e.names.clear();
+        e.dims.clear();
+        let sym = symbol(&format!("{of}_{which}"));
+        if which == "workspace_size" {
+            e.out.push_str(&format!(
+                "llvm.func {sym}(%input_shapes: !llvm.ptr) -> i64 {{\n"
+            ));
+        } else {
+            e.out.push_str(&format!(
+                "llvm.func {sym}(%input_shapes: !llvm.ptr, %output_shapes: !llvm.ptr) {{\n"
+            ));
+        }
+        e.locs.push(floc);
+        for (k, &p) in params.iter().enumerate() {
+            let dims = e.load_dims(floc, "%input_shapes", k, ctx.value_type(p));
+            e.dims.insert(p, dims);
+            e.names.insert(p, "%input_shapes".into());
+        }
+        for o in ctx.block_ops(eb) {
+            if o != ret {
+                e.op(o)?;
+            }
+        }
+        let mut vals = Vec::with_capacity(rets.len());
+        for &v in &rets {
+            vals.push(e.name(ret, v)?);
+        }
+        if which == "workspace_size" {
+            let ws = vals
+                .first()
+                .cloned()
+                .ok_or_else(|| fail(ctx, ret, "returns nothing"))?;
+            e.line(floc, &format!("llvm.return {ws} : i64"));
+        } else {
+            let mut dyn_vals = vals.iter().skip(1);
+            for (k, shape) in out_shapes.iter().enumerate() {
+                let g = e.fresh();
+                e.line(
+                    floc,
+                    &format!("{g} = llvm.getelementptr inbounds %output_shapes[{k}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr"),
+                );
+                let sp = e.fresh();
+                e.line(
+                    floc,
+                    &format!(
+                        "{sp} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"
+                    ),
+                );
+                for (i, &d) in shape.iter().enumerate() {
+                    let v = if d == DYNAMIC {
+                        dyn_vals
+                            .next()
+                            .cloned()
+                            .ok_or_else(|| fail(ctx, ret, "returns too few output extents"))?
+                    } else {
+                        e.const_i64(floc, d)
+                    };
+                    let gi = e.fresh();
+                    e.line(
+                        floc,
+                        &format!("{gi} = llvm.getelementptr inbounds {sp}[{i}] : (!llvm.ptr) -> !llvm.ptr, i64"),
+                    );
+                    e.line(
+                        floc,
+                        &format!("llvm.store {v}, {gi} {{alignment = 8 : i64}} : i64, !llvm.ptr"),
+                    );
+                }
+            }
+            e.line(floc, "llvm.return");
+        }
+        e.out.push_str("}\n");
+        text.push_str(&e.out);
+        locs.append(&mut e.locs);
+    }
     Ok((text, locs))
 }
 

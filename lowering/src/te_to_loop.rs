@@ -57,9 +57,11 @@
 
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{FnPattern, PatternRewriter};
+use dlc_ir::types::DYNAMIC;
 use dlc_ir::{
     Attr, Block, Context, Diagnostic, Op, OperationState, PatternSet, Type, TypeKind, Value,
 };
+use dlc_te::Extent;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 type R<T> = Result<T, Diagnostic>;
@@ -206,18 +208,49 @@ fn nest(
     ctx: &mut Context,
     anchor: Op,
     loc: Attr,
-    shape: &[i64],
+    shape: &[Extent],
     parallel: &[i64],
 ) -> (Vec<Value>, Op) {
     let mut ivs = Vec::new();
     let mut at = anchor;
     for (k, &e) in shape.iter().enumerate() {
         let par = parallel.contains(&(k as i64));
-        let (_, args, y) = make_for(ctx, at, loc, e, &[], par);
+        let (_, args, y) = match e {
+            Extent::Static(e) => make_for(ctx, at, loc, e, &[], par),
+            Extent::Dynamic(ub) => {
+                let lb = index_const(ctx, at, loc, 0);
+                make_for_v(ctx, at, loc, (lb, ub, 1), &[], par)
+            }
+        };
         ivs.push(args[0]);
         at = y;
     }
     (ivs, at)
+}
+
+/// An extent as a value before `anchor`.
+fn extent_value(ctx: &mut Context, anchor: Op, loc: Attr, e: Extent) -> Value {
+    match e {
+        Extent::Static(e) => index_const(ctx, anchor, loc, e),
+        Extent::Dynamic(v) => v,
+    }
+}
+
+/// The extents of buffer `m` (`loop.dim` for its dynamic dimensions).
+fn buffer_extents(ctx: &mut Context, anchor: Op, loc: Attr, m: Value) -> Vec<Extent> {
+    let shape = ctx.shape(ctx.value_type(m)).unwrap_or(&[]).to_vec();
+    let mut out = Vec::with_capacity(shape.len());
+    for (i, &d) in shape.iter().enumerate() {
+        out.push(if d == DYNAMIC {
+            let index = ctx.index_type();
+            let a = ctx.i64_attr(i as i64);
+            let o = new_op(ctx, anchor, loc, "loop.dim", &[m], &[index], &[("dim", a)]);
+            Extent::Dynamic(ctx.result(o, 0))
+        } else {
+            Extent::Static(d)
+        });
+    }
+    out
 }
 
 fn is_float(ctx: &Context, t: Type) -> bool {
@@ -285,7 +318,8 @@ fn read_schedule(ctx: &Context, c: Op, ext: &[i64], rank: usize) -> Sched {
         );
     };
     if let Some(t) = ints("tile") {
-        if t.len() == n && t.iter().zip(ext).all(|(&t, &e)| (0..=e).contains(&t)) {
+        let fits = |t: i64, e: i64| t >= 0 && (e == DYNAMIC || t <= e);
+        if t.len() == n && t.iter().zip(ext).all(|(&t, &e)| fits(t, e)) {
             s.tile = t;
         } else {
             bad("tile");
@@ -294,7 +328,9 @@ fn read_schedule(ctx: &Context, c: Op, ext: &[i64], rank: usize) -> Sched {
     if let Some(p) = ints("split") {
         for c in p.chunks(2) {
             match (c, c.first().and_then(|&a| axis(a))) {
-                ([_, f], Some(a)) if (1..=ext[a]).contains(f) => s.tile[a] = *f,
+                ([_, f], Some(a)) if *f >= 1 && (ext[a] == DYNAMIC || *f <= ext[a]) => {
+                    s.tile[a] = *f
+                }
                 _ => bad("split"),
             }
         }
@@ -544,6 +580,7 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
     let body = dlc_te::body_block(ctx, c).ok_or_else(|| fail(ctx, c, "has no body"))?;
     let rank = info.rank();
     let ext = info.all_extents();
+    let extents = info.extents();
     let nax = ext.len();
     let sched = read_schedule(ctx, c, &ext, rank);
     let elem = info.elem;
@@ -580,6 +617,8 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
     if let Some((a, w)) = sched.vectorize {
         let why = if loops.last().map(|l| l.0) != Some(a) {
             Some(format!("axis {a} is not the innermost loop"))
+        } else if ext[a] == DYNAMIC {
+            Some(format!("axis {a} has a run-time extent"))
         } else if ext[a] % w != 0 || (sched.tile[a] > 0 && sched.tile[a] % w != 0) {
             Some(format!(
                 "the extent {} (tile {}) of axis {a} is not a multiple of the width {w}",
@@ -610,7 +649,7 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
     };
     if has_red && !iter_form {
         // The output starts at the init value; the nest accumulates into it.
-        let (ivs, at) = nest(ctx, c, loc, &info.shape, &[]);
+        let (ivs, at) = nest(ctx, c, loc, &extents[..rank], &[]);
         let i = new_op(
             ctx,
             at,
@@ -653,12 +692,12 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         let bounds = match piece {
             Piece::Full => {
                 let lb = index_const(ctx, at, loc, 0);
-                let ub = index_const(ctx, at, loc, ext[a]);
+                let ub = extent_value(ctx, at, loc, extents[a]);
                 (lb, ub, step)
             }
             Piece::Outer => {
                 let lb = index_const(ctx, at, loc, 0);
-                let ub = index_const(ctx, at, loc, ext[a]);
+                let ub = extent_value(ctx, at, loc, extents[a]);
                 (lb, ub, t)
             }
             Piece::Inner => {
@@ -667,8 +706,8 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
                 let index = ctx.index_type();
                 let e = new_op(ctx, at, loc, "arith.addi", &[o, tv], &[index], &[]);
                 let mut ub = ctx.result(e, 0);
-                if ext[a] % t != 0 {
-                    let ev = index_const(ctx, at, loc, ext[a]);
+                if ext[a] == DYNAMIC || ext[a] % t != 0 {
+                    let ev = extent_value(ctx, at, loc, extents[a]);
                     let m = new_op(ctx, at, loc, "arith.minsi", &[ub, ev], &[index], &[]);
                     ub = ctx.result(m, 0);
                 }
@@ -827,10 +866,11 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
     Ok(())
 }
 
-/// Copies buffer `src` into `dst` (same shape) before `anchor`.
-fn copy(ctx: &mut Context, anchor: Op, loc: Attr, src: Value, dst: Value, shape: &[i64]) {
+/// Copies buffer `src` into `dst` (same extents) before `anchor`.
+fn copy(ctx: &mut Context, anchor: Op, loc: Attr, src: Value, dst: Value) {
     let elem = ctx.element_type(ctx.value_type(src));
-    let (ivs, at) = nest(ctx, anchor, loc, shape, &[]);
+    let shape = buffer_extents(ctx, anchor, loc, src);
+    let (ivs, at) = nest(ctx, anchor, loc, &shape, &[]);
     let mut o = vec![src];
     o.extend(&ivs);
     let l = new_op(ctx, at, loc, "loop.load", &o, &[elem], &[]);
@@ -842,6 +882,9 @@ fn copy(ctx: &mut Context, anchor: Op, loc: Attr, src: Value, dst: Value, shape:
 
 fn static_bytes(ctx: &Context, t: Type) -> Option<u64> {
     let shape = ctx.shape(t)?;
+    if shape.iter().any(|&d| d < 0) {
+        return None;
+    }
     let n: i64 = shape.iter().product();
     let w = ctx.int_or_float_width(ctx.element_type(t))?;
     u64::try_from(n).ok().map(|n| n * u64::from(w).div_ceil(8))
@@ -874,6 +917,251 @@ fn needs_lowering(ctx: &Context, func: Op) -> bool {
             .any(|o| ctx.op_name_str(o).starts_with("te."))
 }
 
+/// The size of a buffer with run-time extents, as a comparable key:
+/// element bytes times the static extents, and the dynamic extents as
+/// canonical atoms (the same argument dimension read twice is one atom).
+/// `values` are the extents themselves, to compute the size.
+#[derive(Clone, Debug)]
+struct SizeKey {
+    factor: u64,
+    atoms: Vec<Atom>,
+    values: Vec<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Atom {
+    /// `loop.dim` of block argument `arg`, dimension `dim`.
+    ArgDim(usize, i64),
+    /// Any other value.
+    Value(u32),
+}
+
+impl PartialEq for SizeKey {
+    fn eq(&self, o: &Self) -> bool {
+        self.factor == o.factor && self.atoms == o.atoms
+    }
+}
+
+fn atom(ctx: &Context, v: Value) -> Atom {
+    if let Some(d) = ctx.defining_op(v)
+        && ctx.op_name_str(d) == "loop.dim"
+    {
+        let m = ctx.operand(d, 0);
+        let k = ctx
+            .value_block(m)
+            .and_then(|b| ctx.block_args(b).iter().position(|&a| a == m));
+        if let (Some(k), Some(i)) = (k, ctx.attr(d, "dim").and_then(|a| ctx.int_value(a))) {
+            return Atom::ArgDim(k, i64::try_from(i).unwrap_or(-1));
+        }
+    }
+    Atom::Value(dlc_ir::entity::EntityRef::index(v) as u32)
+}
+
+/// The [`SizeKey`] of compute `c`'s result.
+fn size_key(ctx: &Context, c: Op) -> Option<SizeKey> {
+    let info = dlc_te::compute_info(ctx, c).ok()?;
+    let bytes = u64::from(ctx.int_or_float_width(info.elem)?).div_ceil(8);
+    let mut factor = bytes;
+    let mut values = Vec::new();
+    for e in info.extents().into_iter().take(info.rank()) {
+        match e {
+            Extent::Static(e) => factor = factor.checked_mul(u64::try_from(e).ok()?)?,
+            Extent::Dynamic(v) => values.push(v),
+        }
+    }
+    let mut atoms: Vec<Atom> = values.iter().map(|&v| atom(ctx, v)).collect();
+    atoms.sort();
+    Some(SizeKey {
+        factor,
+        atoms,
+        values,
+    })
+}
+
+/// `factor * values...` (bytes) before `anchor`.
+fn key_bytes(ctx: &mut Context, anchor: Op, loc: Attr, key: &SizeKey) -> Value {
+    let index = ctx.index_type();
+    let mut v = index_const(ctx, anchor, loc, key.factor as i64);
+    for &d in &key.values {
+        let m = new_op(ctx, anchor, loc, "arith.muli", &[v, d], &[index], &[]);
+        v = ctx.result(m, 0);
+    }
+    v
+}
+
+/// `v` rounded up to [`ALIGN`] before `anchor`.
+fn align_value(ctx: &mut Context, anchor: Op, loc: Attr, v: Value) -> Value {
+    let index = ctx.index_type();
+    let a1 = index_const(ctx, anchor, loc, ALIGN as i64 - 1);
+    let a = index_const(ctx, anchor, loc, ALIGN as i64);
+    let s = new_op(ctx, anchor, loc, "arith.addi", &[v, a1], &[index], &[]);
+    let q = new_op(
+        ctx,
+        anchor,
+        loc,
+        "arith.divui",
+        &[ctx.result(s, 0), a],
+        &[index],
+        &[],
+    );
+    let m = new_op(
+        ctx,
+        anchor,
+        loc,
+        "arith.muli",
+        &[ctx.result(q, 0), a],
+        &[index],
+        &[],
+    );
+    ctx.result(m, 0)
+}
+
+/// Is `o` an extent computation: `loop.dim` or scalar `arith` on index or
+/// integer values, all of whose operands are extent computations?
+fn is_extent_op(ctx: &Context, o: Op, hoisted: &FxHashSet<Value>) -> bool {
+    let n = ctx.op_name_str(o);
+    (n == "loop.dim" || n.starts_with("arith."))
+        && ctx.num_regions(o) == 0
+        && ctx.results(o).all(|r| {
+            let t = ctx.value_type(r);
+            ctx.is_index(t) || ctx.is_integer(t)
+        })
+        && (n == "loop.dim" || ctx.operands(o).all(|v| hoisted.contains(&v)))
+}
+
+/// Moves the top-level extent computations of `b` before its first other
+/// op (in order); returns that op (where buffers are then placed).
+fn hoist_extents(ctx: &mut Context, b: Block) -> Option<Op> {
+    let ops = ctx.block_ops_vec(b);
+    let mut hoisted = FxHashSet::default();
+    let mut moved = Vec::new();
+    let mut rest = Vec::new();
+    for &o in &ops {
+        if is_extent_op(ctx, o, &hoisted) {
+            hoisted.extend(ctx.results(o));
+            moved.push(o);
+        } else {
+            rest.push(o);
+        }
+    }
+    let anchor = *rest.first()?;
+    for o in moved {
+        ctx.move_op_before(o, anchor);
+    }
+    Some(anchor)
+}
+
+/// Builds `func.func @<name>.shapes(inputs...) -> (index, ...)` after
+/// `func`: the workspace bytes, then the dynamic extents of each output,
+/// computed from the inputs' extents alone (the backward slice of those
+/// values among the extent computations at the top of `eb`).
+fn build_shape_function(
+    ctx: &mut Context,
+    func: Op,
+    eb: Block,
+    nin: usize,
+    wanted: &[Value],
+) -> R<Op> {
+    let floc = ctx.op_loc(func);
+    let name = ctx
+        .attr(func, "sym_name")
+        .and_then(|a| ctx.string_value(a))
+        .unwrap_or("main")
+        .to_string();
+    let args: Vec<Value> = ctx.block_args(eb).to_vec();
+    let mut needed = FxHashSet::default();
+    let mut stack: Vec<Value> = wanted.to_vec();
+    while let Some(v) = stack.pop() {
+        if !needed.insert(v) {
+            continue;
+        }
+        if let Some(d) = ctx.defining_op(v) {
+            stack.extend(ctx.operands(d));
+        } else if let Some(k) = args.iter().position(|&a| a == v)
+            && k >= nin
+        {
+            return Err(fail(
+                ctx,
+                func,
+                "computes an output extent or the workspace size from something other than the inputs' extents",
+            ));
+        }
+    }
+    let in_types: Vec<Type> = args[..nin].iter().map(|&a| ctx.value_type(a)).collect();
+    let index = ctx.index_type();
+    let out_types = vec![index; wanted.len()];
+    let body = ctx.create_block(&in_types, floc);
+    let mut vmap: FxHashMap<Value, Value> = FxHashMap::default();
+    for (k, &a) in args[..nin].iter().enumerate() {
+        vmap.insert(a, ctx.block_args(body)[k]);
+    }
+    for o in ctx.block_ops_vec(eb) {
+        if !ctx.results(o).any(|r| needed.contains(&r)) {
+            continue;
+        }
+        if ctx.num_regions(o) != 0 || !is_extent_op(ctx, o, &needed) {
+            return Err(fail(
+                ctx,
+                o,
+                "is needed to compute a buffer size but is not an extent computation",
+            ));
+        }
+        let mut st = OperationState::new(ctx.op_name(o), ctx.op_loc(o));
+        st.operands = ctx
+            .operands(o)
+            .map(|v| vmap.get(&v).copied().unwrap_or(v))
+            .collect();
+        st.result_types = ctx.result_types(o);
+        st.raw_props = ctx.op_props(o);
+        st.attrs = ctx.dict_entries(ctx.op_attr_dict(o)).to_vec();
+        let n = ctx.create_op(st);
+        ctx.append_op(body, n);
+        for (r, nr) in ctx
+            .results(o)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .zip(ctx.results(n).collect::<Vec<_>>())
+        {
+            vmap.insert(r, nr);
+        }
+    }
+    let rets: Vec<Value> = wanted
+        .iter()
+        .map(|v| vmap.get(v).copied().unwrap_or(*v))
+        .collect();
+    let mut rst = OperationState::new(ctx.op_name_id("func.return"), floc);
+    rst.operands = rets;
+    let r = ctx.create_op(rst);
+    ctx.append_op(body, r);
+    let region = ctx.create_region();
+    ctx.append_block(region, body);
+    let ft = ctx.function_type(&in_types, &out_types);
+    let mut st = OperationState::new(ctx.op_name_id("func.func"), floc);
+    let sym = ctx.string_attr(&format!("{name}.shapes"));
+    let fta = ctx.type_attr(ft);
+    let of = ctx.string_attr(&name);
+    for (k, v) in [("sym_name", sym), ("function_type", fta)] {
+        let id = ctx.ident(k);
+        st.props.push((id, v));
+    }
+    let id = ctx.ident("loop.shape_function_of");
+    st.attrs.push((id, of));
+    let shapes: Vec<Attr> = args[nin..args.len() - 1]
+        .iter()
+        .map(|&a| {
+            let s = ctx.shape(ctx.value_type(a)).unwrap_or(&[]).to_vec();
+            ctx.dense_i64_array(&s)
+        })
+        .collect();
+    let shapes = ctx.array_attr(shapes);
+    let id = ctx.ident("loop.output_shapes");
+    st.attrs.push((id, shapes));
+    st.regions.push(region);
+    let f = ctx.create_op(st);
+    ctx.insert_op_after(func, f);
+    Ok(f)
+}
+
 /// Bufferizes and plans one `func.func`; returns the workspace peak, or
 /// `None` when the function has nothing to lower.
 pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
@@ -897,7 +1185,7 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
         let n = ctx.op_name_str(o);
         let ok = matches!(
             n,
-            "te.compute" | "te.group" | "graph.constant" | "func.return"
+            "te.compute" | "te.group" | "te.dim" | "graph.constant" | "func.return"
         ) || n.starts_with("arith.")
             || n.starts_with("math.");
         if !ok {
@@ -995,6 +1283,47 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
             dead.push(o);
         }
     }
+    // 3b. Run-time extents: `te.dim` becomes the producing compute's
+    // extent or a `loop.dim` of the buffer; then every extent computation
+    // (loop.dim and index arithmetic, which only depend on arguments) moves
+    // to the top, so buffer sizes and loop bounds can use it anywhere.
+    for o in ctx.block_ops_vec(eb) {
+        if ctx.op_name_str(o) != "te.dim" {
+            continue;
+        }
+        let t = ctx.operand(o, 0);
+        let d = dlc_te::dim_index(ctx, o).map_err(|e| fail(ctx, o, e))?;
+        let v = match dlc_te::canonicalize::known_extent(ctx, t, d) {
+            Some(Ok(c)) => index_const(ctx, o, ctx.op_loc(o), c),
+            Some(Err(v)) => v,
+            None => {
+                let b = *bufs
+                    .get(&t)
+                    .ok_or_else(|| fail(ctx, o, "reads the extent of a tensor with no buffer"))?;
+                let index = ctx.index_type();
+                let a = ctx.i64_attr(d as i64);
+                let l = ctx.op_loc(o);
+                let nd = new_op(ctx, o, l, "loop.dim", &[b], &[index], &[("dim", a)]);
+                ctx.result(nd, 0)
+            }
+        };
+        ctx.replace_all_uses_with(ctx.result(o, 0), v);
+        ctx.erase_op(o);
+    }
+    let dynamic = ctx.block_ops(eb).any(|o| ctx.op_name_str(o) == "loop.dim")
+        || ctx.block_args(eb).iter().any(|&a| {
+            a != ws
+                && ctx
+                    .shape(ctx.value_type(a))
+                    .is_some_and(|s| s.contains(&DYNAMIC))
+        });
+    let plan_at = if dynamic {
+        hoist_extents(ctx, eb)
+    } else {
+        ctx.first_op(eb)
+    }
+    .ok_or_else(|| fail(ctx, func, "is empty"))?;
+    let ops: Vec<Op> = ctx.block_ops_vec(eb);
     // 4. Outputs written in place, intermediates planned.
     let computes: Vec<Op> = ops
         .iter()
@@ -1016,6 +1345,8 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
     }
     let mut inter = Vec::new();
     let mut ranges = Vec::new();
+    // Buffers with run-time extents: (value, size key, first, last use).
+    let mut dyn_inter = Vec::new();
     for &c in &computes {
         let r = ctx.result(c, 0);
         if bufs.contains_key(&r) {
@@ -1028,22 +1359,102 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
                 last = last.max(pos.get(&t).copied().unwrap_or(d));
             }
         }
-        let size = static_bytes(ctx, ctx.value_type(r))
-            .ok_or_else(|| fail(ctx, c, "needs a static shape to plan its buffer"))?;
-        inter.push(r);
-        ranges.push((size, d, last));
+        match static_bytes(ctx, ctx.value_type(r)) {
+            Some(size) => {
+                inter.push(r);
+                ranges.push((size, d, last));
+            }
+            None => {
+                let key = size_key(ctx, c)
+                    .ok_or_else(|| fail(ctx, c, "has a result whose size cannot be planned"))?;
+                let info = dlc_te::compute_info(ctx, c).map_err(|e| fail(ctx, c, e))?;
+                let n = info.shape.iter().filter(|&&e| e == DYNAMIC).count();
+                let sizes = info.dims[..n].to_vec();
+                dyn_inter.push((r, key, sizes, d, last));
+            }
+        }
     }
     let (places, peak) = plan_memory(&ranges);
-    let first = ctx
-        .first_op(eb)
-        .ok_or_else(|| fail(ctx, func, "is empty"))?;
     for (&r, p) in inter.iter().zip(&places) {
         let rt = ctx.value_type(r);
         let m = to_memref(ctx, rt).ok_or_else(|| fail(ctx, func, "has a non-tensor compute"))?;
-        let off = index_const(ctx, first, floc, p.offset as i64);
+        let off = index_const(ctx, plan_at, floc, p.offset as i64);
         let l = ctx.defining_op(r).map(|d| ctx.op_loc(d)).unwrap_or(floc);
-        let view = new_op(ctx, first, l, "loop.view", &[ws, off], &[m], &[]);
+        let view = new_op(ctx, plan_at, l, "loop.view", &[ws, off], &[m], &[]);
         bufs.insert(r, ctx.result(view, 0));
+    }
+    // Dynamic buffers follow the static arena. Buffers of the same size
+    // (same element bytes times the same extents) whose live ranges do not
+    // overlap share a slot; slot offsets are running sums computed at run
+    // time.
+    let mut slots: Vec<(SizeKey, usize)> = Vec::new();
+    let mut slot_of = Vec::with_capacity(dyn_inter.len());
+    for (_, key, _, first_use, last_use) in &dyn_inter {
+        let free = slots
+            .iter()
+            .position(|(k, busy_until)| k == key && *busy_until < *first_use);
+        let s = match free {
+            Some(s) => {
+                slots[s].1 = *last_use;
+                s
+            }
+            None => {
+                slots.push((key.clone(), *last_use));
+                slots.len() - 1
+            }
+        };
+        slot_of.push(s);
+    }
+    if !dynamic && !dyn_inter.is_empty() {
+        return Err(fail(
+            ctx,
+            func,
+            "has buffers with run-time extents but no run-time dimensions",
+        ));
+    }
+    // The workspace bytes as a value (dynamic functions only).
+    let mut total = None;
+    let mut slot_offsets = Vec::with_capacity(slots.len());
+    if dynamic {
+        let mut t = index_const(ctx, plan_at, floc, peak as i64);
+        for (key, _) in &slots {
+            slot_offsets.push(t);
+            let bytes = key_bytes(ctx, plan_at, floc, key);
+            let aligned = align_value(ctx, plan_at, floc, bytes);
+            let index = ctx.index_type();
+            let sum = new_op(
+                ctx,
+                plan_at,
+                floc,
+                "arith.addi",
+                &[t, aligned],
+                &[index],
+                &[],
+            );
+            t = ctx.result(sum, 0);
+        }
+        total = Some(t);
+    }
+    for ((r, _, sizes, _, _), &s) in dyn_inter.iter().zip(&slot_of) {
+        let rt = ctx.value_type(*r);
+        let m = to_memref(ctx, rt).ok_or_else(|| fail(ctx, func, "has a non-tensor compute"))?;
+        let l = ctx.defining_op(*r).map(|d| ctx.op_loc(d)).unwrap_or(floc);
+        let mut operands = vec![ws, slot_offsets[s]];
+        operands.extend(sizes);
+        let view = new_op(ctx, plan_at, l, "loop.view", &operands, &[m], &[]);
+        bufs.insert(*r, ctx.result(view, 0));
+    }
+    let mut out_dims: FxHashMap<usize, Vec<Value>> = FxHashMap::default();
+    for (k, &v) in rets.iter().enumerate() {
+        if let Some(d) = ctx
+            .defining_op(v)
+            .filter(|&d| ctx.op_name_str(d) == "te.compute")
+            && bufs.get(&v) == Some(&outs[k])
+        {
+            let info = dlc_te::compute_info(ctx, d).map_err(|e| fail(ctx, d, e))?;
+            let n = info.shape.iter().filter(|&&e| e == DYNAMIC).count();
+            out_dims.insert(k, info.dims[..n].to_vec());
+        }
     }
     // 5. Loop nests.
     for &c in &computes {
@@ -1054,8 +1465,7 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
         let src = *bufs
             .get(&v)
             .ok_or_else(|| fail(ctx, ret, "returns a value with no buffer"))?;
-        let shape = ctx.shape(ctx.value_type(out)).unwrap_or(&[]).to_vec();
-        copy(ctx, ret, floc, src, out, &shape);
+        copy(ctx, ret, floc, src, out);
     }
     // 6. Clean up: new return, erase computes and constants.
     let rl = ctx.op_loc(ret);
@@ -1071,6 +1481,38 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
     let ft = ctx.function_type(&tys, &[]);
     let fta = ctx.type_attr(ft);
     ctx.set_attr(func, "function_type", fta);
+    if dynamic {
+        // Output extents: from the compute that writes the output, or from
+        // the buffer an output is copied from.
+        let mut wanted: Vec<Value> = total.into_iter().collect();
+        for (k, &v) in rets.iter().enumerate() {
+            let ot = ctx.value_type(outs[k]);
+            if !ctx.shape(ot).is_some_and(|s| s.contains(&DYNAMIC)) {
+                continue;
+            }
+            let dims = match out_dims.get(&k) {
+                Some(d) => d.clone(),
+                None => {
+                    let src = bufs[&v];
+                    buffer_extents(ctx, plan_at, floc, src)
+                        .into_iter()
+                        .filter_map(|e| match e {
+                            Extent::Dynamic(d) => Some(d),
+                            Extent::Static(_) => None,
+                        })
+                        .collect()
+                }
+            };
+            wanted.extend(dims);
+        }
+        let nin = ctx.block_args(eb).len() - outs.len() - 1;
+        let sf = build_shape_function(ctx, func, eb, nin, &wanted)?;
+        let name = dlc_ir::symbol::symbol_name(ctx, sf)
+            .unwrap_or_default()
+            .to_string();
+        let a = ctx.string_attr(&name);
+        ctx.set_attr(func, "loop.shape_function", a);
+    }
     let n = ctx.i64_attr(outs.len() as i64);
     ctx.set_attr(func, "loop.num_outputs", n);
     let p = ctx.i64_attr(peak as i64);

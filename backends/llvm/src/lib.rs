@@ -279,7 +279,12 @@ impl<'c> Jit<'c> {
                 [x, y, z, w] => {
                     std::mem::transmute::<usize, extern "C" fn(P, P, P, P) -> i32>(a)(x, y, z, w)
                 }
-                _ => return Err(BackendError::Jit("at most 4 pointer arguments".into())),
+                [x, y, z, w, v] => {
+                    std::mem::transmute::<usize, extern "C" fn(P, P, P, P, P) -> i32>(a)(
+                        x, y, z, w, v,
+                    )
+                }
+                _ => return Err(BackendError::Jit("at most 5 pointer arguments".into())),
             })
         }
     }

@@ -288,6 +288,13 @@ pub fn reshape_patterns(set: &mut PatternSet) {
         };
         let x = ctx.operand(inner, 0);
         let shape = ctx.attr(op, "shape");
+        // ONNX-style 0 (copy) entries refer to the inner result: keep both.
+        if shape
+            .and_then(|a| ctx.dense_int_array(a))
+            .is_none_or(|v| v.iter().any(|&d| d <= 0))
+        {
+            return false;
+        }
         let (Some(shape), loc, rty) = (shape, ctx.op_loc(op), ctx.value_type(ctx.result(op, 0)))
         else {
             return false;

@@ -42,6 +42,8 @@ pub fn broadcast(a: &[i64], b: &[i64]) -> ShapeResult {
             (1, y) => y,
             (x, 1) => x,
             (-1, y) | (y, -1) => y,
+            // A run-time extent meets a static one: assumed equal.
+            (i64::MIN, y) | (y, i64::MIN) => y,
             _ => return err(format!("shapes {a:?} and {b:?} are not broadcastable")),
         };
     }
@@ -283,8 +285,45 @@ pub fn num_elements(s: &[i64]) -> Option<i64> {
     )
 }
 
-/// `reshape`: the target must be static and keep the element count.
+/// `reshape`: the target must be static and keep the element count. When
+/// the input has run-time (`DYNAMIC`) dimensions, a target entry may keep
+/// ONNX's spelling: `0` takes the input's extent at the same position and
+/// one `-1` the remaining element count; they are `DYNAMIC` in the result
+/// when they depend on a run-time extent.
 pub fn reshape(x: &[i64], target: &[i64]) -> ShapeResult {
+    const DYN: i64 = i64::MIN;
+    if x.contains(&DYN) && target.iter().any(|&t| t == 0 || t == -1) {
+        if target.iter().filter(|&&t| t == -1).count() > 1 {
+            return err(format!("target shape {target:?} has more than one -1"));
+        }
+        let mut out = Vec::with_capacity(target.len());
+        for (i, &t) in target.iter().enumerate() {
+            out.push(match t {
+                0 => *x.get(i).ok_or_else(|| {
+                    ShapeError(format!(
+                        "target shape {target:?} copies dimension {i} the input does not have"
+                    ))
+                })?,
+                -1 => DYN,
+                t if t > 0 => t,
+                t => return err(format!("invalid target dimension {t}")),
+            });
+        }
+        if let Some(p) = target.iter().position(|&t| t == -1) {
+            // Static when every input extent and every other result extent is.
+            let known: Option<i64> = out
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != p)
+                .try_fold(1i64, |a, (_, &d)| (d != DYN).then(|| a * d));
+            if let (Some(nx), Some(k)) = (num_elements(x), known)
+                && k > 0
+            {
+                out[p] = nx / k;
+            }
+        }
+        return Ok(out);
+    }
     let Some(nt) = num_elements(target) else {
         return err(format!(
             "target shape {target:?} must be static and non-negative"

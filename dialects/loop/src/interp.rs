@@ -293,14 +293,30 @@ impl Interp<'_> {
                     return Err(InterpError::Malformed("expected a buffer".into()));
                 };
                 let shift = self.int(o(1)?)?;
-                let shape = memref_parts(ctx, ctx.value_type(res(0)?))
+                let mut shape = memref_parts(ctx, ctx.value_type(res(0)?))
                     .map(|p| p.0.to_vec())
                     .unwrap_or_default();
+                let mut sizes = ops.iter().skip(2);
+                for d in &mut shape {
+                    if *d == dlc_ir::types::DYNAMIC {
+                        let v = *sizes.next().ok_or_else(|| {
+                            InterpError::Malformed("view without its sizes".into())
+                        })?;
+                        *d = self.int(v)?;
+                    }
+                }
                 Val::Mem {
                     buf,
                     off: off + shift.max(0) as usize,
                     shape,
                 }
+            }
+            "loop.dim" => {
+                let Val::Mem { shape, .. } = self.get(o(0)?)? else {
+                    return Err(InterpError::Malformed("expected a buffer".into()));
+                };
+                let d = crate::ops::dim_index(ctx, op).map_err(InterpError::Malformed)?;
+                Val::Int(shape[d])
             }
             "loop.constant" => {
                 let t = ctx.value_type(res(0)?);

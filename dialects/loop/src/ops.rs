@@ -1,7 +1,8 @@
 //! The loop ops: `loop.for` (sequential or `parallel`, optionally marked
 //! for unrolling), `loop.yield`, scalar and vector loads/stores on
 //! `memref<...xf32>` buffers, `loop.broadcast` (scalar to vector), and
-//! `loop.view` / `loop.alloc` for the workspace arena.
+//! `loop.view` / `loop.alloc` for the workspace arena, and `loop.dim`, the
+//! run-time extent of a memref dimension.
 
 use dlc_ir::constraints::*;
 use dlc_ir::lexer::Tok;
@@ -156,15 +157,33 @@ fn verify_broadcast(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
 
 dlc_ir::define_op! {
     /// `%b = loop.view %ws[%off] : memref<?xi8> to memref<4x4xf32>`: a typed
-    /// buffer at a byte offset into the workspace arena.
+    /// buffer at a byte offset into the workspace arena. A result with
+    /// dynamic dimensions takes their extents after the offset, as upstream
+    /// `memref.view` does: `loop.view %ws[%off][%n] : memref<?xi8> to memref<?x4xf32>`.
     pub struct ViewOp = "loop.view" {
         summary: "typed view at a byte offset into the workspace",
-        operands: [source: BYTE_MEMREF, byte_shift: INDEX],
+        operands: [source: BYTE_MEMREF, byte_shift: INDEX, sizes[variadic]: INDEX],
         results: [result: MEMREF],
         traits: PURE,
         parse: parse_view,
         print: print_view,
         verify: verify_view,
+    }
+}
+
+dlc_ir::define_op! {
+    /// `%d = loop.dim %m, 1 : memref<?x4xf32>`: the extent of one dimension
+    /// (an entry point reads its arguments' extents from the shapes the
+    /// caller passes; a view's from its `sizes`).
+    pub struct DimOp = "loop.dim" {
+        summary: "extent of one memref dimension",
+        operands: [source: MEMREF],
+        results: [result: INDEX],
+        attributes: [dim: I64_ATTR],
+        traits: PURE,
+        parse: parse_dim,
+        print: print_dim,
+        verify: verify_dim,
     }
 }
 
@@ -224,6 +243,7 @@ pub static OPS: &[&dlc_ir::OpDef] = &[
     &VectorStoreOp::DEF,
     &BroadcastOp::DEF,
     &ViewOp::DEF,
+    &DimOp::DEF,
     &AllocOp::DEF,
     &ConstantOp::DEF,
 ];
@@ -760,8 +780,70 @@ pub fn static_byte_size(ctx: &Context, t: Type) -> Option<u64> {
     n.checked_mul(bits.div_ceil(8))
 }
 
+fn parse_dim(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let m = p.parse_operand()?;
+    p.expect(Tok::Comma, "before the dimension")?;
+    let d = p.parse_i64()?;
+    let d = p.ctx.i64_attr(d);
+    let id = p.ctx.ident("dim");
+    st.props.push((id, d));
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the memref type")?;
+    let t = p.token();
+    let ty = p.parse_type()?;
+    memref_elem_or_err(p, t, ty)?;
+    let v = p.resolve_operand(&m, ty)?;
+    st.operands.push(v);
+    st.result_types.push(p.ctx.index_type());
+    Ok(())
+}
+
+fn print_dim(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    let (Some(m), Some(d)) = (
+        ctx.operands(op).next(),
+        ctx.attr(op, "dim").and_then(|a| ctx.int_value(a)),
+    ) else {
+        pr.write(" <<malformed loop.dim>>");
+        return;
+    };
+    pr.write(" ");
+    pr.print_operand(m);
+    pr.write(&format!(", {d}"));
+    pr.print_optional_attr_dict(op, &["dim"]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(m));
+}
+
+/// The dimension a `loop.dim` reads, checked against the memref's rank.
+pub fn dim_index(ctx: &Context, op: Op) -> Result<usize, String> {
+    let rank = memref_parts(ctx, ctx.value_type(ctx.operand(op, 0))).map_or(0, |(s, _)| s.len());
+    let d = ctx
+        .attr(op, "dim")
+        .and_then(|a| ctx.int_value(a))
+        .ok_or("expects an integer 'dim'")?;
+    usize::try_from(d)
+        .ok()
+        .filter(|&d| d < rank)
+        .ok_or_else(|| format!("dimension {d} is out of range for a rank-{rank} memref"))
+}
+
+fn verify_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    dim_index(ctx, op).map(|_| ()).map_err(|e| err(ctx, op, e))
+}
+
 fn parse_view(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
     let (src, idx) = parse_access(p)?;
+    let mut sizes = Vec::new();
+    if p.consume_if(Tok::LSquare) && !p.consume_if(Tok::RSquare) {
+        loop {
+            sizes.push(p.parse_operand()?);
+            if !p.consume_if(Tok::Comma) {
+                break;
+            }
+        }
+        p.expect(Tok::RSquare, "to end the sizes")?;
+    }
     p.parse_optional_attr_dict(&mut st.attrs)?;
     p.expect(Tok::Colon, "before source type")?;
     let sty = p.parse_type()?;
@@ -772,14 +854,25 @@ fn parse_view(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<(
         return Err(p.error_at(t, "expected one byte offset"));
     }
     resolve_access(p, st, &src, &idx, sty)?;
+    let it = p.ctx.index_type();
+    for s in &sizes {
+        let v = p.resolve_operand(s, it)?;
+        st.operands.push(v);
+    }
     st.result_types.push(rty);
     Ok(())
 }
 
 fn print_view(pr: &mut OpAsmPrinter<'_>, op: Op) {
     let ctx = pr.ctx;
+    let ops = ctx.operand_vec(op);
     pr.write(" ");
-    print_access(pr, &ctx.operand_vec(op));
+    print_access(pr, &ops[..ops.len().min(2)]);
+    if ops.len() > 2 {
+        pr.write("[");
+        pr.print_operands(&ops[2..]);
+        pr.write("]");
+    }
     pr.print_optional_attr_dict(op, &[]);
     pr.write(" : ");
     pr.print_type(ctx.value_type(ctx.operand(op, 0)));
@@ -789,8 +882,33 @@ fn print_view(pr: &mut OpAsmPrinter<'_>, op: Op) {
 
 fn verify_view(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     let t = ctx.value_type(ctx.result(op, 0));
-    if static_byte_size(ctx, t).is_none() {
-        return Err(err(ctx, op, "expects a statically shaped result memref"));
+    let Some((shape, _)) = memref_parts(ctx, t) else {
+        return Err(err(ctx, op, "expects a memref result"));
+    };
+    let ndyn = shape
+        .iter()
+        .filter(|&&d| d == dlc_ir::types::DYNAMIC)
+        .count();
+    let nsizes = ctx.num_operands(op).saturating_sub(2);
+    if ndyn != nsizes {
+        return Err(err(
+            ctx,
+            op,
+            format!("expects one size per dynamic dimension ({ndyn}), got {nsizes}"),
+        ));
+    }
+    let mut probe = shape.to_vec();
+    for d in &mut probe {
+        if *d == dlc_ir::types::DYNAMIC {
+            *d = 1;
+        }
+    }
+    if probe.iter().any(|&d| d < 0) {
+        return Err(err(
+            ctx,
+            op,
+            "expects a result memref with valid dimensions",
+        ));
     }
     if let Some(c) = crate::canonicalize::constant_index(ctx, ctx.operand(op, 1))
         && c < 0

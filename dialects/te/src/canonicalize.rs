@@ -8,9 +8,11 @@
 //!   becoming an input of the consumer;
 //! * unused computes are erased, inputs a compute no longer reads dropped;
 //! * a `te.extract` of a constant at constant indices (or of a splat)
-//!   becomes an `arith.constant`.
+//!   becomes an `arith.constant`;
+//! * `te.dim` of a static dimension becomes an `arith.constant`, of a
+//!   compute's dynamic dimension the compute's `dims` operand.
 
-use crate::{ComputeOp, ExtractOp, YieldOp, body_block, compute_info};
+use crate::{ComputeOp, DYNAMIC, ExtractOp, YieldOp, body_block, compute_info, dim_index};
 use dlc_ir::rewrite::{FnPattern, InsertPoint, PatternRewriter, PatternSet, value_constant};
 use dlc_ir::{Attr, Context, Op, Value};
 
@@ -33,6 +35,54 @@ pub fn compute_patterns(set: &mut PatternSet) {
         benefit: 1,
         f: prune_inputs,
     });
+}
+
+pub fn dim_patterns(set: &mut PatternSet) {
+    set.add(FnPattern {
+        root: Some("te.dim"),
+        name: "te-fold-dim",
+        benefit: 1,
+        f: fold_dim,
+    });
+}
+
+/// The extent of dimension `d` of `t`: a constant, or the dims operand of
+/// the compute producing `t`.
+pub fn known_extent(ctx: &Context, t: Value, d: usize) -> Option<Result<i64, Value>> {
+    let shape = ctx.shape(ctx.value_type(t))?;
+    let e = *shape.get(d)?;
+    if e != DYNAMIC {
+        return Some(Ok(e));
+    }
+    let prod = ctx.defining_op(t)?;
+    ComputeOp::cast(ctx, prod)?;
+    let info = compute_info(ctx, prod).ok()?;
+    let k = info.shape[..d].iter().filter(|&&x| x == DYNAMIC).count();
+    info.dims.get(k).map(|&v| Err(v))
+}
+
+fn fold_dim(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
+    let ctx = &*rw.ctx;
+    let Ok(d) = dim_index(ctx, op) else {
+        return false;
+    };
+    match known_extent(ctx, ctx.operand(op, 0), d) {
+        Some(Ok(e)) => {
+            let loc = ctx.op_loc(op);
+            let ity = rw.ctx.index_type();
+            let a = rw.ctx.index_attr(e);
+            rw.set_insertion_point(InsertPoint::Before(op));
+            let k = rw.create_op("arith.constant", loc, &[], &[ity], vec![("value", a)]);
+            let v = rw.ctx.result(k, 0);
+            rw.replace_op(op, &[v]);
+            true
+        }
+        Some(Err(v)) => {
+            rw.replace_op(op, &[v]);
+            true
+        }
+        None => false,
+    }
 }
 
 pub fn extract_patterns(set: &mut PatternSet) {
@@ -99,6 +149,22 @@ fn forward_identity(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
     if map.iter().enumerate().any(|(i, m)| *m != Ok(i)) {
         return false;
     }
+    // With run-time extents the same type does not mean the same extents:
+    // each must be the source's own (`te.dim` of it).
+    let dims = compute_info(ctx, op).map(|i| i.dims).unwrap_or_default();
+    let shape = ctx.shape(ctx.value_type(r)).unwrap_or(&[]).to_vec();
+    let dyn_axes = shape.iter().enumerate().filter(|(_, e)| **e == DYNAMIC);
+    for ((axis, _), &dv) in dyn_axes.zip(&dims) {
+        let same = known_extent(ctx, src, axis) == Some(Err(dv))
+            || ctx.defining_op(dv).is_some_and(|d| {
+                ctx.op_name_str(d) == "te.dim"
+                    && ctx.operand(d, 0) == src
+                    && dim_index(ctx, d) == Ok(axis)
+            });
+        if !same {
+            return false;
+        }
+    }
     rw.replace_op(op, &[src]);
     true
 }
@@ -117,6 +183,7 @@ fn prune_inputs(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
     let unused: Vec<usize> = ins
         .iter()
         .enumerate()
+        .filter(|(_, v)| !ctx.is_index(ctx.value_type(**v)))
         .filter(|(_, v)| !ctx.users(**v).any(|u| u != op && ctx.is_ancestor(op, u)))
         .map(|(i, _)| i)
         .collect();
@@ -180,7 +247,7 @@ fn inline_pure_read(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
     let n = rw.create_op("te.extract", loc, &operands, &[ety], vec![]);
     let nv = rw.ctx.result(n, 0);
     if !rw.ctx.operands(consumer).any(|v| v == src) {
-        let at = rw.ctx.num_operands(consumer);
+        let at = crate::compute_inputs(rw.ctx, consumer).len();
         rw.modify_in_place(consumer, |c| c.insert_operands(consumer, at, &[src]));
     }
     rw.replace_op(op, &[nv]);

@@ -350,6 +350,9 @@ pub fn eval_compute(ctx: &Context, op: Op, inputs: &[TensorData]) -> Result<Tens
         return err("not a te.compute");
     }
     let info = compute_info(ctx, op).map_err(EvalError)?;
+    if info.is_dynamic() {
+        return err("run-time extents (`dims`) are not supported by the interpreter");
+    }
     if inputs.len() != ctx.num_operands(op) {
         return err(format!(
             "expected {} inputs, got {}",

@@ -14,17 +14,24 @@
 //! }
 //! ```
 //!
-//! * `te.compute` produces one statically shaped tensor. Its single-block
+//! * `te.compute` produces one tensor. Its single-block
 //!   region's arguments are the output indices (one per result dimension)
 //!   followed by the reduction indices (one per `reduce_extents` entry), all
 //!   `index`. The body reads tensors with `te.extract`, computes with `arith`
 //!   and `math`, and ends in `te.yield` of one element-typed value. With
 //!   reduction axes, `out[i] = combiner(init, body(i, r) for r in extents)`;
-//!   `combiner` is `add|mul|max|min`, `init` defaults to its identity. The
-//!   region is not isolated: it reads the tensors listed in `ins(...)` (the
+//!   `combiner` is `add|mul|max|min`, `init` defaults to its identity.
+//!   Extents known only at run time are `?` in the result type and
+//!   `-9223372036854775808` (MLIR's dynamic marker) in `reduce_extents`;
+//!   their values are the `index` operands listed in `dims(...)` after
+//!   `ins(...)`, result dimensions first, then reduction extents, in order.
+//!   The region is not isolated: it reads the tensors listed in `ins(...)` (the
 //!   verifier checks every `te.extract` reads one of them), so dataflow
 //!   between computes is explicit in operands, as TVM's tensor inputs.
 //! * `te.extract %t[%i, ...] : tensor<...>` reads one element.
+//! * `te.dim %t, 1 : tensor<?x4xf32>` is the extent of one dimension of a
+//!   tensor (`index`); it folds to a constant for static dimensions and to
+//!   the producing compute's `dims` operand for dynamic ones.
 //! * `te.yield` ends a compute body or a `te.group`.
 //! * `te.group` holds the computes of one fused group (from `graph.fused`):
 //!   an isolated single-block region whose arguments are the group's inputs,
@@ -63,7 +70,7 @@ dlc_ir::define_op! {
     /// An index-space lambda producing one tensor (TVM's `te.compute`).
     pub struct ComputeOp = "te.compute" {
         summary: "tensor expression: one output element per index point",
-        operands: [inputs[variadic]: TENSOR],
+        operands: [inputs[variadic]: TENSOR_OR_INDEX],
         results: [result: TENSOR],
         regions: [body],
         traits: SINGLE_BLOCK | RECURSIVE_MEMORY_EFFECTS | PURE,
@@ -85,6 +92,27 @@ dlc_ir::define_op! {
         print: print_extract,
         verify: verify_extract,
         canonicalize: crate::canonicalize::extract_patterns,
+    }
+}
+
+/// A ranked tensor (the inputs of a compute) or an index (its run-time extents).
+pub const TENSOR_OR_INDEX: TypeConstraint = TypeConstraint {
+    desc: "ranked tensor or index",
+    check: |c, t| matches!(c.type_kind(t), TypeKind::Tensor { .. } | TypeKind::Index),
+};
+
+dlc_ir::define_op! {
+    /// The extent of dimension `dim` of a tensor: `te.dim %t, 1 : tensor<?x4xf32>`.
+    pub struct DimOp = "te.dim" {
+        summary: "extent of one tensor dimension",
+        operands: [tensor: TENSOR],
+        results: [result: INDEX],
+        attributes: [dim: I64_ATTR],
+        traits: PURE,
+        parse: parse_dim,
+        print: print_dim,
+        verify: verify_dim,
+        canonicalize: crate::canonicalize::dim_patterns,
     }
 }
 
@@ -119,6 +147,7 @@ pub static DIALECT: DialectDef = DialectDef {
     ops: &[
         &ComputeOp::DEF,
         &ExtractOp::DEF,
+        &DimOp::DEF,
         &YieldOp::DEF,
         &GroupOp::DEF,
     ],
@@ -136,11 +165,25 @@ pub const COMBINERS: &[&str] = &["add", "mul", "max", "min"];
 /// The static facts of a compute, read from its type and attributes.
 #[derive(Clone, Debug)]
 pub struct ComputeInfo {
+    /// Result shape; run-time extents are [`DYNAMIC`].
     pub shape: Vec<i64>,
     pub elem: Type,
+    /// Reduction extents; run-time extents are [`DYNAMIC`].
     pub reduce_extents: Vec<i64>,
     pub combiner: Option<String>,
+    /// The `dims(...)` operands: one per [`DYNAMIC`] entry of `shape`, then
+    /// of `reduce_extents`.
+    pub dims: Vec<Value>,
 }
+
+/// One axis extent: known at compile time or an `index` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Extent {
+    Static(i64),
+    Dynamic(Value),
+}
+
+pub use dlc_ir::types::DYNAMIC;
 
 impl ComputeInfo {
     /// Extents of all axes: output axes then reduction axes.
@@ -152,6 +195,28 @@ impl ComputeInfo {
     pub fn rank(&self) -> usize {
         self.shape.len()
     }
+    /// Extents of all axes (output then reduction), dynamic ones as values.
+    pub fn extents(&self) -> Vec<Extent> {
+        let mut dims = self.dims.iter();
+        self.all_extents()
+            .into_iter()
+            .map(|e| match e {
+                DYNAMIC => Extent::Dynamic(*dims.next().expect("verified dims count")),
+                e => Extent::Static(e),
+            })
+            .collect()
+    }
+    /// Does any axis have a run-time extent?
+    pub fn is_dynamic(&self) -> bool {
+        !self.dims.is_empty()
+    }
+}
+
+/// The tensor operands of a compute (its `ins`).
+pub fn compute_inputs(ctx: &Context, op: Op) -> Vec<Value> {
+    ctx.operands(op)
+        .filter(|&v| !ctx.is_index(ctx.value_type(v)))
+        .collect()
 }
 
 /// Reads the shape, reduction extents and combiner of a `te.compute`.
@@ -165,8 +230,8 @@ pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
         .filter(|_| matches!(ctx.type_kind(t), TypeKind::Tensor { .. }))
         .ok_or("result must be a ranked tensor")?
         .to_vec();
-    if shape.iter().any(|&d| d < 0) {
-        return Err("result must have a static shape".into());
+    if shape.iter().any(|&d| d < 0 && d != DYNAMIC) {
+        return Err("result dimensions must be non-negative or dynamic".into());
     }
     let reduce_extents = match ctx.attr(op, "reduce_extents") {
         None => Vec::new(),
@@ -174,8 +239,28 @@ pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
             .dense_int_array(a)
             .ok_or("'reduce_extents' must be an array<i64>")?,
     };
-    if reduce_extents.iter().any(|&e| e <= 0) {
-        return Err("'reduce_extents' must be positive".into());
+    if reduce_extents.iter().any(|&e| e <= 0 && e != DYNAMIC) {
+        return Err("'reduce_extents' must be positive or dynamic".into());
+    }
+    let ops: Vec<Value> = ctx.operands(op).collect();
+    let ntensor = ops
+        .iter()
+        .take_while(|&&v| !ctx.is_index(ctx.value_type(v)))
+        .count();
+    let dims = ops[ntensor..].to_vec();
+    if dims.iter().any(|&v| !ctx.is_index(ctx.value_type(v))) {
+        return Err("tensor inputs must come before the 'dims' extents".into());
+    }
+    let ndyn = shape
+        .iter()
+        .chain(&reduce_extents)
+        .filter(|&&e| e == DYNAMIC)
+        .count();
+    if dims.len() != ndyn {
+        return Err(format!(
+            "expects {ndyn} 'dims' extents (one per dynamic extent), got {}",
+            dims.len()
+        ));
     }
     let combiner = match ctx.attr(op, "combiner") {
         None => None,
@@ -190,6 +275,7 @@ pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
         elem: ctx.element_type(t),
         reduce_extents,
         combiner,
+        dims,
     })
 }
 
@@ -253,7 +339,7 @@ fn verify_compute(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         }
         _ => return Err(ctx.op_error(op, "body must end in 'te.yield'")),
     }
-    let inputs: Vec<Value> = ctx.operands(op).collect();
+    let inputs: Vec<Value> = compute_inputs(ctx, op);
     for o in ctx.nested_ops(op) {
         if o == op || ExtractOp::cast(ctx, o).is_none() || ctx.num_operands(o) == 0 {
             continue;
@@ -375,6 +461,21 @@ fn parse_compute<'s>(p: &mut OpAsmParser<'s, '_>, st: &mut OperationState) -> PR
             st.operands.push(r);
         }
     }
+    if p.consume_keyword("dims") {
+        p.expect(Tok::LParen, "after 'dims'")?;
+        let it = p.ctx.index_type();
+        if !p.consume_if(Tok::RParen) {
+            loop {
+                let d = p.parse_operand()?;
+                let v = p.resolve_operand(&d, it)?;
+                st.operands.push(v);
+                if !p.consume_if(Tok::Comma) {
+                    break;
+                }
+            }
+            p.expect(Tok::RParen, "to end 'dims'")?;
+        }
+    }
     p.parse_optional_attr_dict(&mut st.attrs)?;
     p.expect(Tok::Arrow, "before the result type")?;
     let t = p.parse_type()?;
@@ -438,13 +539,20 @@ fn print_compute(pr: &mut OpAsmPrinter<'_>, op: Op) {
         }
         pr.write(")");
     }
-    let ins: Vec<Value> = ctx.operands(op).collect();
+    let (ins, dims): (Vec<Value>, Vec<Value>) = ctx
+        .operands(op)
+        .partition(|&v| !ctx.is_index(ctx.value_type(v)));
     if !ins.is_empty() {
         pr.write(" ins(");
         pr.print_operands(&ins);
         pr.write(" : ");
-        let tys = ctx.operand_types(op);
+        let tys: Vec<Type> = ins.iter().map(|&v| ctx.value_type(v)).collect();
         pr.print_type_list(&tys);
+        pr.write(")");
+    }
+    if !dims.is_empty() {
+        pr.write(" dims(");
+        pr.print_operands(&dims);
         pr.write(")");
     }
     pr.print_optional_attr_dict(op, &[]);
@@ -502,6 +610,64 @@ fn print_extract(pr: &mut OpAsmPrinter<'_>, op: Op) {
     pr.print_optional_attr_dict(op, &[]);
     pr.write(" : ");
     pr.print_type(ctx.value_type(t));
+}
+
+/// `te.dim %t, 1 : tensor<?x4xf32>`
+fn parse_dim(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let t = p.parse_operand()?;
+    p.expect(Tok::Comma, "before the dimension")?;
+    let d = p.parse_i64()?;
+    let d = p.ctx.i64_attr(d);
+    let id = p.ctx.ident("dim");
+    st.props.push((id, d));
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the tensor type")?;
+    let tok = p.token();
+    let ty = p.parse_type()?;
+    if !matches!(p.ctx.type_kind(ty), TypeKind::Tensor { .. }) {
+        return Err(p.error_at(tok, "expected a ranked tensor type"));
+    }
+    let tv = p.resolve_operand(&t, ty)?;
+    st.operands.push(tv);
+    st.result_types.push(p.ctx.index_type());
+    Ok(())
+}
+
+fn print_dim(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    let (Some(t), Some(d)) = (
+        ctx.operands(op).next(),
+        ctx.attr(op, "dim").and_then(|a| ctx.int_value(a)),
+    ) else {
+        pr.write(" <<malformed te.dim>>");
+        return;
+    };
+    pr.write(" ");
+    pr.print_operand(t);
+    pr.write(&format!(", {d}"));
+    pr.print_optional_attr_dict(op, &["dim"]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(t));
+}
+
+/// The dimension a `te.dim` reads, checked against its tensor's rank.
+pub fn dim_index(ctx: &Context, op: Op) -> Result<usize, String> {
+    let t = ctx.value_type(ctx.operand(op, 0));
+    let rank = ctx.shape(t).map_or(0, |s| s.len());
+    let d = ctx
+        .attr(op, "dim")
+        .and_then(|a| ctx.int_value(a))
+        .ok_or("expects an integer 'dim'")?;
+    usize::try_from(d)
+        .ok()
+        .filter(|&d| d < rank)
+        .ok_or_else(|| format!("dimension {d} is out of range for a rank-{rank} tensor"))
+}
+
+fn verify_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    dim_index(ctx, op)
+        .map(|_| ())
+        .map_err(|e| ctx.op_error(op, e))
 }
 
 /// `te.group (%arg0 = %x, ...) {attrs} : (T...) -> R { body }`

@@ -68,7 +68,8 @@ pub fn verify_schedule(ctx: &Context, op: Op, info: &ComputeInfo) -> Result<(), 
                     return Err(format!("schedule 'tile' needs {n} sizes, got {}", t.len()));
                 }
                 for (i, (&t, &e)) in t.iter().zip(&ext).enumerate() {
-                    if t < 0 || t > e {
+                    // A run-time extent takes any tile size.
+                    if t < 0 || (e != crate::DYNAMIC && t > e) {
                         return Err(format!(
                             "schedule 'tile' size {t} for axis {i} must be in [0, {e}]"
                         ));
@@ -78,7 +79,7 @@ pub fn verify_schedule(ctx: &Context, op: Op, info: &ComputeInfo) -> Result<(), 
             "split" | "unroll" => {
                 for (a, f) in pairs(&ints(ctx, v, key)?, key)? {
                     let a = check_axis(a, n, key)?;
-                    if f < 1 || f > ext[a] {
+                    if f < 1 || (ext[a] != crate::DYNAMIC && f > ext[a]) {
                         return Err(format!(
                             "schedule '{key}' factor {f} for axis {a} must be in [1, {}]",
                             ext[a]

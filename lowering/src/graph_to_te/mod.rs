@@ -19,6 +19,7 @@
 //!   results: its ops become a chain of computes inside, `graph.yield`
 //!   becomes `te.yield`.
 
+mod dynamic;
 mod elementwise;
 mod nn;
 mod quant;
@@ -28,6 +29,7 @@ mod shape_ops;
 use dlc_ir::builder::Builder;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::rewrite::{FnPattern, InsertPoint, PatternRewriter, PatternSet};
+use dlc_ir::types::DYNAMIC;
 use dlc_ir::{
     Attr, Block, Context, Diagnostic, Op, OperationState, Type, TypeKind, Value, WalkOrder,
     WalkResult,
@@ -180,6 +182,37 @@ pub(crate) fn compute(
     combiner: Option<&str>,
     body: Box<BodyFn<'_>>,
 ) -> Result<Value, String> {
+    compute_d(rw, anchor, inputs, out, &[], red, combiner, body)
+}
+
+/// [`compute`] with run-time extents: `dims` gives the value of every `?`
+/// of `out`, then of every [`DYNAMIC`](dlc_ir::types::DYNAMIC) entry of
+/// `red`, in order (see `te.compute`'s `dims`).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn compute_d(
+    rw: &mut PatternRewriter<'_>,
+    anchor: Op,
+    inputs: &[Value],
+    out: Type,
+    dims: &[Value],
+    red: &[i64],
+    combiner: Option<&str>,
+    body: Box<BodyFn<'_>>,
+) -> Result<Value, String> {
+    let ndyn = rw
+        .ctx
+        .shape(out)
+        .unwrap_or(&[])
+        .iter()
+        .chain(red)
+        .filter(|&&e| e == dlc_ir::types::DYNAMIC)
+        .count();
+    if ndyn != dims.len() {
+        return Err(format!(
+            "internal error: {ndyn} run-time extents but {} values for them",
+            dims.len()
+        ));
+    }
     let loc = rw.ctx.op_loc(anchor);
     let rank = rw.ctx.shape(out).map_or(0, |s| s.len());
     let it = rw.ctx.index_type();
@@ -208,6 +241,7 @@ pub(crate) fn compute(
             st.operands.push(i);
         }
     }
+    st.operands.extend_from_slice(dims);
     st.result_types.push(out);
     if !red.is_empty() {
         let a = rw.ctx.dense_i64_array(red);
@@ -446,13 +480,24 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
         return Ok(false);
     }
     let ins: Vec<Value> = rw.ctx.operands(op).collect();
-    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
-    let rs = shape_of(rw.ctx, rw.ctx.result(op, 0))?;
+    let res = rw.ctx.result(op, 0);
+    let rt = rw.ctx.value_type(res);
     let e = rw.ctx.element_type(rt);
+    // Run-time (`?`) dimensions: only the ops of `dynamic::SUPPORTED`
+    // handle them; `od` holds the result's dynamic extents.
+    let is_dyn =
+        dynamic::is_dynamic(rw.ctx, res) || ins.iter().any(|&v| dynamic::is_dynamic(rw.ctx, v));
+    let shape_fn = if is_dyn { dynamic::dyn_shape } else { shape_of };
+    let rs = shape_fn(rw.ctx, res)?;
     let ishapes: Vec<Vec<i64>> = ins
         .iter()
-        .map(|&v| shape_of(rw.ctx, v))
+        .map(|&v| shape_fn(rw.ctx, v))
         .collect::<Result<_, _>>()?;
+    let od: Vec<Value> = if is_dyn {
+        dynamic::result_dims(rw, op, short, &ins, &rs)?
+    } else {
+        Vec::new()
+    };
     let need = |n: usize| -> Result<(), String> {
         if ins.len() < n {
             Err(format!("'graph.{short}' expects {n} operands"))
@@ -471,11 +516,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             let lo = ctx.attr(op, "min").and_then(|a| ctx.float_value(a));
             let hi = ctx.attr(op, "max").and_then(|a| ctx.float_value(a));
             let short = short.to_string();
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[x],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -521,11 +567,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             };
             let (x, y) = (ins[0], ins[1]);
             let (sx, sy, so) = (ishapes[0].clone(), ishapes[1].clone(), rs.clone());
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[x, y],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -550,11 +597,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             elementwise::check_types(ctx, &kind, &elems, e)?;
             let at = elementwise::kind_attrs(ctx, op);
             let (xs, so) = (ins.clone(), rs.clone());
-            compute(
+            compute_d(
                 rw,
                 op,
                 &ins,
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -599,11 +647,17 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             };
             let (a, bm) = (ins[0], ins[1]);
             let batch = rs[..rs.len() - 2].to_vec();
-            compute(
+            let mut md = od.clone();
+            if k == DYNAMIC {
+                let ka = if ta { sa.len() - 2 } else { sa.len() - 1 };
+                md.push(dynamic::te_dim(rw, op, a, ka));
+            }
+            compute_d(
                 rw,
                 op,
                 &[a, bm],
                 rt,
+                &md,
                 &[k],
                 Some("add"),
                 Box::new(move |b, idx, r| {
@@ -638,11 +692,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             let opg = rs[1] / g;
             let padded = pd.iter().any(|&p| p != 0);
             let red = [sw[1], sw[2], sw[3]];
-            let conv = compute(
+            let conv = compute_d(
                 rw,
                 op,
                 &[x, w],
                 rt,
+                &od,
                 &red,
                 Some("add"),
                 Box::new(move |b, idx, r| {
@@ -674,11 +729,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     if sbias.len() != 1 {
                         return Err("conv2d bias must be 1-D".into());
                     }
-                    compute(
+                    compute_d(
                         rw,
                         op,
                         &[conv, bv],
                         rt,
+                        &od,
                         &[],
                         None,
                         Box::new(move |b, idx, _| {
@@ -710,11 +766,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             let pad = if is_max { lowest(ctx, e) } else { 0.0 };
             let (st2, pd2, sx2) = (st.clone(), pd.clone(), sx.clone());
             let comb = if is_max { "max" } else { "add" };
-            let acc = compute(
+            let acc = compute_d(
                 rw,
                 op,
                 &[x],
                 rt,
+                &od,
                 &k,
                 Some(comb),
                 Box::new(move |b, idx, r| {
@@ -736,11 +793,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 acc
             } else {
                 require_float(rw.ctx, rt, short)?;
-                compute(
+                compute_d(
                     rw,
                     op,
                     &[acc],
                     rt,
+                    &od,
                     &[],
                     None,
                     Box::new(move |b, idx, _| {
@@ -780,21 +838,23 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 return Err("global_avg_pool2d expects a 4-D input".into());
             }
             let x = ins[0];
-            let sum = compute(
+            let sum = compute_d(
                 rw,
                 op,
                 &[x],
                 rt,
+                &od,
                 &sx[2..],
                 Some("add"),
                 Box::new(move |b, idx, r| Ok(b.ext(x, &[idx[0], idx[1], r[0], r[1]]))),
             )?;
             let n = (sx[2] * sx[3]) as f64;
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[sum],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -826,42 +886,55 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 "add"
             };
             let (axes2, rank) = (axes.clone(), sx.len());
-            let acc = reduce::reduction(
-                rw,
-                op,
-                &[x],
-                rt,
-                &red,
-                comb,
-                Box::new(move |b, idx, r| {
-                    let mut ix = Vec::with_capacity(rank);
-                    let mut out_pos = 0;
-                    for d in 0..rank {
-                        if let Some(p) = axes2.iter().position(|&a| a == d) {
-                            ix.push(r[p]);
-                            if keep {
-                                out_pos += 1;
-                            }
-                        } else {
-                            ix.push(*idx.get(out_pos).ok_or("reduce: result rank mismatch")?);
+            let red_dims = dynamic::dims_at(rw, op, x, &axes)?;
+            let body: Box<BodyFn<'_>> = Box::new(move |b, idx, r| {
+                let mut ix = Vec::with_capacity(rank);
+                let mut out_pos = 0;
+                for d in 0..rank {
+                    if let Some(p) = axes2.iter().position(|&a| a == d) {
+                        ix.push(r[p]);
+                        if keep {
                             out_pos += 1;
                         }
+                    } else {
+                        ix.push(*idx.get(out_pos).ok_or("reduce: result rank mismatch")?);
+                        out_pos += 1;
                     }
-                    Ok(b.ext(x, &ix))
-                }),
-            )?;
+                }
+                Ok(b.ext(x, &ix))
+            });
+            let acc = if is_dyn {
+                let dims = [od.clone(), red_dims].concat();
+                compute_d(rw, op, &[x], rt, &dims, &red, Some(comb), body)?
+            } else {
+                reduce::reduction(rw, op, &[x], rt, &red, comb, body)?
+            };
             if short == "reduce_mean" {
+                // The element count, a value when an extent is dynamic.
+                let mut count = None;
+                if red.contains(&DYNAMIC) {
+                    let mut c = dynamic::index_const(rw, op, 1);
+                    for &a in &axes {
+                        let d = dynamic::extent(rw, op, x, a)?;
+                        c = dynamic::index_op(rw, op, "arith.muli", c, d);
+                    }
+                    count = Some(c);
+                }
                 let n: i64 = red.iter().product();
-                compute(
+                compute_d(
                     rw,
                     op,
                     &[acc],
                     rt,
+                    &od,
                     &[],
                     None,
                     Box::new(move |b, idx, _| {
                         let v = b.ext(acc, idx);
-                        let c = b.cst(e, n as f64);
+                        let c = match count {
+                            Some(c) => b.index_to_float(c, e),
+                            None => b.cst(e, n as f64),
+                        };
                         Ok(b.bin(Bin::Div, v, c))
                     }),
                 )?
@@ -887,11 +960,16 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 };
                 ix
             };
-            let m = compute(
+            // The max and sum computes keep every axis but `a` (extent 1).
+            let keep_axes: Vec<usize> = (0..sx.len()).filter(|&d| d != a).collect();
+            let mut md = dynamic::dims_at(rw, op, x, &keep_axes)?;
+            md.extend(dynamic::dims_at(rw, op, x, &[a])?);
+            let m = compute_d(
                 rw,
                 op,
                 &[x],
                 mt,
+                &md,
                 &[n],
                 Some("max"),
                 Box::new(move |b, idx, r| {
@@ -899,11 +977,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     Ok(b.ext(x, &ix))
                 }),
             )?;
-            let ex = compute(
+            let ex = compute_d(
                 rw,
                 op,
                 &[x, m],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -914,11 +993,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     Ok(b.un("math.exp", d))
                 }),
             )?;
-            let s = compute(
+            let s = compute_d(
                 rw,
                 op,
                 &[ex],
                 mt,
+                &md,
                 &[n],
                 Some("add"),
                 Box::new(move |b, idx, r| {
@@ -926,11 +1006,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     Ok(b.ext(ex, &ix))
                 }),
             )?;
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[ex, s],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -941,16 +1022,65 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 }),
             )?
         }
+        "reshape" if is_dyn => {
+            // Run-time extents: linearise with the result's extents (Horner),
+            // delinearise with the input's.
+            need(1)?;
+            let x = ins[0];
+            let mut xe = Vec::with_capacity(ishapes[0].len());
+            for a in 0..ishapes[0].len() {
+                xe.push(dynamic::extent(rw, op, x, a)?);
+            }
+            let mut dyn_dims = od.iter();
+            let mut oe = Vec::with_capacity(rs.len());
+            for &d in &rs {
+                oe.push(match d {
+                    DYNAMIC => *dyn_dims.next().ok_or("reshape: missing a result extent")?,
+                    d => dynamic::index_const(rw, op, d),
+                });
+            }
+            compute_d(
+                rw,
+                op,
+                &[x],
+                rt,
+                &od,
+                &[],
+                None,
+                Box::new(move |b, idx, _| {
+                    let it = b.ctx.index_type();
+                    let mut flat = match idx.first() {
+                        Some(&i) => i,
+                        None => b.idx(0),
+                    };
+                    for d in 1..idx.len() {
+                        let m = b.bin(Bin::Mul, flat, oe[d]);
+                        flat = b.bin(Bin::Add, m, idx[d]);
+                    }
+                    let mut ix = vec![flat; xe.len()];
+                    for d in (0..xe.len()).rev() {
+                        if d == 0 {
+                            ix[0] = flat;
+                        } else {
+                            ix[d] = b.op("arith.remsi", &[flat, xe[d]], it, &[]);
+                            flat = b.op("arith.divsi", &[flat, xe[d]], it, &[]);
+                        }
+                    }
+                    Ok(b.ext(x, &ix))
+                }),
+            )?
+        }
         "reshape" => {
             need(1)?;
             let sx = ishapes[0].clone();
             let x = ins[0];
             let so = rs.clone();
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[x],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -997,11 +1127,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 return Err("invalid transpose permutation".into());
             }
             let x = ins[0];
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[x],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {
@@ -1064,11 +1195,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 .and_then(|a| ctx.float_value(a))
                 .unwrap_or(1e-5);
             let (x, sc, bi, mean, var) = (ins[0], ins[1], ins[2], ins[3], ins[4]);
-            compute(
+            compute_d(
                 rw,
                 op,
                 &[x, sc, bi, mean, var],
                 rt,
+                &od,
                 &[],
                 None,
                 Box::new(move |b, idx, _| {

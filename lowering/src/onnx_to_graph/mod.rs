@@ -356,7 +356,44 @@ fn lower_reshape(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     let loc = rw.ctx.op_loc(op);
     let x = rw.ctx.operand(op, 0);
     let target = result_shape(rw.ctx, op)?;
-    Ok(vec![reshape(rw, loc, x, &target)?])
+    if is_static(&target) {
+        return Ok(vec![reshape(rw, loc, x, &target)?]);
+    }
+    // Run-time extents: a constant shape whose `0`s (copy) and `-1`
+    // (inferred) stay in `graph.reshape`'s `shape` for the dynamic ones.
+    let spec = rw
+        .ctx
+        .operands(op)
+        .nth(1)
+        .and_then(|v| rw.ctx.defining_op(v))
+        .filter(|&d| matches!(rw.ctx.op_name_str(d), "onnx.Constant" | "graph.constant"))
+        .and_then(|d| rw.ctx.attr(d, "value"))
+        .and_then(|a| dlc_onnx::const_ints(rw.ctx, a))
+        .ok_or("with run-time dimensions needs a constant shape operand (a shape computed at run time is not supported yet)")?;
+    if rw
+        .ctx
+        .attr(op, "allowzero")
+        .and_then(|a| rw.ctx.int_value(a))
+        == Some(1)
+    {
+        return Err("with run-time dimensions and allowzero=1 is not supported".into());
+    }
+    if spec.len() != target.len() {
+        return Err("shape operand and result rank differ".into());
+    }
+    let attr: Vec<i64> = target
+        .iter()
+        .zip(&spec)
+        .map(|(&t, &s)| if t == DYNAMIC { s } else { t })
+        .collect();
+    let s = rw.ctx.dense_i64_array(&attr);
+    Ok(vec![build(
+        rw,
+        loc,
+        "graph.reshape",
+        &[x],
+        vec![("shape", s)],
+    )?])
 }
 
 fn lower_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {

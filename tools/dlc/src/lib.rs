@@ -196,6 +196,16 @@ pub struct Signature {
     pub outputs: Vec<TensorInfo>,
 }
 
+impl Signature {
+    /// Whether every input and output shape is known (the static ABI).
+    pub fn is_static(&self) -> bool {
+        self.inputs
+            .iter()
+            .chain(&self.outputs)
+            .all(TensorInfo::is_static)
+    }
+}
+
 fn type_string(ctx: &Context, t: Type) -> String {
     let mut s = String::new();
     dlc_ir::printer::print_type_to(ctx, t, &mut s);
@@ -457,12 +467,25 @@ pub fn c_header(sig: &Signature) -> String {
     h.push_str(" * Inputs and outputs are dense row-major buffers of the element types\n");
     h.push_str(" * below (`<NAME>_CTYPE`; bool is one byte, f16/bf16 are raw 16-bit\n");
     h.push_str(" * patterns), in this order; the caller provides a\n");
-    h.push_str(&format!(
-        " * workspace of {name}_workspace_size() bytes. Returns 0 on success.\n *\n"
-    ));
+    let dynamic = !sig.is_static();
+    if dynamic {
+        h.push_str(&format!(
+            " * workspace of {name}_workspace_size(input_shapes) bytes. Returns 0 on success.\n *\n"
+        ));
+        h.push_str(" * Dimensions written -1 are known at run time (the dynamic ABI): the\n");
+        h.push_str(" * caller passes every input's shape (one int64_t array per input, in\n");
+        h.push_str(&format!(
+            " * order), gets the output shapes from {name}_output_shapes to size the\n"
+        ));
+        h.push_str(" * output buffers, and the entry point writes them again on each call.\n *\n");
+    } else {
+        h.push_str(&format!(
+            " * workspace of {name}_workspace_size() bytes. Returns 0 on success.\n *\n"
+        ));
+    }
     for (kind, list) in [("input", &sig.inputs), ("output", &sig.outputs)] {
         for (k, t) in list.iter().enumerate() {
-            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            let dims: Vec<String> = t.shape.iter().map(|&d| d.max(-1).to_string()).collect();
             h.push_str(&format!(
                 " * {kind} {k}: {} {} [{}]\n",
                 t.name.replace("*/", "* /"),
@@ -483,14 +506,18 @@ pub fn c_header(sig: &Signature) -> String {
     for (kind, list) in [("INPUT", &sig.inputs), ("OUTPUT", &sig.outputs)] {
         for (k, t) in list.iter().enumerate() {
             let p = format!("{up}_{kind}_{k}");
-            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            let dims: Vec<String> = t.shape.iter().map(|&d| d.max(-1).to_string()).collect();
             h.push_str(&format!("#define {p}_NAME {}\n", c_string(&t.name)));
             h.push_str(&format!(
                 "#define {p}_DTYPE {}\n",
                 c_string(&t.dtype.to_string())
             ));
             h.push_str(&format!("#define {p}_RANK {}\n", t.shape.len()));
-            h.push_str(&format!("#define {p}_NUMEL {}\n", t.numel()));
+            if t.is_static() {
+                h.push_str(&format!("#define {p}_NUMEL {}\n", t.numel()));
+            } else {
+                h.push_str(&format!("#define {p}_NUMEL -1 /* known at run time */\n"));
+            }
             h.push_str(&format!("#define {p}_SHAPE {{{}}}\n", dims.join(", ")));
             h.push_str(&format!("typedef {} {p}_CTYPE;\n", t.dtype.c_type()));
         }
@@ -511,7 +538,7 @@ pub fn c_header(sig: &Signature) -> String {
     ));
     for (out, list) in [(0, &sig.inputs), (1, &sig.outputs)] {
         for t in list.iter() {
-            let dims: Vec<String> = t.shape.iter().map(|d| d.to_string()).collect();
+            let dims: Vec<String> = t.shape.iter().map(|&d| d.max(-1).to_string()).collect();
             h.push_str(&format!(
                 "  {{{}, {}, {out}, {}, {{{}}}}},\n",
                 c_string(&t.name),
@@ -522,10 +549,22 @@ pub fn c_header(sig: &Signature) -> String {
         }
     }
     h.push_str("};\n\n");
-    h.push_str(&format!("size_t {name}_workspace_size(void);\n"));
-    h.push_str(&format!(
-        "int {name}(const void *const *inputs, void *const *outputs, void *workspace);\n"
-    ));
+    if dynamic {
+        h.push_str(&format!(
+            "size_t {name}_workspace_size(const int64_t *const *input_shapes);\n"
+        ));
+        h.push_str(&format!(
+            "void {name}_output_shapes(const int64_t *const *input_shapes, int64_t *const *output_shapes);\n"
+        ));
+        h.push_str(&format!(
+            "int {name}(const void *const *inputs, void *const *outputs, void *workspace,\n        const int64_t *const *input_shapes, int64_t *const *output_shapes);\n"
+        ));
+    } else {
+        h.push_str(&format!("size_t {name}_workspace_size(void);\n"));
+        h.push_str(&format!(
+            "int {name}(const void *const *inputs, void *const *outputs, void *workspace);\n"
+        ));
+    }
     h.push_str(&format!(
         "\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
     ));

@@ -194,10 +194,10 @@ fn run(cli: Cli) -> Result<()> {
         .inputs
         .iter()
         .chain(&sig.outputs)
-        .find(|t| !t.is_static())
+        .find(|t| t.shape.contains(&-1))
     {
         bail!(
-            "error: '{}' has dynamic dimensions {:?}; dlc compiles statically shaped models only for now (dl-run specialises on its inputs)",
+            "error: '{}' has no rank (shape {:?}); dlc needs ranked inputs and outputs",
             t.name,
             t.shape
         );
