@@ -147,14 +147,47 @@ pub fn parse_llvm_ir<'c>(llctx: &'c LlvmContext, ir: &str, name: &str) -> Result
     Ok(m)
 }
 
-/// Translates an llvm-dialect `builtin.module` into an LLVM module.
+/// Translates an llvm-dialect `builtin.module` into an LLVM module for
+/// the host.
 pub fn translate_module<'c>(
     llctx: &'c LlvmContext,
     ctx: &dlc_ir::Context,
     module: dlc_ir::Op,
 ) -> Result<Module<'c>> {
-    let ir = module_to_llvm_ir(ctx, module)?;
-    parse_llvm_ir(llctx, &ir, "dlc")
+    translate_module_for(llctx, ctx, module, cfg!(target_endian = "big"))
+}
+
+/// Translates an llvm-dialect `builtin.module` into an LLVM module for a
+/// target of the given byte order. Large constant arrays (weights) are
+/// given as raw bytes after parsing the rest as text.
+pub fn translate_module_for<'c>(
+    llctx: &'c LlvmContext,
+    ctx: &dlc_ir::Context,
+    module: dlc_ir::Op,
+    big_endian: bool,
+) -> Result<Module<'c>> {
+    let (ir, deferred) = translate::module_to_llvm_ir_deferred(ctx, module)?;
+    let m = parse_llvm_ir(llctx, &ir, "dlc")?;
+    for mut d in deferred {
+        let g = m.get_global(&d.name).ok_or_else(|| {
+            BackendError::InvalidModule(format!("global '{}' vanished after parsing", d.name))
+        })?;
+        if big_endian && d.elem_bytes > 1 {
+            for c in d.bytes.chunks_mut(d.elem_bytes) {
+                c.reverse();
+            }
+        }
+        g.set_initializer(&llctx.const_string(&d.bytes, false));
+    }
+    Ok(m)
+}
+
+/// Whether `tm`'s target is big-endian.
+pub fn is_big_endian(tm: &TargetMachine) -> bool {
+    matches!(
+        tm.get_target_data().get_byte_ordering(),
+        inkwell::targets::ByteOrdering::BigEndian
+    )
 }
 
 /// Sets the module's triple and data layout for `tm`.

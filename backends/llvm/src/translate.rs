@@ -264,6 +264,33 @@ impl FnState {
 
 /// Translates a `builtin.module` of llvm dialect ops to LLVM IR text.
 pub fn module_to_llvm_ir(ctx: &Context, module: Op) -> R<String> {
+    module_text(ctx, module, None)
+}
+
+/// The initializer bytes of a global left out of the text (see
+/// [`module_to_llvm_ir_deferred`]).
+pub struct DeferredInit {
+    pub name: String,
+    /// Little-endian element bytes, in order.
+    pub bytes: Vec<u8>,
+    /// Element size in bytes (for a big-endian target's byte swap).
+    pub elem_bytes: usize,
+}
+
+/// Globals with at least this many elements get their data as raw bytes.
+const DEFER_MIN_ELEMENTS: i64 = 64;
+
+/// Like [`module_to_llvm_ir`], except that large constant arrays (weights)
+/// are declared as `[N x i8] zeroinitializer` in the text and returned with
+/// their bytes, to be set on the parsed module: printing and re-parsing
+/// every weight as a decimal literal dominated compile time.
+pub fn module_to_llvm_ir_deferred(ctx: &Context, module: Op) -> R<(String, Vec<DeferredInit>)> {
+    let mut deferred = Vec::new();
+    let text = module_text(ctx, module, Some(&mut deferred))?;
+    Ok((text, deferred))
+}
+
+fn module_text(ctx: &Context, module: Op, mut defer: Option<&mut Vec<DeferredInit>>) -> R<String> {
     let body = ctx
         .region_first_block(ctx.region(module, 0))
         .ok_or_else(|| unsupported("module without a body"))?;
@@ -272,7 +299,7 @@ pub fn module_to_llvm_ir(ctx: &Context, module: Op) -> R<String> {
     let mut funcs = String::new();
     for op in ctx.block_ops(body) {
         match ctx.op_name_str(op) {
-            "llvm.mlir.global" => global(ctx, op, &mut out)?,
+            "llvm.mlir.global" => global(ctx, op, &mut out, defer.as_deref_mut())?,
             "llvm.func" => function(ctx, op, &mut funcs, &mut decls)?,
             other => return Err(unsupported(format!("top-level op '{other}'"))),
         }
@@ -286,13 +313,44 @@ pub fn module_to_llvm_ir(ctx: &Context, module: Op) -> R<String> {
     Ok(out)
 }
 
-fn global(ctx: &Context, op: Op, out: &mut String) -> R<()> {
+/// The raw little-endian bytes of a large dense (or resource) array of
+/// whole-byte integers or floats, element size, if `a` is one.
+fn raw_array_bytes(ctx: &Context, a: Attr) -> Option<(Vec<u8>, usize)> {
+    let (bytes, splat, ty): (&[u8], bool, Type) = match ctx.attr_kind(a) {
+        AttrKind::DenseElements { ty, data } => (&data.bytes, data.splat, *ty),
+        AttrKind::DenseResource { ty, handle } => (&ctx.resources.get(handle)?.data, false, *ty),
+        _ => return None,
+    };
+    let elem = ctx.element_type(ty);
+    let width = match ctx.type_kind(elem) {
+        TypeKind::Integer { width, .. } => *width,
+        TypeKind::Float(k) if matches!(k.keyword(), "f16" | "bf16" | "f32" | "f64") => k.width(),
+        _ => return None,
+    };
+    if !matches!(width, 8 | 16 | 32 | 64) {
+        return None;
+    }
+    let eb = width as usize / 8;
+    let n: i64 = ctx.shape(ty)?.iter().product();
+    if n < DEFER_MIN_ELEMENTS {
+        return None;
+    }
+    let n = usize::try_from(n).ok()?;
+    if splat {
+        let one = bytes.get(..eb)?;
+        Some((one.repeat(n), eb))
+    } else {
+        Some((bytes.get(..n * eb)?.to_vec(), eb))
+    }
+}
+
+fn global(ctx: &Context, op: Op, out: &mut String, defer: Option<&mut Vec<DeferredInit>>) -> R<()> {
     let name = dlc_ir::symbol::symbol_name(ctx, op).unwrap_or("");
     let t = ctx
         .attr(op, "global_type")
         .and_then(|a| ctx.type_value(a))
         .ok_or_else(|| unsupported("global without a type"))?;
-    let ts = llvm_type_str(ctx, t)?;
+    let mut ts = llvm_type_str(ctx, t)?;
     let linkage = dlc_llvm::linkage_of(ctx, op);
     let kind = if ctx.attr(op, "constant").is_some() {
         "constant"
@@ -305,7 +363,29 @@ fn global(ctx: &Context, op: Op, out: &mut String) -> R<()> {
         .filter(|&s| s != 0)
         .map(|s| format!("addrspace({s}) "))
         .unwrap_or_default();
+    let raw = match (defer, ctx.attr(op, "value")) {
+        (Some(d), Some(v))
+            if matches!(dlc_llvm::llvm_type(ctx, t), Some(LlvmType::Array { .. })) =>
+        {
+            raw_array_bytes(ctx, v).map(|(bytes, elem_bytes)| (d, bytes, elem_bytes))
+        }
+        _ => None,
+    };
     let init = match ctx.attr(op, "value") {
+        // Opaque pointers: accesses name their element type, so a byte
+        // array holds the data as well as the typed array would.
+        Some(_) if raw.is_some() => {
+            let Some((d, bytes, elem_bytes)) = raw else {
+                unreachable!()
+            };
+            ts = format!("[{} x i8]", bytes.len());
+            d.push(DeferredInit {
+                name: name.to_string(),
+                bytes,
+                elem_bytes,
+            });
+            " zeroinitializer".into()
+        }
         Some(v) => format!(" {}", const_text(ctx, v, t)?),
         None if linkage == "external" || linkage == "extern_weak" => String::new(),
         None => " zeroinitializer".into(),

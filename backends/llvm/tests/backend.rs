@@ -311,3 +311,45 @@ fn truncated_inputs_never_panic() {
         }
     }
 }
+
+/// A 64-element weight array: given to LLVM as raw bytes (not decimal
+/// text), byte-swapped for a big-endian target, and read back exactly.
+#[test]
+fn large_constants_as_raw_bytes() {
+    let vals: Vec<String> = (0..64).map(|i| format!("{}.5", i)).collect();
+    let src = format!(
+        r#"
+llvm.mlir.global internal constant @big(dense<[{}]> : tensor<64xf32>) {{addr_space = 0 : i32, alignment = 64 : i64}} : !llvm.array<64 x f32>
+llvm.func @get(%i: i64) -> f32 {{
+  %w = llvm.mlir.addressof @big : !llvm.ptr
+  %p = llvm.getelementptr inbounds %w[%i] : (!llvm.ptr, i64) -> !llvm.ptr, f32
+  %v = llvm.load %p {{alignment = 4 : i64}} : !llvm.ptr -> f32
+  llvm.return %v : f32
+}}
+"#,
+        vals.join(", ")
+    );
+    let (ctx, m) = parse(&src);
+    let llctx = LlvmContext::create();
+    let module = translate_module_for(&llctx, &ctx, m, false).expect("translate");
+    let ir = emit_llvm_ir(&module);
+    assert!(
+        ir.contains("@big = internal constant [256 x i8] c\"\\00\\00\\00?"),
+        "{ir}"
+    );
+    let jit = Jit::new(module).expect("jit");
+    let addr = jit.function_address("get").unwrap();
+    // SAFETY: `get` has the signature (i64) -> f32.
+    let f: extern "C" fn(i64) -> f32 = unsafe { std::mem::transmute(addr) };
+    for i in [0i64, 1, 17, 63] {
+        assert_eq!(f(i), i as f32 + 0.5);
+    }
+    // Big-endian: 0.5f32 is 3F 00 00 00 in memory.
+    let llctx = LlvmContext::create();
+    let module = translate_module_for(&llctx, &ctx, m, true).expect("translate");
+    let ir = emit_llvm_ir(&module);
+    assert!(
+        ir.contains("@big = internal constant [256 x i8] c\"?\\00\\00\\00"),
+        "{ir}"
+    );
+}

@@ -212,7 +212,8 @@ fn run(cli: Cli) -> Result<()> {
         staged.write(&cli.output, text.as_bytes())?;
     } else {
         let llctx = inkwell::context::Context::create();
-        let m = be::translate_module(&llctx, &ctx, module).map_err(|e| anyhow!("error: {e}"))?;
+        let m = be::translate_module_for(&llctx, &ctx, module, be::is_big_endian(&tm))
+            .map_err(|e| anyhow!("error: {e}"))?;
         let pipeline = format!("default<O{}>", cli.opt_level);
         be::run_passes(&m, &tm, &pipeline).map_err(|e| anyhow!("error: {e}"))?;
         match emit {
