@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Run every test of dlc: set-up, one release build of the whole workspace, the
 # Rust tests (same profile, nothing is rebuilt), the lit tests under lit/, then
-# the test-suite steps: end-to-end models, and the ONNX backend node cases
+# the test-suite steps: end-to-end models (small ones, then ResNet-50,
+# MobileNetV2 and a BERT layer), and the ONNX backend node cases
 # (test-suite/onnx-node; fails only on a change against its expected failures).
 #
 #   bash scripts/test-all.sh
@@ -133,6 +134,18 @@ if ((build_ok)); then
     "$DLC_PYTHON" test-suite/run.py --bin-dir "$BIN_DIR" || true
 else
   skip_step "test-suite" "build failed"
+fi
+
+# ---- whole models: ResNet-50, MobileNetV2, a BERT-base layer ----------------
+# Seeded weights (test-suite/models/gen_big_models.py, run by run_big.py when
+# a model is missing), onnxruntime references, limit 1e-3 relative error. The
+# models with run-time dimensions are compiled once by dlc and run at every
+# shape through the dynamic C ABI; the ResNet-50 compile time is printed.
+if ((build_ok)); then
+  run_step "big-models" "$LOG_DIR/big-models.log" \
+    "$DLC_PYTHON" test-suite/run_big.py --bin-dir "$BIN_DIR" || true
+else
+  skip_step "big-models" "build failed"
 fi
 
 # ---- ONNX backend node conformance cases (test-suite/onnx-node) --------------

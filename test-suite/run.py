@@ -9,6 +9,13 @@ onnxruntime, and checks each one two ways:
        library, so the C ABI (inputs, outputs, caller-provided workspace)
        is exercised with no dlc code in the process.
 
+and, for the CNN with a run-time batch dimension (cnn_dyn):
+
+  dyn  `dlc cnn_dyn.onnx -o libcnn_dyn.so` once, then test-suite/c_runner_dyn.c
+       (the dynamic C ABI: input shapes in, output shapes out, workspace
+       sized by the shapes) at every batch size gen_models.py wrote
+       references for, all from that one library.
+
 Each output must match within max relative error 1e-4. Prints one line
 per check and `test-suite: N passed, N failed`."""
 import argparse
@@ -70,6 +77,42 @@ def run_so(bin_dir, model, inp, work, ref_shape):
     return np.fromfile(out_bin, dtype=np.float32).reshape(ref_shape), None
 
 
+def build_dyn_runner(bin_dir, model, work):
+    """`dlc model -o lib.so` plus c_runner_dyn.c against it: the runner's
+    path, or (None, error)."""
+    lib = os.path.join(work, "libmodel.so")
+    r = subprocess.run([os.path.join(bin_dir, "dlc"), model, "-o", lib],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"dlc exited {r.returncode}\n{r.stderr}"
+    header = os.path.join(work, "libmodel.h")
+    with open(header) as f:
+        m = re.search(r"^void (\w+)_output_shapes\(", f.read(), re.M)
+    if not m:
+        return None, f"no dynamic entry point declared in {header}"
+    exe = os.path.join(work, "runner")
+    cc = os.environ.get("CC", "cc")
+    r = subprocess.run([cc, "-std=c99", "-Wall", "-Werror", "-O1",
+                        '-DDLC_HEADER="libmodel.h"', f"-DDLC_ENTRY={m.group(1)}",
+                        "-I", work, os.path.join(HERE, "c_runner_dyn.c"), lib,
+                        f"-Wl,-rpath,{work}", "-o", exe], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"{cc} failed\n{r.stderr}"
+    return exe, None
+
+
+def run_dyn(exe, inp, work, ref_shape):
+    """One run of a dynamic-ABI runner on `inp`."""
+    x = np.load(inp).astype(np.float32)
+    in_bin, out_bin = os.path.join(work, "in0.bin"), os.path.join(work, "out0.bin")
+    x.tofile(in_bin)
+    shape = "x".join(str(d) for d in x.shape)
+    r = subprocess.run([exe, f"{in_bin}:{shape}", out_bin], capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, f"runner exited {r.returncode}\n{r.stderr}"
+    return np.fromfile(out_bin, dtype=np.float32).reshape(ref_shape), None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -102,6 +145,28 @@ def main():
             failed += not ok
             if ok:
                 shutil.rmtree(work, ignore_errors=True)
+    # One library, several batch sizes.
+    sys.path.insert(0, models_dir)
+    import gen_models  # noqa: E402
+
+    work = tempfile.mkdtemp(prefix="dlc-cnn_dyn-so-")
+    exe, err = build_dyn_runner(args.bin_dir, os.path.join(models_dir, "cnn_dyn.onnx"), work)
+    all_ok = exe is not None
+    for n in gen_models.CNN_DYN_BATCHES:
+        name = f"cnn_dyn (so, batch {n})"
+        ref = np.load(os.path.join(models_dir, f"cnn_dyn.b{n}.output.npy"))
+        if exe is None:
+            ok, msg = False, f"{name}: {err}"
+        else:
+            got, e = run_dyn(exe, os.path.join(models_dir, f"cnn_dyn.b{n}.input.npy"), work,
+                             ref.shape)
+            ok, msg = (False, f"{name}: {e}") if e else compare(name, got, ref, args.rtol)
+        print(f"{'PASS' if ok else 'FAIL'} {msg}", flush=True)
+        passed += ok
+        failed += not ok
+        all_ok &= ok
+    if all_ok:
+        shutil.rmtree(work, ignore_errors=True)
     print(f"test-suite: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -4,9 +4,13 @@ encoder layer, built with seeded weights by test-suite/models/gen_big_models.py
 (run first if any model or .npy file is missing, or with --regen), whose
 reference outputs come from onnxruntime.
 
-Each case (model x input shape, see gen_big_models.py) runs through
-`dl-run MODEL.onnx --input X.npy --output-dir D` (LLVM JIT) and is compared
-with the reference by
+Each case (model x input shape, see gen_big_models.py) of a model with
+static shapes runs through `dl-run MODEL.onnx --input X.npy --output-dir D`
+(LLVM JIT). A model with run-time dimensions (resnet50_dyn,
+mobilenetv2_dyn: batch; bert_layer: batch and sequence length) is
+compiled once by `dlc MODEL.onnx -o libMODEL.so` and every one of its
+cases runs through that one library with test-suite/c_runner_dyn.c (the
+dynamic C ABI). Each output is compared with the reference by
 
   max over elements of |got - ref| / max(|ref|, 1e-3 * max|ref|)  <=  1e-3
 
@@ -31,6 +35,9 @@ REPO = os.path.dirname(HERE)
 MODELS_DIR = os.path.join(HERE, "models")
 sys.path.insert(0, MODELS_DIR)
 import gen_big_models  # noqa: E402
+
+sys.path.insert(0, HERE)
+from run import build_dyn_runner, run_dyn  # noqa: E402
 
 
 def compare(name, got, ref, rtol):
@@ -62,6 +69,15 @@ def run_jit(bin_dir, model, inp, work, timeout):
     if r.returncode != 0:
         return None, f"dl-run exited {r.returncode} after {dt:.1f} s\n{first_lines(r.stderr)}", dt
     return np.load(os.path.join(work, "output_0.npy")), None, dt
+
+
+def is_dynamic(model):
+    """Does the model's first input have a dimension without a value?"""
+    import onnx
+
+    m = onnx.load(model, load_external_data=False)
+    dims = m.graph.input[0].type.tensor_type.shape.dim
+    return any(not d.HasField("dim_value") for d in dims)
 
 
 def compile_time(bin_dir, model, timeout):
@@ -100,20 +116,41 @@ def main():
         subprocess.run([sys.executable, os.path.join(MODELS_DIR, "gen_big_models.py"),
                         "--only", *stems], check=True)
     passed = failed = 0
+    runners = {}  # stem -> (runner, work dir, error) for models with run-time dims
     for stem, _batch, _seq, name in cases:
         model = os.path.join(MODELS_DIR, f"{stem}.onnx")
         inp = os.path.join(MODELS_DIR, f"{name}.input.npy")
         ref = np.load(os.path.join(MODELS_DIR, f"{name}.output.npy"))
-        work = tempfile.mkdtemp(prefix=f"dlc-{name}-")
-        got, err, dt = run_jit(args.bin_dir, model, inp, work, args.timeout)
-        if err is not None:
-            ok, msg = False, f"{name} (jit): {err}"
+        if is_dynamic(model):
+            if stem not in runners:
+                work = tempfile.mkdtemp(prefix=f"dlc-{stem}-so-")
+                t0 = time.time()
+                exe, err = build_dyn_runner(args.bin_dir, model, work)
+                print(f"{stem}: one library for every shape, dlc + cc {time.time() - t0:.1f} s",
+                      flush=True)
+                runners[stem] = (exe, work, err)
+            exe, work, err = runners[stem]
+            label = f"{name} (so)"
+            if exe is None:
+                ok, msg = False, f"{label}: {err}"
+            else:
+                t0 = time.time()
+                got, e = run_dyn(exe, inp, work, ref.shape)
+                ok, msg = (False, f"{label}: {e}") if e else compare(label, got, ref, args.rtol)
+                msg += f", run {time.time() - t0:.1f} s"
         else:
-            ok, msg = compare(f"{name} (jit)", got, ref, args.rtol)
-            msg += f", dl-run {dt:.1f} s"
+            work = tempfile.mkdtemp(prefix=f"dlc-{name}-")
+            got, err, dt = run_jit(args.bin_dir, model, inp, work, args.timeout)
+            if err is not None:
+                ok, msg = False, f"{name} (jit): {err}"
+            else:
+                ok, msg = compare(f"{name} (jit)", got, ref, args.rtol)
+                msg += f", dl-run {dt:.1f} s"
+            shutil.rmtree(work, ignore_errors=True)
         print(f"{'PASS' if ok else 'FAIL'} {msg}", flush=True)
         passed += ok
         failed += not ok
+    for _exe, work, _err in runners.values():
         shutil.rmtree(work, ignore_errors=True)
     if not args.no_compile and (not args.only or "resnet50" in args.only):
         print(compile_time(args.bin_dir, os.path.join(MODELS_DIR, "resnet50.onnx"), args.timeout),

@@ -12,3 +12,16 @@ func.func @heads(%x: tensor<?x?x768xf32>) -> tensor<?x768xf32> {
   %z = onnx.Reshape %y, %t : (tensor<?x?x12x64xf32>, tensor<2xi64>) -> tensor<?x768xf32>
   return %z : tensor<?x768xf32>
 }
+
+// A run-time batch through Conv, MaxPool and Flatten (a single `?` is the
+// remaining element count: -1).
+// CHECK-LABEL: func.func @cnn_batch
+// CHECK: graph.conv2d %arg0, %arg1 {{.*}}: (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x6x6xf32>
+// CHECK: graph.max_pool2d {{.*}} -> tensor<?x4x3x3xf32>
+// CHECK: graph.reshape %{{.+}} {shape = array<i64: -1, 36>} : (tensor<?x4x3x3xf32>) -> tensor<?x36xf32>
+func.func @cnn_batch(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) -> tensor<?x36xf32> {
+  %c = onnx.Conv %x, %w : (tensor<?x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<?x4x6x6xf32>
+  %p = onnx.MaxPool %c {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<?x4x6x6xf32>) -> tensor<?x4x3x3xf32>
+  %f = onnx.Flatten %p {axis = 1 : i64} : (tensor<?x4x3x3xf32>) -> tensor<?x36xf32>
+  return %f : tensor<?x36xf32>
+}

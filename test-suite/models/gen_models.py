@@ -76,7 +76,8 @@ def mlp(rng):
     return make_model(graph), {"input": rng.standard_normal((batch, 784)).astype(np.float32)}
 
 
-def cnn(rng):
+def cnn(rng, batch=1):
+    """The CNN; `batch` may be a name (a dimension known at run time)."""
     nodes, inits = [], []
     prev, ch = "input", 3
     for blk, out_ch in enumerate([8, 16]):
@@ -113,11 +114,12 @@ def cnn(rng):
     graph = helper.make_graph(
         nodes,
         "cnn",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [1, 3, 32, 32])],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [1, 10])],
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, [batch, 3, 32, 32])],
+        [helper.make_tensor_value_info("output", TensorProto.FLOAT, [batch, 10])],
         inits,
     )
-    return make_model(graph), {"input": rng.standard_normal((1, 3, 32, 32)).astype(np.float32)}
+    n = batch if isinstance(batch, int) else 1
+    return make_model(graph), {"input": rng.standard_normal((n, 3, 32, 32)).astype(np.float32)}
 
 
 def write_whole(out_dir, name, model, feeds):
@@ -226,6 +228,28 @@ def tiny_models(inputs_dir):
     print(f"wrote tiny models to {inputs_dir}")
 
 
+def write_dynamic(out_dir, name, model, batches, rng):
+    """A model with a run-time batch dimension, and an input and onnxruntime
+    reference per batch size: NAME.bN.input.npy / NAME.bN.output.npy."""
+    import onnxruntime as ort
+
+    onnx.checker.check_model(model)
+    path = os.path.join(out_dir, f"{name}.onnx")
+    onnx.save(model, path)
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    shape = [d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    for n in batches:
+        x = rng.standard_normal([n] + shape[1:]).astype(np.float32)
+        out = sess.run(None, {model.graph.input[0].name: x})[0]
+        np.save(os.path.join(out_dir, f"{name}.b{n}.input.npy"), x)
+        np.save(os.path.join(out_dir, f"{name}.b{n}.output.npy"), out)
+    print(f"wrote {path} ({os.path.getsize(path)} bytes), batches {batches}")
+
+
+# The batch sizes the run-time-batch CNN is checked at (one compiled library).
+CNN_DYN_BATCHES = [1, 5]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=HERE, help="folder for the whole models")
@@ -240,6 +264,7 @@ def main():
     rng = np.random.default_rng(args.seed)
     write_whole(args.out, "mlp", *mlp(rng))
     write_whole(args.out, "cnn", *cnn(rng))
+    write_dynamic(args.out, "cnn_dyn", cnn(rng, "batch")[0], CNN_DYN_BATCHES, rng)
 
 
 if __name__ == "__main__":

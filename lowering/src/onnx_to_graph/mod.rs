@@ -260,8 +260,20 @@ pub(crate) fn reshape(
     shape: &[i64],
 ) -> LowerResult<Value> {
     if !is_static(shape) {
+        // One run-time extent is the element count divided by the others:
+        // ONNX's -1 in graph.reshape's shape.
+        if shape.iter().filter(|&&d| d == DYNAMIC).count() == 1
+            && shape.iter().all(|&d| d == DYNAMIC || d > 0)
+        {
+            let spec: Vec<i64> = shape
+                .iter()
+                .map(|&d| if d == DYNAMIC { -1 } else { d })
+                .collect();
+            let s = rw.ctx.dense_i64_array(&spec);
+            return build(rw, loc, "graph.reshape", &[v], vec![("shape", s)]);
+        }
         return Err(format!(
-            "needs a static shape to reshape to, got {shape:?} (dynamic dimensions are not supported)"
+            "needs a static shape to reshape to, or one with a single run-time dimension, got {shape:?}"
         ));
     }
     if shape_of(rw.ctx, v)? == shape {
@@ -356,7 +368,9 @@ fn lower_reshape(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
     let loc = rw.ctx.op_loc(op);
     let x = rw.ctx.operand(op, 0);
     let target = result_shape(rw.ctx, op)?;
-    if is_static(&target) {
+    // Static, or one run-time extent (the remaining element count): no
+    // need to look at the shape operand (Flatten has none).
+    if is_static(&target) || target.iter().filter(|&&d| d == DYNAMIC).count() == 1 {
         return Ok(vec![reshape(rw, loc, x, &target)?]);
     }
     // Run-time extents: a constant shape whose `0`s (copy) and `-1`
@@ -584,8 +598,8 @@ fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
         Some(k) => k,
         None => sw[2..].to_vec(),
     };
-    if !is_static(&kernel) || !is_static(&sx) {
-        return Err("needs a static kernel and input shape".into());
+    if !is_static(&kernel) || !is_static(&sx[1..]) {
+        return Err("needs a static kernel and static channel and spatial dimensions (only the batch may be known at run time)".into());
     }
     let (strides, dilations, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel)?;
     // 1-D is 2-D with a height of 1.
