@@ -7,6 +7,13 @@
 // arrays. The shape function becomes `<name>_workspace_size(input_shapes)`
 // and `<name>_output_shapes(input_shapes, output_shapes)`.
 // CHECK-LABEL: llvm.func @f(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: !llvm.ptr, %arg3: !llvm.ptr, %arg4: !llvm.ptr) -> i32
+// Input shapes are checked first: a wrong static extent or a negative one
+// returns 1.
+// CHECK: llvm.icmp "slt" %{{.+}}, %{{.+}} : i64
+// CHECK: llvm.icmp "ne" %{{.+}}, %{{.+}} : i64
+// CHECK: llvm.cond_br %{{.+}}, ^bb{{[0-9]+}}, ^bb{{[0-9]+}}
+// CHECK: %[[ONE:.+]] = llvm.mlir.constant(1 : i32) : i32
+// CHECK-NEXT: llvm.return %[[ONE]] : i32
 // CHECK: llvm.call @f_output_shapes(%arg3, %arg4) : (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK: %[[S:.+]] = llvm.getelementptr inbounds %arg3[0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK: %[[P:.+]] = llvm.load %[[S]] {alignment = 8 : i64} : !llvm.ptr -> !llvm.ptr

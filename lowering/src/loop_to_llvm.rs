@@ -159,6 +159,66 @@ impl<'c> Emitter<'c> {
         n
     }
 
+    /// Returns 1 from the entry point unless every input shape in
+    /// `%input_shapes` has the declared static dimensions and non-negative
+    /// run-time ones.
+    fn check_input_shapes(&mut self, loc: Attr, inputs: &[Value]) -> R<()> {
+        let mut bad: Option<String> = None;
+        for (k, &p) in inputs.iter().enumerate() {
+            let shape = memref_parts(self.ctx, self.ctx.value_type(p))
+                .map(|p| p.0.to_vec())
+                .unwrap_or_default();
+            if !shape.contains(&DYNAMIC) {
+                continue;
+            }
+            let g = self.fresh();
+            self.line(
+                loc,
+                &format!("{g} = llvm.getelementptr inbounds %input_shapes[{k}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr"),
+            );
+            let sp = self.fresh();
+            self.line(
+                loc,
+                &format!("{sp} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"),
+            );
+            for (i, &d) in shape.iter().enumerate() {
+                let gi = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{gi} = llvm.getelementptr inbounds {sp}[{i}] : (!llvm.ptr) -> !llvm.ptr, i64"),
+                );
+                let v = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{v} = llvm.load {gi} {{alignment = 8 : i64}} : !llvm.ptr -> i64"),
+                );
+                let (pred, c) = if d == DYNAMIC { ("slt", 0) } else { ("ne", d) };
+                let c = self.const_i64(loc, c);
+                let b = self.fresh();
+                self.line(loc, &format!("{b} = llvm.icmp \"{pred}\" {v}, {c} : i64"));
+                bad = Some(match bad {
+                    None => b,
+                    Some(prev) => {
+                        let o = self.fresh();
+                        self.line(loc, &format!("{o} = llvm.or {prev}, {b} : i1"));
+                        o
+                    }
+                });
+            }
+        }
+        let Some(bad) = bad else {
+            return Ok(());
+        };
+        let (fail_bb, ok_bb) = (self.new_block(), self.new_block());
+        self.line(loc, &format!("llvm.cond_br {bad}, {fail_bb}, {ok_bb}"));
+        self.out.push_str(&format!("{fail_bb}:\n"));
+        let one = self.fresh();
+        self.line(loc, &format!("{one} = llvm.mlir.constant(1 : i32) : i32"));
+        self.line(loc, &format!("llvm.return {one} : i32"));
+        self.out.push_str(&format!("{ok_bb}:\n"));
+        Ok(())
+    }
+
     /// Loads `arr[slot]` (a pointer to an `i64` shape) and from it the
     /// dynamic extents of memref type `t`.
     fn load_dims(&mut self, loc: Attr, arr: &str, slot: usize, t: Type) -> Vec<Option<String>> {
@@ -1066,8 +1126,11 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
             e.names.insert(p, v);
         }
         if e.dynamic {
-            // The caller's input shapes; the output shapes are computed
-            // (and reported) by the shape function, then read back.
+            // The caller's input shapes: checked first (static dimensions
+            // as declared, run-time ones not negative; else return 1),
+            // then the output shapes are computed (and reported) by the
+            // shape function and read back.
+            e.check_input_shapes(floc, &bufs[..nin])?;
             let osym = symbol(&format!("{name}_output_shapes"));
             e.line(
                 floc,

@@ -474,3 +474,65 @@ int main(void) {{
         assert!(rel <= 1e-4, "got {g}, want {w}");
     }
 }
+
+/// One library with a run-time batch, run at two batch sizes through the
+/// dynamic C ABI; a shape whose static dimension is wrong returns 1.
+#[test]
+fn dynamic_shared_library_at_two_batch_sizes() {
+    let d = scratch("dyn-so");
+    let lib = d.join("libbias.so");
+    let model = inputs().join("bias_relu_dyn.mlir");
+    let o = dlc(&[s(&model), "-o", s(&lib)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let h = std::fs::read_to_string(d.join("libbias.h")).expect("header");
+    for want in [
+        "size_t bias_relu_workspace_size(const int64_t *const *input_shapes);",
+        "void bias_relu_output_shapes(const int64_t *const *input_shapes, int64_t *const *output_shapes);",
+        "#define BIAS_RELU_INPUT_0_SHAPE {-1, 4}",
+        "#define BIAS_RELU_OUTPUT_0_NUMEL -1 /* known at run time */",
+    ] {
+        assert!(h.contains(want), "missing `{want}` in:\n{h}");
+    }
+    let out = run_c_program(
+        &d,
+        "libbias.h",
+        &lib,
+        r#"
+static int run(int64_t n, int64_t cols) {
+  float x[64], b[4] = {0.5f, -0.5f, 1.0f, -1.0f}, y[64];
+  for (int i = 0; i < 64; i++) { x[i] = (float)i - 8.0f; y[i] = -7.0f; }
+  int64_t xs[2] = {n, cols}, bs[1] = {4}, ys[2] = {-1, -1}, ys2[2] = {-1, -1};
+  const int64_t *in_shapes[2] = {xs, bs};
+  int64_t *out_shapes[1] = {ys};
+  int64_t *reported[1] = {ys2};
+  bias_relu_output_shapes(in_shapes, out_shapes);
+  void *ws = malloc(bias_relu_workspace_size(in_shapes) + 1);
+  const void *ins[2] = {x, b};
+  void *outs[1] = {y};
+  int rc = bias_relu(ins, outs, ws, in_shapes, reported);
+  free(ws);
+  printf("rc=%d shape=%lld,%lld reported=%lld,%lld", rc, (long long)ys[0], (long long)ys[1],
+         (long long)ys2[0], (long long)ys2[1]);
+  if (rc == 0) printf(" last=%g", y[n * 4 - 1]);
+  printf("\n");
+  return rc;
+}
+int main(void) {
+  run(2, 4);
+  run(16, 4);
+  run(2, 5);  /* the static dimension is 4 */
+  return 0;
+}
+"#,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines,
+        vec![
+            "rc=0 shape=2,4 reported=2,4 last=0",
+            "rc=0 shape=16,4 reported=16,4 last=54",
+            "rc=1 shape=2,4 reported=-1,-1",
+        ],
+        "{out}"
+    );
+}
