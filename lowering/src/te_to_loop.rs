@@ -663,6 +663,18 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         opnds.extend(ivs);
         new_op(ctx, at, loc, "loop.store", &opnds, &[], &[]);
     }
+    // Sums and products of f16/bf16 accumulate in f32 (rounded once at the
+    // store), as onnxruntime's kernels do: a long f16 reduction otherwise
+    // loses about one digit.
+    let narrow = matches!(ctx.int_or_float_width(elem), Some(16)) && is_float(ctx, elem);
+    let (acc_ty, acc_init) =
+        if has_red && iter_form && narrow && matches!(comb.as_str(), "add" | "mul") {
+            let f32t = ctx.f32();
+            let v = ctx.float_value(init_attr).unwrap_or(0.0);
+            (f32t, ctx.float_attr(f32t, v))
+        } else {
+            (elem, init_attr)
+        };
     let mut axis_iv: Vec<Option<Value>> = vec![None; nax];
     let mut outer_iv: Vec<Option<Value>> = vec![None; nax];
     let mut at = c;
@@ -679,8 +691,8 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
                 loc,
                 "arith.constant",
                 &[],
-                &[elem],
-                &[("value", init_attr)],
+                &[acc_ty],
+                &[("value", acc_init)],
             );
             acc = Some(ctx.result(init, 0));
         }
@@ -832,16 +844,36 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         let n = red_loops.len();
         let (first, _, _) = red_loops[0];
         let (_, acc, ylast) = red_loops[n - 1];
-        let comb = new_op(ctx, ylast, loc, comb_name, &[acc, y], &[elem], &[]);
+        let y = if acc_ty != elem {
+            let e = new_op(ctx, ylast, loc, "arith.extf", &[y], &[acc_ty], &[]);
+            ctx.result(e, 0)
+        } else {
+            y
+        };
+        let comb_name = if acc_ty != elem {
+            if comb == "mul" {
+                "arith.mulf"
+            } else {
+                "arith.addf"
+            }
+        } else {
+            comb_name
+        };
+        let comb = new_op(ctx, ylast, loc, comb_name, &[acc, y], &[acc_ty], &[]);
         let cv = ctx.result(comb, 0);
         ctx.set_operands(ylast, &[cv]);
         for k in 0..n - 1 {
             let inner = ctx.result(red_loops[k + 1].0, 0);
             ctx.set_operands(red_loops[k].2, &[inner]);
         }
-        let mut opnds = vec![ctx.result(first, 0)];
-        opnds.extend(&so);
         let sa = store_at.ok_or_else(|| fail(ctx, c, "internal error: no store point"))?;
+        let mut r = ctx.result(first, 0);
+        if acc_ty != elem {
+            let t = new_op(ctx, sa, loc, "arith.truncf", &[r], &[elem], &[]);
+            r = ctx.result(t, 0);
+        }
+        let mut opnds = vec![r];
+        opnds.extend(&so);
         new_op(ctx, sa, loc, "loop.store", &opnds, &[], &[]);
     } else {
         let old = new_op(ctx, at, loc, "loop.load", &so, &[elem], &[]);
