@@ -160,6 +160,45 @@ def tiny_models(inputs_dir):
         [helper.make_tensor_value_info("out", f, [4])],
     )
     onnx.save(make_model(g, opset=17), os.path.join(inputs_dir, "unsupported.onnx"))
+    # Control flow the importer inlines: an If on a run-time condition
+    # (both branches, then Where), an If whose condition folds at import
+    # (Size(x) == 6: only the taken branch), and a Scan (unrolled).
+    b = TensorProto.BOOL
+    i64 = TensorProto.INT64
+    then_rt = helper.make_graph([helper.make_node("Abs", ["x"], ["t_out"])], "then_rt", [],
+                                [helper.make_tensor_value_info("t_out", f, [3, 2])])
+    else_rt = helper.make_graph([helper.make_node("Neg", ["x"], ["e_out"])], "else_rt", [],
+                                [helper.make_tensor_value_info("e_out", f, [3, 2])])
+    then_k = helper.make_graph([helper.make_node("Relu", ["x"], ["k_then"])], "then_k", [],
+                               [helper.make_tensor_value_info("k_then", f, [3, 2])])
+    else_k = helper.make_graph([helper.make_node("Sigmoid", ["x"], ["k_else"])], "else_k", [],
+                               [helper.make_tensor_value_info("k_else", f, [3, 2])])
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "row"], ["s_out"]),
+         helper.make_node("Identity", ["s_out"], ["scan_out"])],
+        "scan_body",
+        [helper.make_tensor_value_info("s_in", f, [2]), helper.make_tensor_value_info("row", f, [2])],
+        [helper.make_tensor_value_info("s_out", f, [2]), helper.make_tensor_value_info("scan_out", f, [2])],
+    )
+    g = helper.make_graph(
+        [helper.make_node("If", ["c"], ["out1"], name="if_rt", then_branch=then_rt, else_branch=else_rt),
+         helper.make_node("Size", ["x"], ["sz"], name="size0"),
+         helper.make_node("Constant", [], ["six"], name="six",
+                          value=numpy_helper.from_array(np.array(6, dtype=np.int64))),
+         helper.make_node("Equal", ["sz", "six"], ["known"], name="eq0"),
+         helper.make_node("If", ["known"], ["out2"], name="if_known", then_branch=then_k,
+                          else_branch=else_k),
+         helper.make_node("Constant", [], ["init"], name="init",
+                          value=numpy_helper.from_array(np.zeros(2, dtype=np.float32))),
+         helper.make_node("Scan", ["init", "x"], ["total", "rows"], name="scan0", body=body,
+                          num_scan_inputs=1)],
+        "control_flow",
+        [helper.make_tensor_value_info("x", f, [3, 2]), helper.make_tensor_value_info("c", b, [])],
+        [helper.make_tensor_value_info("out1", f, [3, 2]), helper.make_tensor_value_info("out2", f, [3, 2]),
+         helper.make_tensor_value_info("total", f, [2]), helper.make_tensor_value_info("rows", f, [3, 2])],
+    )
+    del i64
+    onnx.save(make_model(g, opset=17), os.path.join(inputs_dir, "control_flow.onnx"))
     # External data: a 4x8 weight in external_data.bin at offset 16.
     w = np.arange(32, dtype=np.float32).reshape(4, 8) / 8
     t = numpy_helper.from_array(w, "w")

@@ -391,21 +391,34 @@ fn to_attr(ctx: &mut Context, t: Type, v: &Vals) -> Option<Attr> {
 /// Re-infers result types and folds small constant computations in
 /// `block` (and the function's result types from its return).
 pub fn propagate(ctx: &mut Context, func: Op, block: Block) -> Result<usize, Diagnostic> {
-    let mut folded = 0;
+    let folded = propagate_block(ctx, block)?.len();
+    if let Some(ret) = ctx
+        .last_op(block)
+        .filter(|&o| ctx.op_name_str(o) == "func.return")
+    {
+        let outs = ctx.operand_types(ret);
+        let ins: Vec<Type> = ctx
+            .block_args(block)
+            .iter()
+            .map(|&a| ctx.value_type(a))
+            .collect();
+        let ft = ctx.function_type(&ins, &outs);
+        let a = ctx.type_attr(ft);
+        ctx.set_attr(func, "function_type", a);
+    }
+    Ok(folded)
+}
+
+/// [`propagate`] on the ops of `block` alone (the importer folds the block
+/// it is building, to resolve an `If` whose condition is known at compile
+/// time). Returns the replaced values: (folded result, its constant).
+pub fn propagate_block(
+    ctx: &mut Context,
+    block: Block,
+) -> Result<Vec<(dlc_ir::Value, dlc_ir::Value)>, Diagnostic> {
+    let mut folded = Vec::new();
     for op in ctx.block_ops_vec(block) {
         let name = ctx.op_name_str(op).to_string();
-        if name == "func.return" {
-            let outs = ctx.operand_types(op);
-            let ins: Vec<Type> = ctx
-                .block_args(block)
-                .iter()
-                .map(|&a| ctx.value_type(a))
-                .collect();
-            let ft = ctx.function_type(&ins, &outs);
-            let a = ctx.type_attr(ft);
-            ctx.set_attr(func, "function_type", a);
-            continue;
-        }
         if !name.starts_with("onnx.") || name == "onnx.Constant" {
             continue;
         }
@@ -448,7 +461,7 @@ pub fn propagate(ctx: &mut Context, func: Op, block: Block) -> Result<usize, Dia
         let cv = ctx.result(c, 0);
         ctx.replace_all_uses_with(r, cv);
         ctx.erase_op(op);
-        folded += 1;
+        folded.push((r, cv));
     }
     Ok(folded)
 }

@@ -138,6 +138,8 @@ struct Importer<'a> {
     opsets: FxHashMap<String, i64>,
     values: FxHashMap<String, Value>,
     block: dlc_ir::Block,
+    /// Values the importer's own folding replaced by constants.
+    folded: FxHashMap<Value, Value>,
 }
 
 fn norm_domain(d: &str) -> &str {
@@ -216,6 +218,7 @@ pub fn import_model(
         opsets,
         values: FxHashMap::default(),
         block,
+        folded: FxHashMap::default(),
     };
     for (k, i) in inputs.iter().enumerate() {
         let v = imp.ctx.block_arg(block, k);
@@ -276,11 +279,37 @@ pub fn import_model(
     Ok(module)
 }
 
-/// Lists every node whose operator is not supported, all at once.
+/// Control-flow operators the importer resolves itself (their subgraphs
+/// are inlined, see [`Importer::import_if`] and [`Importer::import_scan`]).
+const INLINED_CONTROL_FLOW: &[&str] = &["If", "Scan"];
+
+/// Lists every node whose operator is not supported, all at once
+/// (including the nodes of If and Scan subgraphs).
 fn check_supported(graph: &GraphProto, opsets: &FxHashMap<String, i64>) -> Result<(), ImportError> {
     let mut bad = Vec::new();
+    collect_unsupported(graph, opsets, &mut bad);
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        Err(ImportError::Unsupported(bad))
+    }
+}
+
+fn collect_unsupported(
+    graph: &GraphProto,
+    opsets: &FxHashMap<String, i64>,
+    bad: &mut Vec<UnsupportedOp>,
+) {
     for n in &graph.node {
         let dom = norm_domain(&n.domain);
+        if dom.is_empty() && INLINED_CONTROL_FLOW.contains(&n.op_type.as_str()) {
+            for a in &n.attribute {
+                if let Some(g) = &a.g {
+                    collect_unsupported(g, opsets, bad);
+                }
+            }
+            continue;
+        }
         if dom.is_empty() && dlc_onnx::defines_op_type(&n.op_type) {
             continue;
         }
@@ -290,11 +319,6 @@ fn check_supported(graph: &GraphProto, opsets: &FxHashMap<String, i64>) -> Resul
             node: n.name.clone(),
             opset: opsets.get(dom).copied().unwrap_or(0),
         });
-    }
-    if bad.is_empty() {
-        Ok(())
-    } else {
-        Err(ImportError::Unsupported(bad))
     }
 }
 
@@ -743,6 +767,13 @@ impl Importer<'_> {
             node.name.clone()
         };
         let loc = self.named_loc(&loc_name);
+        if norm_domain(&node.domain).is_empty() {
+            match node.op_type.as_str() {
+                "If" => return self.import_if(node, loc, opset),
+                "Scan" => return self.import_scan(node, loc, opset),
+                _ => {}
+            }
+        }
         let mut attrs: Vec<(String, Attr)> = Vec::with_capacity(node.attribute.len());
         for a in &node.attribute {
             let v = self.attribute(node, a)?;
@@ -914,6 +945,389 @@ impl Importer<'_> {
             self.values.insert((*o).clone(), v);
         }
         Ok(())
+    }
+
+    /// A graph-valued attribute of a control-flow node.
+    fn graph_attr<'g>(node: &'g NodeProto, name: &str) -> Result<&'g GraphProto, ImportError> {
+        node.attribute
+            .iter()
+            .find(|a| a.name == name)
+            .and_then(|a| a.g.as_deref())
+            .ok_or_else(|| Self::node_err(node, format!("needs the subgraph attribute '{name}'")))
+    }
+
+    /// Folds what can be folded in the block built so far (onnx-level
+    /// propagation) and points the value table at the constants.
+    fn fold_block(&mut self) -> Result<(), ImportError> {
+        let replaced = dlc_onnx::propagate::propagate_block(self.ctx, self.block).map_err(|d| {
+            ImportError::Node {
+                node: String::new(),
+                op_type: String::new(),
+                msg: d.message,
+            }
+        })?;
+        if replaced.is_empty() {
+            return Ok(());
+        }
+        self.folded.extend(replaced);
+        let folded = &self.folded;
+        for v in self.values.values_mut() {
+            *v = Self::current(folded, *v);
+        }
+        Ok(())
+    }
+
+    /// `v`, or the constant it was folded into (transitively).
+    fn current(folded: &FxHashMap<Value, Value>, mut v: Value) -> Value {
+        while let Some(&n) = folded.get(&v) {
+            v = n;
+        }
+        v
+    }
+
+    /// Imports the nodes of subgraph `g` into the current block with its
+    /// inputs bound to `inputs` (outer values stay visible, as ONNX scoping
+    /// says); returns the values of its outputs. Names the subgraph defines
+    /// are dropped afterwards, so repeated inlining (Scan) does not clash.
+    fn inline_graph(
+        &mut self,
+        g: &GraphProto,
+        inputs: &[Value],
+    ) -> Result<Vec<Value>, ImportError> {
+        let saved = self.values.clone();
+        let formal: Vec<&ValueInfoProto> = g.input.iter().collect();
+        if formal.len() != inputs.len() {
+            return Err(ImportError::Value {
+                value: g.name.clone(),
+                msg: format!(
+                    "subgraph takes {} inputs, the node gives {}",
+                    formal.len(),
+                    inputs.len()
+                ),
+            });
+        }
+        for (f, &v) in formal.iter().zip(inputs) {
+            self.values.insert(f.name.clone(), v);
+        }
+        for t in &g.initializer {
+            let attr = self.tensor_attr(t, true)?;
+            let loc = self.named_loc(&t.name);
+            let v = self.constant(attr, loc);
+            self.values.insert(t.name.clone(), v);
+        }
+        for idx in topo_order(g, &self.values)? {
+            self.import_node(&g.node[idx])?;
+        }
+        let mut outs = Vec::with_capacity(g.output.len());
+        for o in &g.output {
+            outs.push(*self.values.get(&o.name).ok_or_else(|| ImportError::Value {
+                value: o.name.clone(),
+                msg: format!("output of subgraph '{}' is not produced", g.name),
+            })?);
+        }
+        // Outer names keep their values (folded meanwhile, perhaps).
+        let mut restored = saved;
+        for v in restored.values_mut() {
+            *v = Self::current(&self.folded, *v);
+        }
+        self.values = restored;
+        Ok(outs)
+    }
+
+    /// `If`: when the condition is known at compile time (after folding
+    /// the block so far: shapes, sizes, constants), the taken branch is
+    /// inlined; otherwise both are and each output is a `Where` of the
+    /// condition (the branches' outputs must then have the same types).
+    fn import_if(&mut self, node: &NodeProto, loc: Attr, opset: i64) -> Result<(), ImportError> {
+        let then_g = Self::graph_attr(node, "then_branch")?;
+        let else_g = Self::graph_attr(node, "else_branch")?;
+        let cname = node
+            .input
+            .first()
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| Self::node_err(node, "needs a condition"))?;
+        if !self.values.contains_key(cname) {
+            return Err(Self::node_err(node, format!("unknown input '{cname}'")));
+        }
+        self.fold_block()?;
+        let cond = self.values[cname];
+        let known = dlc_onnx::constant_value(self.ctx, cond)
+            .and_then(|a| dlc_ir::dense::dense_values_i128(self.ctx, a))
+            .and_then(|v| (v.len() == 1).then(|| v[0] != 0));
+        let outs = match known {
+            Some(c) => self.inline_graph(if c { then_g } else { else_g }, &[])?,
+            None => {
+                let t = self.inline_graph(then_g, &[])?;
+                let e = self.inline_graph(else_g, &[])?;
+                if t.len() != e.len() {
+                    return Err(Self::node_err(
+                        node,
+                        "the branches have different output counts",
+                    ));
+                }
+                let mut outs = Vec::with_capacity(t.len());
+                for (a, b) in t.into_iter().zip(e) {
+                    if self.ctx.value_type(a) != self.ctx.value_type(b) {
+                        return Err(Self::node_err(
+                            node,
+                            "with a condition known only at run time, both branches must produce the same types",
+                        ));
+                    }
+                    let w = self.build(node, "Where", vec![cond, a, b], vec![], 1, loc, opset)?;
+                    outs.push(self.ctx.result(w, 0));
+                }
+                outs
+            }
+        };
+        if outs.len() < node.output.len() {
+            return Err(Self::node_err(
+                node,
+                "the branch has fewer outputs than the node",
+            ));
+        }
+        for (o, v) in node.output.iter().zip(outs) {
+            if !o.is_empty() {
+                self.values.insert(o.clone(), v);
+            }
+        }
+        Ok(())
+    }
+
+    /// `x` without dimension `axis`, at index `t` (a Gather of a scalar).
+    fn take(
+        &mut self,
+        node: &NodeProto,
+        x: Value,
+        axis: i64,
+        t: i64,
+        loc: Attr,
+        opset: i64,
+    ) -> Result<Value, ImportError> {
+        let i64t = self.ctx.i64();
+        let ty = self.ctx.tensor_type(&[], i64t);
+        let a = dlc_ir::dense::dense_from_i128(self.ctx, ty, &[i128::from(t)])
+            .ok_or_else(|| Self::node_err(node, "cannot build an index"))?;
+        let idx = self.constant(a, loc);
+        let ax = self.ctx.i64_attr(axis);
+        let g = self.build(
+            node,
+            "Gather",
+            vec![x, idx],
+            vec![("axis".into(), ax)],
+            1,
+            loc,
+            opset,
+        )?;
+        Ok(self.ctx.result(g, 0))
+    }
+
+    /// The static shape of `v`, or an error naming the node.
+    fn static_shape(&self, node: &NodeProto, v: Value) -> Result<Vec<i64>, ImportError> {
+        let s = self
+            .ctx
+            .shape(self.ctx.value_type(v))
+            .ok_or_else(|| Self::node_err(node, "needs ranked tensors"))?;
+        if s.iter().any(|&d| d < 0) {
+            return Err(Self::node_err(
+                node,
+                "needs static shapes (the loop is unrolled at import)",
+            ));
+        }
+        Ok(s.to_vec())
+    }
+
+    /// `vs` (equal shapes) stacked along a new dimension `axis`.
+    fn stack(
+        &mut self,
+        node: &NodeProto,
+        vs: &[Value],
+        axis: i64,
+        loc: Attr,
+        opset: i64,
+    ) -> Result<Value, ImportError> {
+        let first = *vs
+            .first()
+            .ok_or_else(|| Self::node_err(node, "a scan of length 0 is not supported"))?;
+        let mut shape = self.static_shape(node, first)?;
+        let rank = shape.len() as i64 + 1;
+        let a = if axis < 0 { axis + rank } else { axis };
+        if !(0..rank).contains(&a) {
+            return Err(Self::node_err(
+                node,
+                format!("scan output axis {axis} is out of range"),
+            ));
+        }
+        shape.insert(a as usize, 1);
+        let target = self.int64_constant(&shape, loc);
+        let mut parts = Vec::with_capacity(vs.len());
+        for &v in vs {
+            let r = self.build(node, "Reshape", vec![v, target], vec![], 1, loc, opset)?;
+            parts.push(self.ctx.result(r, 0));
+        }
+        if parts.len() == 1 {
+            return Ok(parts[0]);
+        }
+        let ax = self.ctx.i64_attr(a);
+        let c = self.build(
+            node,
+            "Concat",
+            parts,
+            vec![("axis".into(), ax)],
+            1,
+            loc,
+            opset,
+        )?;
+        Ok(self.ctx.result(c, 0))
+    }
+
+    /// `Scan` with static sequence lengths, unrolled at import: the body is
+    /// inlined once per step with the state values threaded through and
+    /// the scan inputs sliced (Gather) along their axes; scan outputs are
+    /// stacked (Reshape + Concat). Opset 8's batch axis is unrolled too
+    /// (without `sequence_lens`).
+    fn import_scan(&mut self, node: &NodeProto, loc: Attr, opset: i64) -> Result<(), ImportError> {
+        let body = Self::graph_attr(node, "body")?;
+        let int = |n: &str| node.attribute.iter().find(|a| a.name == n).map(|a| a.i);
+        let ints = |n: &str| {
+            node.attribute
+                .iter()
+                .find(|a| a.name == n)
+                .map(|a| a.ints.clone())
+                .unwrap_or_default()
+        };
+        let m = int("num_scan_inputs")
+            .ok_or_else(|| Self::node_err(node, "needs 'num_scan_inputs'"))?;
+        let mut inputs: Vec<Value> = Vec::new();
+        let mut names: Vec<&String> = node.input.iter().collect();
+        if opset < 9 {
+            if names.first().is_some_and(|n| !n.is_empty()) {
+                return Err(Self::node_err(node, "'sequence_lens' is not supported"));
+            }
+            names.remove(0);
+        }
+        for n in names {
+            let v = *self
+                .values
+                .get(n)
+                .ok_or_else(|| Self::node_err(node, format!("unknown input '{n}'")))?;
+            inputs.push(v);
+        }
+        let m = usize::try_from(m)
+            .ok()
+            .filter(|&m| m <= inputs.len())
+            .ok_or_else(|| Self::node_err(node, "'num_scan_inputs' is out of range"))?;
+        let n_state = inputs.len() - m;
+        let k_out = body.output.len().checked_sub(n_state).ok_or_else(|| {
+            Self::node_err(node, "the body has fewer outputs than state variables")
+        })?;
+        let in_axes = ints("scan_input_axes");
+        let in_dirs = ints(if opset < 9 {
+            "directions"
+        } else {
+            "scan_input_directions"
+        });
+        let out_axes = ints("scan_output_axes");
+        let out_dirs = ints("scan_output_directions");
+        let outs = if opset < 9 {
+            // Batch axis 0, sequence axis 1 (axis 0 after taking a batch).
+            let batch = self.static_shape(node, inputs[0])?[0];
+            let mut per_batch: Vec<Vec<Value>> = vec![Vec::new(); n_state + k_out];
+            for b in 0..batch {
+                let mut ins = Vec::with_capacity(inputs.len());
+                for &v in &inputs {
+                    ins.push(self.take(node, v, 0, b, loc, opset)?);
+                }
+                let r = self.scan_steps(
+                    node, body, &ins, n_state, &in_axes, &in_dirs, &out_axes, &out_dirs, loc, opset,
+                )?;
+                for (slot, v) in per_batch.iter_mut().zip(r) {
+                    slot.push(v);
+                }
+            }
+            let mut outs = Vec::with_capacity(per_batch.len());
+            for vs in per_batch {
+                outs.push(self.stack(node, &vs, 0, loc, opset)?);
+            }
+            outs
+        } else {
+            self.scan_steps(
+                node, body, &inputs, n_state, &in_axes, &in_dirs, &out_axes, &out_dirs, loc, opset,
+            )?
+        };
+        for (o, v) in node.output.iter().zip(outs) {
+            if !o.is_empty() {
+                self.values.insert(o.clone(), v);
+            }
+        }
+        Ok(())
+    }
+
+    /// The steps of one (opset 9+) Scan over `inputs` (states, then scan
+    /// inputs): final states, then the stacked scan outputs.
+    #[allow(clippy::too_many_arguments)]
+    fn scan_steps(
+        &mut self,
+        node: &NodeProto,
+        body: &GraphProto,
+        inputs: &[Value],
+        n_state: usize,
+        in_axes: &[i64],
+        in_dirs: &[i64],
+        out_axes: &[i64],
+        out_dirs: &[i64],
+        loc: Attr,
+        opset: i64,
+    ) -> Result<Vec<Value>, ImportError> {
+        let scans = &inputs[n_state..];
+        let mut len = None;
+        let mut axes = Vec::with_capacity(scans.len());
+        for (j, &x) in scans.iter().enumerate() {
+            let shape = self.static_shape(node, x)?;
+            let r = shape.len() as i64;
+            let a = in_axes.get(j).copied().unwrap_or(0);
+            let a = if a < 0 { a + r } else { a };
+            if !(0..r).contains(&a) {
+                return Err(Self::node_err(
+                    node,
+                    format!("scan input axis {a} is out of range"),
+                ));
+            }
+            let n = shape[a as usize];
+            if len.is_some_and(|l| l != n) {
+                return Err(Self::node_err(
+                    node,
+                    "scan inputs have different sequence lengths",
+                ));
+            }
+            len = Some(n);
+            axes.push(a);
+        }
+        let len = len.ok_or_else(|| Self::node_err(node, "needs at least one scan input"))?;
+        let mut states = inputs[..n_state].to_vec();
+        let k_out = body.output.len() - n_state;
+        let mut steps: Vec<Vec<Value>> = vec![Vec::new(); k_out];
+        for t in 0..len {
+            let mut ins = states.clone();
+            for (j, &x) in scans.iter().enumerate() {
+                let rev = in_dirs.get(j).copied().unwrap_or(0) == 1;
+                let at = if rev { len - 1 - t } else { t };
+                ins.push(self.take(node, x, axes[j], at, loc, opset)?);
+            }
+            let outs = self.inline_graph(body, &ins)?;
+            states = outs[..n_state].to_vec();
+            for (k, &v) in outs[n_state..].iter().enumerate() {
+                steps[k].push(v);
+            }
+        }
+        let mut result = states;
+        for (k, mut vs) in steps.into_iter().enumerate() {
+            if out_dirs.get(k).copied().unwrap_or(0) == 1 {
+                vs.reverse();
+            }
+            let axis = out_axes.get(k).copied().unwrap_or(0);
+            result.push(self.stack(node, &vs, axis, loc, opset)?);
+        }
+        Ok(result)
     }
 
     /// A rank-1 i64 constant (a shape operand).
