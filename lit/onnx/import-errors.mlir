@@ -7,7 +7,7 @@
 
 // UNSUP: unsupported.onnx:0:0: error: 2 unsupported ONNX operator(s):
 // UNSUP-NEXT: 'Unique' (node 'uniq0', domain 'ai.onnx', opset 17)
-// UNSUP-NEXT: 'TfIdfVectorizer' (node 'tfidf0', domain 'ai.onnx', opset 17)
+// UNSUP-NEXT: 'StringNormalizer' (node 'strnorm0', domain 'ai.onnx', opset 17)
 
 // ESCAPE: error: tensor 'w': external data path '../../secret.bin' escapes the model's folder
 

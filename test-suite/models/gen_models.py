@@ -150,11 +150,11 @@ def tiny_models(inputs_dir):
     )
     onnx.save(make_model(g), os.path.join(inputs_dir, "add_relu.onnx"))
     # Unsupported operators (two of them, plus a supported one between):
-    # Unique (data-dependent output shape) and TfIdfVectorizer (text).
+    # Unique (data-dependent output shape) and StringNormalizer (strings).
     g = helper.make_graph(
         [helper.make_node("Unique", ["x"], ["e"], name="uniq0"),
          helper.make_node("Relu", ["e"], ["r"], name="relu0"),
-         helper.make_node("TfIdfVectorizer", ["r"], ["out"], name="tfidf0")],
+         helper.make_node("StringNormalizer", ["r"], ["out"], name="strnorm0")],
         "unsupported",
         [helper.make_tensor_value_info("x", f, [4]), helper.make_tensor_value_info("s", f, [4])],
         [helper.make_tensor_value_info("out", f, [4])],

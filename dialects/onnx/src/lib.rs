@@ -26,6 +26,7 @@ pub mod reduce;
 pub mod rnn;
 pub mod shape;
 pub mod shape_ops;
+pub mod text;
 
 use dlc_ir::{Attr, Context, DialectDef, Op, Type};
 pub use ops::*;
@@ -94,6 +95,7 @@ const GROUPS: &[&[&dlc_ir::OpDef]] = &[
     nn::OPS,
     quant::OPS,
     rnn::OPS,
+    text::OPS,
 ];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {

@@ -619,6 +619,7 @@ const FAMILY_INFERS: &[FamilyInfer] = &[
     crate::shape_ops::infer,
     crate::nn::infer,
     crate::quant::infer,
+    crate::text::infer,
 ];
 
 /// Infers the result types of an op being built (for importers); `None` if

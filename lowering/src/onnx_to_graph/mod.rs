@@ -18,6 +18,7 @@ mod quant;
 mod reduce;
 mod rnn;
 mod shape_ops;
+mod text;
 
 use dlc_graph::ops as gops;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
@@ -85,6 +86,7 @@ const FAMILIES: &[FamilyLowerings] = &[
     nn::lowering,
     quant::lowering,
     rnn::lowering,
+    text::lowering,
 ];
 
 /// The lowering of an onnx op: from [`LOWERINGS`], else from a group.

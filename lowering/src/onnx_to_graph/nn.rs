@@ -25,7 +25,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
 
 // ----- helpers ------------------------------------------------------------------
 
-fn elem_of(rw: &PatternRewriter<'_>, v: Value) -> Type {
+pub(crate) fn elem_of(rw: &PatternRewriter<'_>, v: Value) -> Type {
     rw.ctx.element_type(rw.ctx.value_type(v))
 }
 
@@ -35,7 +35,7 @@ fn is_half(rw: &PatternRewriter<'_>, t: Type) -> bool {
 
 /// `graph.elementwise kind` of `ins` with result element type `elem` and
 /// the broadcast shape of the operands.
-fn ew(
+pub(crate) fn ew(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     kind: &str,
@@ -60,7 +60,7 @@ fn ew(
 }
 
 /// A comparison (`less`, `equal`, ...) giving `i1`.
-fn cmp(
+pub(crate) fn cmp(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     kind: &str,
@@ -72,7 +72,7 @@ fn cmp(
 }
 
 /// `cond ? a : b`, broadcast.
-fn select(
+pub(crate) fn select(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     cond: Value,
@@ -83,7 +83,12 @@ fn select(
     ew(rw, loc, "select", &[cond, a, b], e)
 }
 
-fn cast(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, elem: Type) -> LowerResult<Value> {
+pub(crate) fn cast(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    v: Value,
+    elem: Type,
+) -> LowerResult<Value> {
     if elem_of(rw, v) == elem {
         return Ok(v);
     }
@@ -91,7 +96,7 @@ fn cast(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, elem: Type) -> LowerR
 }
 
 /// A float constant of `shape` (one value: a splat).
-fn float_const(
+pub(crate) fn float_const(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     shape: &[i64],
@@ -106,7 +111,7 @@ fn float_const(
 }
 
 /// An integer (or `i1`) constant of `shape` (one value: a splat).
-fn int_const(
+pub(crate) fn int_const(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     shape: &[i64],
@@ -130,7 +135,12 @@ fn transpose(
     build(rw, loc, "graph.transpose", &[v], vec![("perm", p)])
 }
 
-fn concat(rw: &mut PatternRewriter<'_>, loc: Attr, ins: &[Value], axis: i64) -> LowerResult<Value> {
+pub(crate) fn concat(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    ins: &[Value],
+    axis: i64,
+) -> LowerResult<Value> {
     let a = rw.ctx.i64_attr(axis);
     build(rw, loc, "graph.concat", ins, vec![("axis", a)])
 }
@@ -143,7 +153,7 @@ fn is_bf16(rw: &PatternRewriter<'_>, t: Type) -> bool {
 }
 
 /// `a b` (`a b^T`).
-fn matmul(
+pub(crate) fn matmul(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     a: Value,
@@ -158,7 +168,7 @@ fn matmul(
 }
 
 /// `graph.<name>` over `axes` of `x` (all axes when empty).
-fn reduce(
+pub(crate) fn reduce(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     name: &str,
@@ -177,7 +187,7 @@ fn reduce(
 }
 
 /// A static slice of `x`: `sizes` elements from `starts` (step 1).
-fn slice(
+pub(crate) fn slice(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
     x: Value,
