@@ -18,6 +18,7 @@
 //! a `dense`/`dense_resource` elements attribute.
 
 pub mod elementwise;
+pub mod ml;
 pub mod nn;
 pub mod ops;
 pub mod propagate;
@@ -96,6 +97,7 @@ const GROUPS: &[&[&dlc_ir::OpDef]] = &[
     quant::OPS,
     rnn::OPS,
     text::OPS,
+    ml::OPS,
 ];
 
 const fn count_ops(groups: &[&[&'static dlc_ir::OpDef]]) -> usize {
@@ -130,6 +132,11 @@ const fn concat_ops<const N: usize>(
 
 /// Every op of the dialect.
 static ALL_OPS: [&dlc_ir::OpDef; NUM_OPS] = concat_ops(GROUPS);
+
+/// Whether the dialect defines operator `op_type` of the `ai.onnx.ml` domain.
+pub fn defines_ml_op_type(op_type: &str) -> bool {
+    ml::ML_OP_TYPES.contains(&op_type)
+}
 
 /// Whether the dialect defines ONNX operator `op_type` (default domain).
 pub fn defines_op_type(op_type: &str) -> bool {

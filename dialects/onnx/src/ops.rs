@@ -620,6 +620,7 @@ const FAMILY_INFERS: &[FamilyInfer] = &[
     crate::nn::infer,
     crate::quant::infer,
     crate::text::infer,
+    crate::ml::infer,
 ];
 
 /// Infers the result types of an op being built (for importers); `None` if

@@ -310,7 +310,13 @@ fn collect_unsupported(
             }
             continue;
         }
-        if dom.is_empty() && dlc_onnx::defines_op_type(&n.op_type) {
+        if dom.is_empty()
+            && dlc_onnx::defines_op_type(&n.op_type)
+            && !dlc_onnx::defines_ml_op_type(&n.op_type)
+        {
+            continue;
+        }
+        if dom == "ai.onnx.ml" && dlc_onnx::defines_ml_op_type(&n.op_type) {
             continue;
         }
         bad.push(UnsupportedOp {

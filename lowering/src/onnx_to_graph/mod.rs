@@ -13,6 +13,7 @@
 //! never copied. The pass fails, located at the op, naming every onnx op it
 //! could not lower and why.
 
+mod ml;
 mod nn;
 mod quant;
 mod reduce;
@@ -87,6 +88,7 @@ const FAMILIES: &[FamilyLowerings] = &[
     quant::lowering,
     rnn::lowering,
     text::lowering,
+    ml::lowering,
 ];
 
 /// The lowering of an onnx op: from [`LOWERINGS`], else from a group.
