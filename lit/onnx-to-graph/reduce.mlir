@@ -101,7 +101,10 @@ func.func @group_norm(%x: tensor<2x4x3xf32>, %g: tensor<2xf32>, %c: tensor<4xf32
 // CHECK: graph.reshape %arg2 {shape = array<i64: 4, 1, 1>}
 // CHECK: graph.elementwise "abs" %arg0
 // CHECK: %[[L1:.+]] = graph.reduce_sum %{{.+}} {axes = array<i64: 2>, keepdims}
-// CHECK: graph.div %arg0, %[[L1]]
+// A zero norm divides by 1 (the result is 0, not 0/0).
+// CHECK: %[[Z:.+]] = graph.elementwise "equal" %[[L1]], %{{.+}}
+// CHECK: %[[SAFE:.+]] = graph.elementwise "select" %[[Z]], %{{.+}}, %[[L1]]
+// CHECK: graph.div %arg0, %[[SAFE]]
 // CHECK: %[[MV:.+]] = graph.reduce_mean %arg3 {axes = array<i64: 0, 2, 3>, keepdims}
 // CHECK: graph.constant dense<9.99999971E-10> : tensor<f32>
 func.func @other_norms(%x: tensor<2x4x3xf32>, %w: tensor<3xf32>, %c: tensor<4xf32>, %x4: tensor<2x3x4x5xf32>) -> (tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x4x3xf32>, tensor<2x3x4x5xf32>) {

@@ -626,9 +626,10 @@ impl<'c> Emitter<'c> {
                 };
                 let p = self.address(op, m, idx)?;
                 let r = self.fresh();
+                let al = access_alignment(ctx, ctx.value_type(m));
                 self.line(
                     loc,
-                    &format!("{r} = llvm.load {p} {{alignment = 4 : i64}} : !llvm.ptr -> {rty}"),
+                    &format!("{r} = llvm.load {p} {{alignment = {al} : i64}} : !llvm.ptr -> {rty}"),
                 );
                 self.names.insert(ctx.result(op, 0), r);
             }
@@ -637,10 +638,11 @@ impl<'c> Emitter<'c> {
                     return Err(fail(ctx, op, "expects a value and a memref"));
                 }
                 let p = self.address(op, ops[1], &ops[2..])?;
+                let al = access_alignment(ctx, ctx.value_type(ops[1]));
                 self.line(
                     loc,
                     &format!(
-                        "llvm.store {}, {p} {{alignment = 4 : i64}} : {operand_ty}, !llvm.ptr",
+                        "llvm.store {}, {p} {{alignment = {al} : i64}} : {operand_ty}, !llvm.ptr",
                         a(0)?
                     ),
                 );
@@ -973,6 +975,16 @@ fn symbol(name: &str) -> String {
         s.push('"');
         s
     }
+}
+
+/// The alignment a load or store of memref `m`'s elements may claim: the
+/// element size, at most 4 bytes (what the ABI asks of buffers). Claiming 4
+/// for an `i1`/`i8`/`f16` element at an odd offset was undefined behaviour
+/// that LLVM used to drop all but the first element.
+fn access_alignment(ctx: &Context, m: Type) -> u32 {
+    memref_parts(ctx, m)
+        .and_then(|(_, e)| ctx.int_or_float_width(e))
+        .map_or(4, |w| w.div_ceil(8).clamp(1, 4))
 }
 
 fn int_width(t: &str) -> u32 {

@@ -277,3 +277,39 @@ fn vector_loads_and_stores_jit() {
     assert_eq!(run_jit(&jit, "scale", &[x], &mut out), 0);
     close(&out[0], &want);
 }
+
+/// A constant i1 mask read element by element: each load must see its own
+/// byte. With the loads claimed 4-aligned, LLVM assumed every access was
+/// element 0 (the only 4-aligned one in bounds) and the select vanished.
+#[test]
+fn narrow_constant_elements_are_read_at_their_own_offsets() {
+    let (mut ctx, m) = parse(
+        r#"
+func.func @mask(%x: memref<3x2xf32>, %out: memref<3x2xf32>, %ws: memref<?xi8>) attributes {loop.num_outputs = 1 : i64} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c3 = arith.constant 3 : index
+  %ten = arith.constant 10.0 : f32
+  %m = loop.constant dense<[false, true, true]> : tensor<3xi1> : memref<3xi1>
+  loop.for %i = %c0 to %c3 step %c1 {
+    loop.for %j = %c0 to %c2 step %c1 {
+      %b = loop.load %m[%i] : memref<3xi1>
+      %v = loop.load %x[%i, %j] : memref<3x2xf32>
+      %r = arith.select %b, %ten, %v : f32
+      loop.store %r, %out[%i, %j] : memref<3x2xf32>
+    }
+  }
+  return
+}
+"#,
+    );
+    lower_module(&mut ctx, m).expect("lower");
+    let llctx = LlvmContext::create();
+    let module = translate_module(&llctx, &ctx, m).expect("translate");
+    let jit = Jit::new(module).expect("jit");
+    let x = vec![1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let mut out = vec![vec![0.0f32; 6]];
+    assert_eq!(run_jit(&jit, "mask", &[x], &mut out), 0);
+    assert_eq!(out[0], vec![1.0, 2.0, 10.0, 10.0, 10.0, 10.0]);
+}

@@ -391,7 +391,13 @@ fn lower_lp_norm(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
         let s = reduce(rw, loc, "graph.reduce_sum", sq, &[axis], true)?;
         build(rw, loc, "graph.sqrt", &[s], vec![])?
     };
-    let y = build(rw, loc, "graph.div", &[xc, norm], vec![])?;
+    // A zero norm gives 0, as the reference does (not 0/0).
+    let zero = super::scalar_constant(rw, loc, ce, 0.0)?;
+    let one = super::scalar_constant(rw, loc, ce, 1.0)?;
+    let i1 = rw.ctx.i1();
+    let is_zero = ew(rw, loc, "equal", &[norm, zero], i1)?;
+    let safe = ew(rw, loc, "select", &[is_zero, one, norm], ce)?;
+    let y = build(rw, loc, "graph.div", &[xc, safe], vec![])?;
     Ok(vec![cast(rw, loc, y, e)?])
 }
 
