@@ -26,10 +26,10 @@ func.func @conv3d(%x: tensor<1x2x4x4x4xf32>, %w: tensor<3x2x3x3x3xf32>) -> tenso
 
 // -----
 
-func.func @training_bn(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
-  // expected-error@+1 {{'onnx.BatchNormalization' op failed to lower to graph: training_mode = 1 is not supported (inference only)}}
-  %0 = onnx.BatchNormalization %x, %p, %p, %p, %p {training_mode = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x3x3xf32>
-  return %0 : tensor<1x2x3x3xf32>
+func.func @running_stats_without_training(%x: tensor<1x2x3x3xf32>, %p: tensor<2xf32>) -> tensor<1x2x3x3xf32> {
+  // expected-error@+1 {{'onnx.BatchNormalization' op failed to lower to graph: running mean and variance outputs need training_mode = 1}}
+  %0:3 = onnx.BatchNormalization %x, %p, %p, %p, %p : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>)
+  return %0#0 : tensor<1x2x3x3xf32>
 }
 
 // -----
@@ -68,4 +68,12 @@ func.func @training_dropout(%x: tensor<4xf32>) -> tensor<4xf32> {
   // expected-error@+1 {{'onnx.Dropout' op failed to lower to graph: training mode with a non-zero ratio is random and not supported (inference only)}}
   %0 = onnx.Dropout %x, %r, %t : (tensor<4xf32>, tensor<f32>, tensor<i1>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @det_too_large(%x: tensor<6x6xf32>) -> tensor<f32> {
+  // expected-error@+1 {{'onnx.Det' op failed to lower to graph: supports matrices up to 5x5, got 6x6}}
+  %0 = onnx.Det %x : (tensor<6x6xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
 }

@@ -151,3 +151,35 @@ func.func @pool3d(%x: tensor<1x1x3x3x3xf32>, %y: tensor<1x1x4x4xf32>) -> (tensor
   %1 = onnx.MaxPool %y {kernel_shape = [2, 2], dilations = [2, 2]} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
   return %0, %1 : tensor<1x1x2x2x2xf32>, tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// BatchNormalization in training mode: normalised with the batch mean and
+// population variance over every axis but 1; the running statistics mix
+// the inputs' with the batch's by `momentum`.
+// CHECK-LABEL: func.func @bn_training
+// CHECK: %[[M:.+]] = graph.reduce_mean %arg0 {axes = array<i64: 0, 2, 3>, keepdims}
+// CHECK: %[[D:.+]] = graph.sub %arg0, %[[M]]
+// CHECK: %[[V:.+]] = graph.reduce_mean %{{.+}} {axes = array<i64: 0, 2, 3>, keepdims}
+// CHECK: graph.sqrt
+// CHECK: graph.constant dense<0.899999976> : tensor<f32>
+// CHECK: graph.reshape %[[M]] {shape = array<i64: 2>}
+// CHECK: graph.reshape %[[V]] {shape = array<i64: 2>}
+// CHECK: return %{{.+}}, %{{.+}}, %{{.+}} : tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>
+func.func @bn_training(%x: tensor<1x2x3x3xf32>, %s: tensor<2xf32>, %b: tensor<2xf32>, %m: tensor<2xf32>, %v: tensor<2xf32>) -> (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>) {
+  %0:3 = onnx.BatchNormalization %x, %s, %b, %m, %v {training_mode = 1 : i64} : (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> (tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>)
+  return %0#0, %0#1, %0#2 : tensor<1x2x3x3xf32>, tensor<2xf32>, tensor<2xf32>
+}
+
+// -----
+
+// Det by the Leibniz formula: x00 x11 - x01 x10 for 2x2 matrices.
+// CHECK-LABEL: func.func @det
+// CHECK-COUNT-4: graph.slice %arg0
+// CHECK: %[[A:.+]] = graph.mul
+// CHECK: %[[B:.+]] = graph.mul
+// CHECK: graph.sub %[[A]], %[[B]] : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+func.func @det(%x: tensor<3x2x2xf32>) -> tensor<3xf32> {
+  %0 = onnx.Det %x : (tensor<3x2x2xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

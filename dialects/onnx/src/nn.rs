@@ -74,12 +74,25 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX Det: the determinant of each square matrix in the last two axes.
+    pub struct DetOp = "onnx.Det" {
+        summary: "ONNX Det",
+        operands: [X: ANY_TENSOR],
+        results: [Y: ANY_TENSOR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_op,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
     &AttentionOp::DEF,
     &NegativeLogLikelihoodLossOp::DEF,
     &SoftmaxCrossEntropyLossOp::DEF,
     &RotaryEmbeddingOp::DEF,
+    &DetOp::DEF,
 ];
 
 /// Whether an operand of this shape is an omitted optional input (the
@@ -250,6 +263,18 @@ pub fn infer(
                 ));
             }
             Ok(vec![(shapes[0].to_vec(), elems[0])])
+        })()),
+        "Det" => Some((|| {
+            let [x] = shapes else {
+                return Err(ShapeError("Det expects one operand".into()));
+            };
+            let r = x.len();
+            if r < 2 || (x[r - 1] != x[r - 2] && x[r - 1] != DYNAMIC && x[r - 2] != DYNAMIC) {
+                return Err(ShapeError(format!(
+                    "Det needs square matrices in the last two axes, got {x:?}"
+                )));
+            }
+            Ok(vec![(x[..r - 2].to_vec(), elems[0])])
         })()),
         _ => None,
     }

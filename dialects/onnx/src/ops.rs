@@ -290,11 +290,12 @@ dlc_ir::define_op! {
 }
 
 dlc_ir::define_op! {
-    /// Inference-mode batch normalisation over channel axis 1.
+    /// Batch normalisation over channel axis 1: Y, and with
+    /// `training_mode = 1` the optional running mean and variance.
     pub struct BatchNormalizationOp = "onnx.BatchNormalization" {
-        summary: "ONNX BatchNormalization (inference)",
+        summary: "ONNX BatchNormalization",
         operands: [X: ANY_TENSOR, scale: ANY_TENSOR, B: ANY_TENSOR, input_mean: ANY_TENSOR, input_var: ANY_TENSOR],
-        results: [Y: ANY_TENSOR],
+        results: [outputs[variadic]: ANY_TENSOR],
         attributes: [epsilon[optional]: FLOAT_ATTR, momentum[optional]: FLOAT_ATTR, training_mode[optional]: INT_ATTR],
         traits: PURE,
         format: COMPUTE_FORMAT,
@@ -588,7 +589,14 @@ pub fn infer_shapes(
         }
         "BatchNormalization" => {
             need(5)?;
-            one(shape::batch_norm(shapes[0], &shapes[1..5])?)
+            let y = shape::batch_norm(shapes[0], &shapes[1..5])?;
+            // Training mode: Y, running_mean, running_var (shaped like the
+            // input statistics).
+            let mut out = vec![(y, e0)];
+            for k in 1..num_results.clamp(1, 3) {
+                out.push((shapes[2 + k].to_vec(), elems[2 + k]));
+            }
+            Ok(Some(out))
         }
         _ => {
             for infer in FAMILY_INFERS {

@@ -918,6 +918,8 @@ impl Importer<'_> {
             // qk_matmul_output (Attention), the optional log_prob
             // (SoftmaxCrossEntropyLoss).
             "Attention" | "SoftmaxCrossEntropyLoss" => outputs.len(),
+            // Y and, in training mode, running_mean and running_var.
+            "BatchNormalization" => outputs.len(),
             _ => {
                 if outputs.iter().skip(1).any(|o| !o.is_empty()) {
                     return Err(Self::node_err(

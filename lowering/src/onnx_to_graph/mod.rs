@@ -758,18 +758,86 @@ fn lower_global_average_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResul
 
 fn lower_batch_norm(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let loc = rw.ctx.op_loc(op);
-    if int_attr(rw.ctx, op, "training_mode", 0)? != 0 {
-        return Err("training_mode = 1 is not supported (inference only)".into());
-    }
     let ins = operands(rw.ctx, op);
     if ins.len() != 5 {
         return Err("needs 5 operands".into());
+    }
+    if int_attr(rw.ctx, op, "training_mode", 0)? != 0 {
+        return lower_batch_norm_training(rw, op, &ins);
+    }
+    if rw.ctx.num_results(op) > 1 {
+        return Err("running mean and variance outputs need training_mode = 1".into());
     }
     let mut attrs = Vec::new();
     if let Some(e) = rw.ctx.attr(op, "epsilon") {
         attrs.push(("epsilon", e));
     }
     Ok(vec![build(rw, loc, "graph.batch_norm", &ins, attrs)?])
+}
+
+/// BatchNormalization with `training_mode = 1` (the reference's
+/// `_batchnorm_training_mode`): Y is normalised with the batch mean and
+/// (population) variance over every axis but 1; the running statistics are
+/// `input * momentum + batch * (1 - momentum)`.
+fn lower_batch_norm_training(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ins: &[Value],
+) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = ins[0];
+    let sx = shape_of(rw.ctx, x)?;
+    if sx.len() < 2 || !is_static(&sx) {
+        return Err("training mode needs a static input of rank >= 2".into());
+    }
+    let e = rw.ctx.element_type(rw.ctx.value_type(x));
+    let eps = float_attr(rw.ctx, op, "epsilon", 1e-5)?;
+    let momentum = float_attr(rw.ctx, op, "momentum", 0.9)?;
+    let axes: Vec<i64> = (0..sx.len() as i64).filter(|&a| a != 1).collect();
+    let axes_a = rw.ctx.dense_i64_array(&axes);
+    let keep = rw.ctx.unit_attr();
+    let mean_k = build(
+        rw,
+        loc,
+        "graph.reduce_mean",
+        &[x],
+        vec![("axes", axes_a), ("keepdims", keep)],
+    )?;
+    let d = build(rw, loc, "graph.sub", &[x, mean_k], vec![])?;
+    let sq = build(rw, loc, "graph.mul", &[d, d], vec![])?;
+    let axes_a = rw.ctx.dense_i64_array(&axes);
+    let keep = rw.ctx.unit_attr();
+    let var_k = build(
+        rw,
+        loc,
+        "graph.reduce_mean",
+        &[sq],
+        vec![("axes", axes_a), ("keepdims", keep)],
+    )?;
+    let epsv = scalar_constant(rw, loc, e, eps)?;
+    let ve = build(rw, loc, "graph.add", &[var_k, epsv], vec![])?;
+    let sd = build(rw, loc, "graph.sqrt", &[ve], vec![])?;
+    let xn = build(rw, loc, "graph.div", &[d, sd], vec![])?;
+    // scale and B are per channel: [C] -> [1, C, 1, ...].
+    let mut cs = vec![1i64; sx.len()];
+    cs[1] = sx[1];
+    let scale = reshape(rw, loc, ins[1], &cs)?;
+    let bias = reshape(rw, loc, ins[2], &cs)?;
+    let ys = build(rw, loc, "graph.mul", &[xn, scale], vec![])?;
+    let y = build(rw, loc, "graph.add", &[ys, bias], vec![])?;
+    let mut outs = vec![y];
+    if rw.ctx.num_results(op) > 1 {
+        let m = scalar_constant(rw, loc, e, momentum)?;
+        let m1 = scalar_constant(rw, loc, e, 1.0 - momentum)?;
+        for (stat, running) in [(mean_k, ins[3]), (var_k, ins[4])] {
+            let s = reshape(rw, loc, stat, &[sx[1]])?;
+            let a = build(rw, loc, "graph.mul", &[running, m], vec![])?;
+            let b = build(rw, loc, "graph.mul", &[s, m1], vec![])?;
+            outs.push(build(rw, loc, "graph.add", &[a, b], vec![])?);
+        }
+        outs.truncate(rw.ctx.num_results(op));
+    }
+    Ok(outs)
 }
 
 // ----- the pass -----------------------------------------------------------------

@@ -19,6 +19,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "onnx.Attention" => Some(lower_attention),
         "onnx.NegativeLogLikelihoodLoss" | "onnx.SoftmaxCrossEntropyLoss" => Some(lower_loss),
         "onnx.RotaryEmbedding" => Some(lower_rotary),
+        "onnx.Det" => Some(lower_det),
         _ => None,
     }
 }
@@ -820,4 +821,98 @@ fn lower_rotary(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
         reshape(rw, loc, y4, &sx)?
     };
     Ok(vec![y])
+}
+
+// ----- Det ----------------------------------------------------------------------
+
+/// Largest matrix size Det expands (the Leibniz formula has n! terms).
+const DET_MAX_N: i64 = 5;
+
+/// Det by the Leibniz formula over static n x n matrices (n <= 5): every
+/// element `x[.., i, j]` is a slice, each permutation's signed product is
+/// accumulated, in f32 for f16/bf16.
+fn lower_det(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let sx = shape_of(rw.ctx, x)?;
+    let r = sx.len();
+    if r < 2 || sx.iter().any(|&d| d < 0) {
+        return Err("needs a static input of rank >= 2".into());
+    }
+    let n = sx[r - 1];
+    if n != sx[r - 2] {
+        return Err("needs square matrices".into());
+    }
+    if n > DET_MAX_N {
+        return Err(format!(
+            "supports matrices up to {DET_MAX_N}x{DET_MAX_N}, got {n}x{n}"
+        ));
+    }
+    let e = elem_of(rw, x);
+    if !rw.ctx.is_float(e) {
+        return Err("needs a floating-point input".into());
+    }
+    let ce = if is_half(rw, e) { rw.ctx.f32() } else { e };
+    let xc = cast(rw, loc, x, ce)?;
+    let batch: Vec<i64> = sx[..r - 2].to_vec();
+    // Element (i, j) of every matrix, shaped like the batch.
+    let mut el = vec![Vec::with_capacity(n as usize); n as usize];
+    for (i, row) in el.iter_mut().enumerate() {
+        for j in 0..n {
+            let mut starts = vec![0; r];
+            starts[r - 2] = i as i64;
+            starts[r - 1] = j;
+            let mut sizes = batch.clone();
+            sizes.extend([1, 1]);
+            let s = slice(rw, loc, xc, &starts, &sizes)?;
+            row.push(reshape(rw, loc, s, &batch)?);
+        }
+    }
+    let mut acc: Option<Value> = None;
+    for (perm, sign) in permutations(n as usize) {
+        let mut term = el[0][perm[0]];
+        for (i, &j) in perm.iter().enumerate().skip(1) {
+            term = build(rw, loc, "graph.mul", &[term, el[i][j]], vec![])?;
+        }
+        acc = Some(match (acc, sign) {
+            (None, true) => term,
+            (None, false) => ew(rw, loc, "neg", &[term], ce)?,
+            (Some(a), true) => build(rw, loc, "graph.add", &[a, term], vec![])?,
+            (Some(a), false) => build(rw, loc, "graph.sub", &[a, term], vec![])?,
+        });
+    }
+    let det = match acc {
+        Some(d) => d,
+        // A 0x0 matrix has determinant 1.
+        None => float_const(rw, loc, &batch, ce, &[1.0])?,
+    };
+    Ok(vec![cast(rw, loc, det, e)?])
+}
+
+/// Every permutation of 0..n with its sign (true: even), in lexicographic
+/// order.
+fn permutations(n: usize) -> Vec<(Vec<usize>, bool)> {
+    fn go(prefix: &mut Vec<usize>, used: &mut Vec<bool>, out: &mut Vec<(Vec<usize>, bool)>) {
+        let n = used.len();
+        if prefix.len() == n {
+            let inversions = (0..n)
+                .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+                .filter(|&(i, j)| prefix[i] > prefix[j])
+                .count();
+            out.push((prefix.clone(), inversions % 2 == 0));
+            return;
+        }
+        for k in 0..n {
+            if !used[k] {
+                used[k] = true;
+                prefix.push(k);
+                go(prefix, used, out);
+                prefix.pop();
+                used[k] = false;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(&mut Vec::new(), &mut vec![false; n], &mut out);
+    out
 }
