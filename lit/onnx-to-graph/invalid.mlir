@@ -10,10 +10,10 @@ func.func @dynamic_pool3d(%x: tensor<1x1x?x8x8xf32>) -> tensor<1x1x?x4x4xf32> {
 
 // -----
 
-func.func @pool_indices(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x2x2xi64> {
-  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: the Indices result of MaxPool is not supported}}
-  %y, %idx = onnx.MaxPool %x {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x4x4x4xf32>) -> (tensor<1x4x2x2xf32>, tensor<1x4x2x2xi64>)
-  return %idx : tensor<1x4x2x2xi64>
+func.func @pool_indices_3d(%x: tensor<1x1x4x4x4xf32>) -> tensor<1x1x2x2x2xi64> {
+  // expected-error@+1 {{'onnx.MaxPool' op failed to lower to graph: the Indices result needs a static 4-D input}}
+  %y, %idx = onnx.MaxPool %x {kernel_shape = [2, 2, 2], strides = [2, 2, 2]} : (tensor<1x1x4x4x4xf32>) -> (tensor<1x1x2x2x2xf32>, tensor<1x1x2x2x2xi64>)
+  return %idx : tensor<1x1x2x2x2xi64>
 }
 
 // -----

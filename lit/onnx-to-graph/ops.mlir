@@ -183,3 +183,28 @@ func.func @det(%x: tensor<3x2x2xf32>) -> tensor<3xf32> {
   %0 = onnx.Det %x : (tensor<3x2x2xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+// MaxPool's Indices: per kernel offset a strided slice of the -inf-padded
+// input compared with the maxima; the first match (in window order) wins.
+// CHECK-LABEL: func.func @max_pool_indices
+// CHECK: %[[M:.+]] = graph.max_pool2d %arg0
+// CHECK: graph.pad %arg0, %{{.+}} {low = array<i64: 0, 0, 0, 0>, mode = "constant"} : (tensor<1x1x4x4xf32>, tensor<f32>) -> tensor<1x1x4x4xf32>
+// CHECK-COUNT-4: graph.elementwise "select"
+// CHECK: return %[[M]], %{{.+}} : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+func.func @max_pool_indices(%x: tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) {
+  %0:2 = onnx.MaxPool %x {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>)
+  return %0#0, %0#1 : tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>
+}
+
+// -----
+
+// MaxUnpool: X scattered to the flat positions in I of a zero tensor.
+// CHECK-LABEL: func.func @max_unpool
+// CHECK: graph.scatter_elements %{{.+}}, %{{.+}}, %{{.+}} {axis = 0 : i64, reduction = "none"} : (tensor<16xf32>, tensor<4xi64>, tensor<4xf32>) -> tensor<16xf32>
+// CHECK: graph.reshape %{{.+}} {shape = array<i64: 1, 1, 4, 4>}
+func.func @max_unpool(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32> {
+  %0 = onnx.MaxUnpool %x, %i {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
+  return %0 : tensor<1x1x4x4xf32>
+}

@@ -86,8 +86,23 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX MaxUnpool: the values of a MaxPool scattered back to their
+    /// Indices in a zero tensor.
+    pub struct MaxUnpoolOp = "onnx.MaxUnpool" {
+        summary: "ONNX MaxUnpool",
+        operands: [X: ANY_TENSOR, I: ANY_TENSOR, output_shape[optional]: ANY_TENSOR],
+        results: [output: ANY_TENSOR],
+        attributes: [kernel_shape[optional]: crate::ops::INTS_ATTR, pads[optional]: crate::ops::INTS_ATTR, strides[optional]: crate::ops::INTS_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_op,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &MaxUnpoolOp::DEF,
     &AttentionOp::DEF,
     &NegativeLogLikelihoodLossOp::DEF,
     &SoftmaxCrossEntropyLossOp::DEF,
@@ -263,6 +278,52 @@ pub fn infer(
                 ));
             }
             Ok(vec![(shapes[0].to_vec(), elems[0])])
+        })()),
+        "MaxUnpool" => Some((|| {
+            let x = shapes
+                .first()
+                .ok_or_else(|| ShapeError("MaxUnpool needs X".into()))?;
+            if shapes.len() > 2 {
+                // The given output shape; known at run time only, its
+                // length still gives the rank.
+                let c = _consts
+                    .get(2)
+                    .copied()
+                    .flatten()
+                    .and_then(|a| crate::const_ints(ctx, a));
+                return match (c, shapes[2]) {
+                    (Some(c), _) => Ok(vec![(c, elems[0])]),
+                    (None, [r]) if *r >= 0 => Ok(vec![(vec![DYNAMIC; *r as usize], elems[0])]),
+                    _ => Err(ShapeError("MaxUnpool needs a 1-D output_shape".into())),
+                };
+            }
+            let k = get("kernel_shape")
+                .and_then(|a| crate::ints_value(ctx, a))
+                .ok_or_else(|| ShapeError("MaxUnpool needs 'kernel_shape'".into()))?;
+            let n = k.len();
+            if x.len() != n + 2 {
+                return Err(ShapeError(
+                    "MaxUnpool: kernel_shape and input rank differ".into(),
+                ));
+            }
+            let st = get("strides")
+                .and_then(|a| crate::ints_value(ctx, a))
+                .unwrap_or_else(|| vec![1; n]);
+            let pads = get("pads")
+                .and_then(|a| crate::ints_value(ctx, a))
+                .unwrap_or_else(|| vec![0; 2 * n]);
+            if st.len() != n || pads.len() != 2 * n {
+                return Err(ShapeError("MaxUnpool: invalid strides or pads".into()));
+            }
+            let mut out = x[..2].to_vec();
+            for d in 0..n {
+                out.push(if x[d + 2] == DYNAMIC {
+                    DYNAMIC
+                } else {
+                    (x[d + 2] - 1) * st[d] - pads[d] - pads[n + d] + k[d]
+                });
+            }
+            Ok(vec![(out, elems[0])])
         })()),
         "Det" => Some((|| {
             let [x] = shapes else {

@@ -636,12 +636,124 @@ fn lower_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
 
 fn lower_pool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
     let is_max = rw.ctx.op_name_str(op) == dlc_onnx::MaxPoolOp::NAME;
-    if rw.ctx.num_results(op) > 1 {
-        return Err("the Indices result of MaxPool is not supported".into());
-    }
     let x = rw.ctx.operand(op, 0);
     let cip = !is_max && int_attr(rw.ctx, op, "count_include_pad", 0)? != 0;
-    Ok(vec![pool(rw, op, x, is_max, cip)?])
+    let m = pool(rw, op, x, is_max, cip)?;
+    if rw.ctx.num_results(op) > 1 {
+        let idx = max_pool_indices(rw, op, x, m)?;
+        return Ok(vec![m, idx]);
+    }
+    Ok(vec![m])
+}
+
+/// MaxPool's Indices (2-D): the flat position in `x` (row-major, or
+/// column-major in each H x W plane with `storage_order = 1`) of the first
+/// maximum of each window, in window scan order. For each kernel offset the
+/// strided slice of the -inf-padded input is compared with the maxima;
+/// selecting from the last offset to the first leaves the first match.
+fn max_pool_indices(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    x: Value,
+    m: Value,
+) -> LowerResult<Value> {
+    let loc = rw.ctx.op_loc(op);
+    let (sx, sm) = (shape_of(rw.ctx, x)?, shape_of(rw.ctx, m)?);
+    if sx.len() != 4 || !is_static(&sx) || !is_static(&sm) {
+        return Err("the Indices result needs a static 4-D input".into());
+    }
+    let kernel = ints_attr(rw.ctx, op, "kernel_shape")?.ok_or("needs 'kernel_shape'")?;
+    let (st, dl, pads) = resolve_window(rw.ctx, op, &sx[2..], kernel.clone())?;
+    let column_major = int_attr(rw.ctx, op, "storage_order", 0)? == 1;
+    let (n, c, h, w) = (sx[0], sx[1], sx[2], sx[3]);
+    let (oh, ow) = (sm[2], sm[3]);
+    let (pt, pl) = (pads[0], pads[1]);
+    let need_h = (oh - 1) * st[0] + (kernel[0] - 1) * dl[0] + 1;
+    let need_w = (ow - 1) * st[1] + (kernel[1] - 1) * dl[1] + 1;
+    let (ph, pw) = ((need_h - pt).max(h) + pt, (need_w - pl).max(w) + pl);
+    let e = rw.ctx.element_type(rw.ctx.value_type(x));
+    let low = if rw.ctx.is_float(e) {
+        f64::NEG_INFINITY
+    } else {
+        -(2f64.powi(rw.ctx.int_or_float_width(e).unwrap_or(32) as i32 - 1))
+    };
+    let pv = scalar_constant(rw, loc, e, low)?;
+    let pty = rw.ctx.tensor_type(&[n, c, ph, pw], e);
+    let low_a = rw.ctx.dense_i64_array(&[0, 0, pt, pl]);
+    let mode = rw.ctx.string_attr("constant");
+    let xp = rw.create_op(
+        "graph.pad",
+        loc,
+        &[x, pv],
+        &[pty],
+        vec![("low", low_a), ("mode", mode)],
+    );
+    let xp = rw.ctx.result(xp, 0);
+    let i64t = rw.ctx.i64();
+    // (n C + c) H W, broadcast over the window positions.
+    let base: Vec<i128> = (0..n * c).map(|k| i128::from(k * h * w)).collect();
+    let bty = rw.ctx.tensor_type(&[n, c, 1, 1], i64t);
+    let ba = dlc_ir::dense::dense_from_i128(rw.ctx, bty, &base).ok_or("index table")?;
+    let base = rw.create_op("graph.constant", loc, &[], &[bty], vec![("value", ba)]);
+    let base = rw.ctx.result(base, 0);
+    let i1 = rw.ctx.i1();
+    let rty = rw.ctx.tensor_type(&sm, i64t);
+    let mut acc = {
+        let a = dlc_ir::dense::dense_from_i128(rw.ctx, rty, &[-1]).ok_or("index table")?;
+        let k = rw.create_op("graph.constant", loc, &[], &[rty], vec![("value", a)]);
+        rw.ctx.result(k, 0)
+    };
+    let offsets: Vec<(i64, i64)> = (0..kernel[0])
+        .flat_map(|a| (0..kernel[1]).map(move |b| (a, b)))
+        .collect();
+    for &(a, b) in offsets.iter().rev() {
+        let starts = rw.ctx.dense_i64_array(&[0, 0, a * dl[0], b * dl[1]]);
+        let steps = rw.ctx.dense_i64_array(&[1, 1, st[0], st[1]]);
+        let xty = rw.ctx.tensor_type(&sm, e);
+        let xk = rw.create_op(
+            "graph.slice",
+            loc,
+            &[xp],
+            &[xty],
+            vec![("starts", starts), ("steps", steps)],
+        );
+        let xk = rw.ctx.result(xk, 0);
+        let eq_ty = rw.ctx.tensor_type(&sm, i1);
+        let kind = rw.ctx.string_attr("equal");
+        let eq = rw.create_op(
+            dlc_graph::elementwise::ElementwiseOp::NAME,
+            loc,
+            &[xk, m],
+            &[eq_ty],
+            vec![("kind", kind)],
+        );
+        let eq = rw.ctx.result(eq, 0);
+        // The in-plane position of this offset for every output position.
+        let mut plane = Vec::with_capacity((oh * ow) as usize);
+        for i in 0..oh {
+            for j in 0..ow {
+                let y = i * st[0] - pt + a * dl[0];
+                let z = j * st[1] - pl + b * dl[1];
+                let p = if column_major { z * h + y } else { y * w + z };
+                plane.push(i128::from(p));
+            }
+        }
+        let pty = rw.ctx.tensor_type(&[1, 1, oh, ow], i64t);
+        let pa = dlc_ir::dense::dense_from_i128(rw.ctx, pty, &plane).ok_or("index table")?;
+        let pc = rw.create_op("graph.constant", loc, &[], &[pty], vec![("value", pa)]);
+        let pc = rw.ctx.result(pc, 0);
+        let idx = build(rw, loc, "graph.add", &[base, pc], vec![])?;
+        let kind = rw.ctx.string_attr("select");
+        let sel = rw.create_op(
+            dlc_graph::elementwise::ElementwiseOp::NAME,
+            loc,
+            &[eq, idx, acc],
+            &[rty],
+            vec![("kind", kind)],
+        );
+        acc = rw.ctx.result(sel, 0);
+    }
+    Ok(acc)
 }
 
 /// A max or average pooling of `x` with `op`'s window attributes

@@ -20,6 +20,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "onnx.NegativeLogLikelihoodLoss" | "onnx.SoftmaxCrossEntropyLoss" => Some(lower_loss),
         "onnx.RotaryEmbedding" => Some(lower_rotary),
         "onnx.Det" => Some(lower_det),
+        "onnx.MaxUnpool" => Some(lower_max_unpool),
         _ => None,
     }
 }
@@ -915,4 +916,82 @@ fn permutations(n: usize) -> Vec<(Vec<usize>, bool)> {
     let mut out = Vec::new();
     go(&mut Vec::new(), &mut vec![false; n], &mut out);
     out
+}
+
+// ----- MaxUnpool ----------------------------------------------------------------
+
+/// MaxUnpool: a zero tensor of the shape MaxPool's input had (from the
+/// window attributes), flattened, with X scattered to the flat positions in
+/// I (`graph.scatter_elements`), reshaped back; a given `output_shape`
+/// pads it with zeros (or crops it) at the end of each axis, as the
+/// reference does.
+fn lower_max_unpool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let (x, i) = (rw.ctx.operand(op, 0), rw.ctx.operand(op, 1));
+    let out_shape = shape_of(rw.ctx, rw.ctx.result(op, 0))?;
+    let (sx, si) = (shape_of(rw.ctx, x)?, shape_of(rw.ctx, i)?);
+    if [&out_shape, &sx, &si]
+        .iter()
+        .any(|s| s.iter().any(|&d| d < 0))
+        || sx != si
+    {
+        return Err("needs static shapes, X and I alike".into());
+    }
+    let ints = |n: &str| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+    };
+    let k = ints("kernel_shape").ok_or("needs 'kernel_shape'")?;
+    let nd = k.len();
+    let st = ints("strides").unwrap_or_else(|| vec![1; nd]);
+    let pads = ints("pads").unwrap_or_else(|| vec![0; 2 * nd]);
+    if sx.len() != nd + 2 || st.len() != nd || pads.len() != 2 * nd {
+        return Err("invalid kernel_shape, strides or pads for this input".into());
+    }
+    let mut rs = sx[..2].to_vec();
+    for d in 0..nd {
+        rs.push((sx[d + 2] - 1) * st[d] - pads[d] - pads[nd + d] + k[d]);
+    }
+    let e = elem_of(rw, x);
+    let total: i64 = rs.iter().product();
+    let k: i64 = sx.iter().product();
+    let zeros = if rw.ctx.is_float(e) {
+        float_const(rw, loc, &[total], e, &[0.0])?
+    } else {
+        int_const(rw, loc, &[total], e, &[0])?
+    };
+    let xf = reshape(rw, loc, x, &[k])?;
+    let i_f = reshape(rw, loc, i, &[k])?;
+    let ty = rw.ctx.value_type(zeros);
+    let r = rw.ctx.string_attr("none");
+    let a = rw.ctx.i64_attr(0);
+    let s = rw.create_op(
+        "graph.scatter_elements",
+        loc,
+        &[zeros, i_f, xf],
+        &[ty],
+        vec![("reduction", r), ("axis", a)],
+    );
+    let flat = rw.ctx.result(s, 0);
+    let y = reshape(rw, loc, flat, &rs)?;
+    if rs == out_shape {
+        return Ok(vec![y]);
+    }
+    let zero = if rw.ctx.is_float(e) {
+        float_const(rw, loc, &[], e, &[0.0])?
+    } else {
+        int_const(rw, loc, &[], e, &[0])?
+    };
+    let ty = rw.ctx.tensor_type(&out_shape, e);
+    let low = rw.ctx.dense_i64_array(&vec![0; out_shape.len()]);
+    let mode = rw.ctx.string_attr("constant");
+    let p = rw.create_op(
+        "graph.pad",
+        loc,
+        &[y, zero],
+        &[ty],
+        vec![("low", low), ("mode", mode)],
+    );
+    Ok(vec![rw.ctx.result(p, 0)])
 }
