@@ -208,3 +208,19 @@ func.func @max_unpool(%x: tensor<1x1x2x2xf32>, %i: tensor<1x1x2x2xi64>) -> tenso
   %0 = onnx.MaxUnpool %x, %i {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x2x2xf32>, tensor<1x1x2x2xi64>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
 }
+
+// -----
+
+// Col2Im: per kernel offset, its column block gathered into image
+// positions by a constant table (a zero appended where the offset does not
+// reach), the offsets' images summed. 2x2 blocks of a 3x3 image: 4 blocks.
+// CHECK-LABEL: func.func @col2im
+// CHECK: graph.reshape %arg0 {shape = array<i64: 1, 1, 4, 4>}
+// CHECK-COUNT-4: graph.gather %{{.+}}, %{{.+}} {axis = 2 : i64} : (tensor<1x1x5xf32>, tensor<9xi64>) -> tensor<1x1x9xf32>
+// CHECK: graph.reshape %{{.+}} {shape = array<i64: 1, 1, 3, 3>}
+func.func @col2im(%x: tensor<1x4x4xf32>) -> tensor<1x1x3x3xf32> {
+  %i = onnx.Constant dense<[3, 3]> : tensor<2xi64>
+  %b = onnx.Constant dense<[2, 2]> : tensor<2xi64>
+  %0 = onnx.Col2Im %x, %i, %b : (tensor<1x4x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x3x3xf32>
+  return %0 : tensor<1x1x3x3xf32>
+}

@@ -100,8 +100,23 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX Col2Im: sums sliding-block columns back into an image (the
+    /// inverse arrangement of im2col).
+    pub struct Col2ImOp = "onnx.Col2Im" {
+        summary: "ONNX Col2Im",
+        operands: [input: ANY_TENSOR, image_shape: ANY_TENSOR, block_shape: ANY_TENSOR],
+        results: [output: ANY_TENSOR],
+        attributes: [dilations[optional]: crate::ops::INTS_ATTR, pads[optional]: crate::ops::INTS_ATTR, strides[optional]: crate::ops::INTS_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_op,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &Col2ImOp::DEF,
     &MaxUnpoolOp::DEF,
     &AttentionOp::DEF,
     &NegativeLogLikelihoodLossOp::DEF,
@@ -278,6 +293,44 @@ pub fn infer(
                 ));
             }
             Ok(vec![(shapes[0].to_vec(), elems[0])])
+        })()),
+        "Col2Im" => Some((|| {
+            let ([x, img, blk], [e, ..]) = (shapes, elems) else {
+                return Err(ShapeError("Col2Im expects three operands".into()));
+            };
+            if x.len() != 3 || img.len() != 1 || blk.len() != 1 {
+                return Err(ShapeError(
+                    "Col2Im needs a 3-D input and 1-D image_shape and block_shape".into(),
+                ));
+            }
+            let c = |k: usize| {
+                _consts
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|a| crate::const_ints(ctx, a))
+            };
+            Ok(vec![match (c(1), c(2)) {
+                (Some(image), Some(block)) => {
+                    let kp: i64 = block.iter().product();
+                    if kp <= 0 || image.len() != block.len() {
+                        return Err(ShapeError(
+                            "Col2Im: invalid image_shape or block_shape".into(),
+                        ));
+                    }
+                    let ch = if x[1] == DYNAMIC { DYNAMIC } else { x[1] / kp };
+                    let mut s = vec![x[0], ch];
+                    s.extend(image);
+                    (s, *e)
+                }
+                // Known once dl-run specialises the shape operands.
+                _ if img[0] >= 0 => (vec![DYNAMIC; 2 + img[0] as usize], *e),
+                _ => {
+                    return Err(ShapeError(
+                        "Col2Im needs a static image_shape length".into(),
+                    ));
+                }
+            }])
         })()),
         "MaxUnpool" => Some((|| {
             let x = shapes

@@ -21,6 +21,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "onnx.RotaryEmbedding" => Some(lower_rotary),
         "onnx.Det" => Some(lower_det),
         "onnx.MaxUnpool" => Some(lower_max_unpool),
+        "onnx.Col2Im" => Some(lower_col2im),
         _ => None,
     }
 }
@@ -994,4 +995,121 @@ fn lower_max_unpool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Val
         vec![("low", low), ("mode", mode)],
     );
     Ok(vec![rw.ctx.result(p, 0)])
+}
+
+// ----- Col2Im -------------------------------------------------------------------
+
+/// Col2Im over n spatial dimensions: for every kernel offset, its column
+/// block `input[:, c * K + k, :]` (K = the kernel's size) is gathered into
+/// image positions with a constant index table (image position -> block
+/// position, or a zero appended at the end where the offset does not reach
+/// that position), and the offsets' images are summed.
+fn lower_col2im(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let sx = shape_of(rw.ctx, x)?;
+    let konst = |k: usize| {
+        let v = rw.ctx.operand(op, k);
+        rw.ctx
+            .defining_op(v)
+            .filter(|&d| matches!(rw.ctx.op_name_str(d), "onnx.Constant" | "graph.constant"))
+            .and_then(|d| rw.ctx.attr(d, "value"))
+            .and_then(|a| dlc_onnx::const_ints(rw.ctx, a))
+    };
+    let (image, block) = match (konst(1), konst(2)) {
+        (Some(i), Some(b)) => (i, b),
+        _ => return Err("needs constant image_shape and block_shape".into()),
+    };
+    let nd = image.len();
+    let ints = |n: &str, d: i64, len: usize| {
+        rw.ctx
+            .attr(op, n)
+            .and_then(|a| dlc_onnx::ints_value(rw.ctx, a))
+            .unwrap_or_else(|| vec![d; len])
+    };
+    let (dil, pads, st) = (
+        ints("dilations", 1, nd),
+        ints("pads", 0, 2 * nd),
+        ints("strides", 1, nd),
+    );
+    if sx.len() != 3
+        || sx.iter().any(|&d| d < 0)
+        || block.len() != nd
+        || dil.len() != nd
+        || pads.len() != 2 * nd
+        || st.len() != nd
+    {
+        return Err("needs a static 3-D input and matching image_shape, block_shape, dilations, pads and strides".into());
+    }
+    let kp: i64 = block.iter().product();
+    let (n, c, l) = (sx[0], sx[1] / kp, sx[2]);
+    if kp <= 0 || sx[1] % kp != 0 {
+        return Err("input channels are not a multiple of the block size".into());
+    }
+    // Sliding positions per dimension; their product must be L.
+    let blocks: Vec<i64> = (0..nd)
+        .map(|d| (image[d] + pads[d] + pads[nd + d] - dil[d] * (block[d] - 1) - 1) / st[d] + 1)
+        .collect();
+    if blocks.iter().product::<i64>() != l {
+        return Err(format!(
+            "the input has {l} blocks, the image and block shapes give {}",
+            blocks.iter().product::<i64>()
+        ));
+    }
+    let e = elem_of(rw, x);
+    let xs = reshape(rw, loc, x, &[n, c, kp, l])?;
+    let zero = if rw.ctx.is_float(e) {
+        float_const(rw, loc, &[n, c, 1], e, &[0.0])?
+    } else {
+        int_const(rw, loc, &[n, c, 1], e, &[0])?
+    };
+    let hw: i64 = image.iter().product();
+    let i64t = rw.ctx.i64();
+    let mut acc: Option<Value> = None;
+    for k in 0..kp {
+        // The kernel offset of block k (row-major over block_shape).
+        let mut off = vec![0i64; nd];
+        let mut r = k;
+        for d in (0..nd).rev() {
+            off[d] = r % block[d];
+            r /= block[d];
+        }
+        let mut table = Vec::with_capacity(hw as usize);
+        for p in 0..hw {
+            let mut pos = vec![0i64; nd];
+            let mut q = p;
+            for d in (0..nd).rev() {
+                pos[d] = q % image[d];
+                q /= image[d];
+            }
+            // Block index along each dimension, if this offset reaches pos.
+            let mut flat = Some(0i64);
+            for d in 0..nd {
+                let t = pos[d] + pads[d] - off[d] * dil[d];
+                flat = match flat {
+                    Some(f) if t >= 0 && t % st[d] == 0 && t / st[d] < blocks[d] => {
+                        Some(f * blocks[d] + t / st[d])
+                    }
+                    _ => None,
+                };
+            }
+            table.push(i128::from(flat.unwrap_or(l)));
+        }
+        let col = slice(rw, loc, xs, &[0, 0, k, 0], &[n, c, 1, l])?;
+        let col = reshape(rw, loc, col, &[n, c, l])?;
+        let col = concat(rw, loc, &[col, zero], 2)?;
+        let idx = int_const(rw, loc, &[hw], i64t, &table)?;
+        let ty = rw.ctx.tensor_type(&[n, c, hw], e);
+        let a = rw.ctx.i64_attr(2);
+        let g = rw.create_op("graph.gather", loc, &[col, idx], &[ty], vec![("axis", a)]);
+        let g = rw.ctx.result(g, 0);
+        acc = Some(match acc {
+            None => g,
+            Some(p) => build(rw, loc, "graph.add", &[p, g], vec![])?,
+        });
+    }
+    let sum = acc.ok_or("an empty block")?;
+    let mut out = vec![n, c];
+    out.extend(&image);
+    Ok(vec![reshape(rw, loc, sum, &out)?])
 }

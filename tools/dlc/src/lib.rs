@@ -596,6 +596,7 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.CenterCropPad", &[1]),
     ("onnx.AffineGrid", &[1]),
     ("onnx.MaxUnpool", &[2]),
+    ("onnx.Col2Im", &[1, 2]),
     // Not a shape, but the unrolled recurrence depends on it.
     ("onnx.RNN", &[4]),
     ("onnx.GRU", &[4]),
