@@ -224,3 +224,19 @@ func.func @col2im(%x: tensor<1x4x4xf32>) -> tensor<1x1x3x3xf32> {
   %0 = onnx.Col2Im %x, %i, %b : (tensor<1x4x4xf32>, tensor<2xi64>, tensor<2xi64>) -> tensor<1x1x3x3xf32>
   return %0 : tensor<1x1x3x3xf32>
 }
+
+// -----
+
+// ConvTranspose over 3 spatial dimensions: the columns W^T x (a matmul over
+// the input channels), summed into the output by Col2Im.
+// CHECK-LABEL: func.func @conv_transpose_3d
+// CHECK: %[[X:.+]] = graph.reshape %arg0 {shape = array<i64: 1, 1, 60>}
+// CHECK: %[[W:.+]] = graph.reshape %arg1 {shape = array<i64: 1, 54>}
+// CHECK: %[[WT:.+]] = graph.transpose %[[W]] {perm = array<i64: 1, 0>}
+// CHECK: graph.matmul %[[WT]], %[[X]] : (tensor<54x1xf32>, tensor<1x1x60xf32>) -> tensor<1x54x60xf32>
+// CHECK-COUNT-27: graph.gather
+// CHECK: graph.reshape %{{.+}} {shape = array<i64: 1, 2, 5, 6, 7>}
+func.func @conv_transpose_3d(%x: tensor<1x1x3x4x5xf32>, %w: tensor<1x2x3x3x3xf32>) -> tensor<1x2x5x6x7xf32> {
+  %0 = onnx.ConvTranspose %x, %w : (tensor<1x1x3x4x5xf32>, tensor<1x2x3x3x3xf32>) -> tensor<1x2x5x6x7xf32>
+  return %0 : tensor<1x2x5x6x7xf32>
+}

@@ -1056,6 +1056,50 @@ fn lower_col2im(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
             blocks.iter().product::<i64>()
         ));
     }
+    let geo = BlockGeometry {
+        image,
+        block,
+        blocks,
+        dil,
+        pad_begin: pads[..nd].to_vec(),
+        strides: st,
+    };
+    Ok(vec![col2im(rw, loc, x, n, c, &geo)?])
+}
+
+/// Where sliding blocks sit in an image (Col2Im; a transposed convolution's
+/// output): per dimension the image and block size, the number of block
+/// positions, dilation, leading pad and stride.
+pub(crate) struct BlockGeometry {
+    pub(crate) image: Vec<i64>,
+    pub(crate) block: Vec<i64>,
+    pub(crate) blocks: Vec<i64>,
+    pub(crate) dil: Vec<i64>,
+    pub(crate) pad_begin: Vec<i64>,
+    pub(crate) strides: Vec<i64>,
+}
+
+/// Sums the columns `x` ([n, c * K, L], K the block size, L the block
+/// positions) into an [n, c, image...] tensor.
+pub(crate) fn col2im(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    x: Value,
+    n: i64,
+    c: i64,
+    geo: &BlockGeometry,
+) -> LowerResult<Value> {
+    let BlockGeometry {
+        image,
+        block,
+        blocks,
+        dil,
+        pad_begin: pads,
+        strides: st,
+    } = geo;
+    let nd = image.len();
+    let kp: i64 = block.iter().product();
+    let l: i64 = blocks.iter().product();
     let e = elem_of(rw, x);
     let xs = reshape(rw, loc, x, &[n, c, kp, l])?;
     let zero = if rw.ctx.is_float(e) {
@@ -1110,6 +1154,6 @@ fn lower_col2im(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     }
     let sum = acc.ok_or("an empty block")?;
     let mut out = vec![n, c];
-    out.extend(&image);
-    Ok(vec![reshape(rw, loc, sum, &out)?])
+    out.extend(image);
+    reshape(rw, loc, sum, &out)
 }

@@ -1155,9 +1155,12 @@ fn lower_conv_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec
     let g = int_attr(rw, op, "group", 1);
     let elem = rw.ctx.element_type(ty);
     let one_d = xs.len() == 3;
+    if xs.len() > 4 {
+        return conv_transpose_nd(rw, op, &ins, &xs, &ws, &begin, &outs, &strides, &dil, g);
+    }
     if xs.len() != 4 && !one_d {
         return Err(format!(
-            "only 1-D and 2-D transposed convolution lower to graph.conv_transpose2d, got rank {}",
+            "transposed convolution needs a rank >= 3 input, got rank {}",
             xs.len()
         ));
     }
@@ -1195,6 +1198,55 @@ fn lower_conv_transpose(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec
     if one_d {
         let s = rw.ctx.shape(ty).unwrap_or(&[]).to_vec();
         return Ok(vec![reshape(rw, loc, y, &s)?]);
+    }
+    Ok(vec![y])
+}
+
+/// ConvTranspose over 3 or more spatial dimensions (group 1): the columns
+/// `W^T x` ([N, OC * K, L], a matmul over the input channels) summed into
+/// the output by Col2Im, then the bias.
+#[allow(clippy::too_many_arguments)]
+fn conv_transpose_nd(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ins: &[Value],
+    xs: &[i64],
+    ws: &[i64],
+    begin: &[i64],
+    outs: &[i64],
+    strides: &[i64],
+    dil: &[i64],
+    g: i64,
+) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    if g != 1 {
+        return Err(
+            "transposed convolution over 3 or more spatial dimensions supports group 1".into(),
+        );
+    }
+    let (n, ic, oc) = (xs[0], xs[1], ws[1]);
+    let spatial = &xs[2..];
+    let l: i64 = spatial.iter().product();
+    let k: i64 = ws[2..].iter().product();
+    let x = reshape(rw, loc, ins[0], &[n, ic, l])?;
+    let w = reshape(rw, loc, ins[1], &[ic, oc * k])?;
+    let perm = rw.ctx.dense_i64_array(&[1, 0]);
+    let wt = build(rw, loc, "graph.transpose", &[w], vec![("perm", perm)])?;
+    let cols = build(rw, loc, "graph.matmul", &[wt, x], vec![])?;
+    let geo = super::nn::BlockGeometry {
+        image: outs.to_vec(),
+        block: ws[2..].to_vec(),
+        blocks: spatial.to_vec(),
+        dil: dil.to_vec(),
+        pad_begin: begin.to_vec(),
+        strides: strides.to_vec(),
+    };
+    let mut y = super::nn::col2im(rw, loc, cols, n, oc, &geo)?;
+    if let Some(&b) = ins.get(2) {
+        let mut bs = vec![1i64; xs.len()];
+        bs[1] = oc;
+        let b = reshape(rw, loc, b, &bs)?;
+        y = build(rw, loc, "graph.add", &[y, b], vec![])?;
     }
     Ok(vec![y])
 }
