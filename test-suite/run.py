@@ -49,7 +49,10 @@ def run_jit(bin_dir, model, inp, work):
     return np.load(os.path.join(work, "output_0.npy")), None
 
 
-def run_so(bin_dir, model, inp, work, ref_shape):
+def build_runner(bin_dir, model, work, runner_c, entry_re):
+    """`dlc model -o libmodel.so`, then `runner_c` compiled against its
+    header and library; the entry point's name is read from the header with
+    `entry_re`. Returns the runner's path, or (None, error)."""
     lib = os.path.join(work, "libmodel.so")
     r = subprocess.run([os.path.join(bin_dir, "dlc"), model, "-o", lib],
                        capture_output=True, text=True)
@@ -57,17 +60,25 @@ def run_so(bin_dir, model, inp, work, ref_shape):
         return None, f"dlc exited {r.returncode}\n{r.stderr}"
     header = os.path.join(work, "libmodel.h")
     with open(header) as f:
-        m = re.search(r"^size_t (\w+)_workspace_size\(void\);", f.read(), re.M)
+        m = re.search(entry_re, f.read(), re.M)
     if not m:
         return None, f"no entry point declared in {header}"
     exe = os.path.join(work, "runner")
     cc = os.environ.get("CC", "cc")
     r = subprocess.run([cc, "-std=c99", "-Wall", "-Werror", "-O1",
                         '-DDLC_HEADER="libmodel.h"', f"-DDLC_ENTRY={m.group(1)}",
-                        "-I", work, os.path.join(HERE, "c_runner.c"), lib,
+                        "-I", work, os.path.join(HERE, runner_c), lib,
                         f"-Wl,-rpath,{work}", "-o", exe], capture_output=True, text=True)
     if r.returncode != 0:
         return None, f"{cc} failed\n{r.stderr}"
+    return exe, None
+
+
+def run_so(bin_dir, model, inp, work, ref_shape):
+    exe, err = build_runner(bin_dir, model, work, "c_runner.c",
+                            r"^size_t (\w+)_workspace_size\(void\);")
+    if exe is None:
+        return None, err
     x = np.load(inp).astype(np.float32)
     in_bin, out_bin = os.path.join(work, "in0.bin"), os.path.join(work, "out0.bin")
     x.tofile(in_bin)
@@ -80,25 +91,7 @@ def run_so(bin_dir, model, inp, work, ref_shape):
 def build_dyn_runner(bin_dir, model, work):
     """`dlc model -o lib.so` plus c_runner_dyn.c against it: the runner's
     path, or (None, error)."""
-    lib = os.path.join(work, "libmodel.so")
-    r = subprocess.run([os.path.join(bin_dir, "dlc"), model, "-o", lib],
-                       capture_output=True, text=True)
-    if r.returncode != 0:
-        return None, f"dlc exited {r.returncode}\n{r.stderr}"
-    header = os.path.join(work, "libmodel.h")
-    with open(header) as f:
-        m = re.search(r"^void (\w+)_output_shapes\(", f.read(), re.M)
-    if not m:
-        return None, f"no dynamic entry point declared in {header}"
-    exe = os.path.join(work, "runner")
-    cc = os.environ.get("CC", "cc")
-    r = subprocess.run([cc, "-std=c99", "-Wall", "-Werror", "-O1",
-                        '-DDLC_HEADER="libmodel.h"', f"-DDLC_ENTRY={m.group(1)}",
-                        "-I", work, os.path.join(HERE, "c_runner_dyn.c"), lib,
-                        f"-Wl,-rpath,{work}", "-o", exe], capture_output=True, text=True)
-    if r.returncode != 0:
-        return None, f"{cc} failed\n{r.stderr}"
-    return exe, None
+    return build_runner(bin_dir, model, work, "c_runner_dyn.c", r"^void (\w+)_output_shapes\(")
 
 
 def run_dyn(exe, inp, work, ref_shape):

@@ -283,6 +283,34 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
             .ok_or_else(|| self.error_at(t, "integer value out of range for i64"))?;
         Ok(v)
     }
+    /// The custom form of a "dimension of a shaped value" op
+    /// (`%d = x.dim %v, 1 : type`, like `te.dim` and `loop.dim`): one
+    /// operand whose type `type_ok` accepts (else `what` is expected), the
+    /// dimension as the `dim` property, an `index` result.
+    pub fn parse_dim_form(
+        &mut self,
+        st: &mut crate::ir::OperationState,
+        type_ok: fn(&crate::Context, crate::Type) -> bool,
+        what: &str,
+    ) -> PResult<()> {
+        let v = self.parse_operand()?;
+        self.expect(Tok::Comma, "before the dimension")?;
+        let d = self.parse_i64()?;
+        let d = self.ctx.i64_attr(d);
+        let id = self.ctx.ident("dim");
+        st.props.push((id, d));
+        self.parse_optional_attr_dict(&mut st.attrs)?;
+        self.expect(Tok::Colon, "before the type")?;
+        let tok = self.token();
+        let ty = self.parse_type()?;
+        if !type_ok(self.ctx, ty) {
+            return Err(self.error_at(tok, format!("expected {what}")));
+        }
+        let r = self.resolve_operand(&v, ty)?;
+        st.operands.push(r);
+        st.result_types.push(self.ctx.index_type());
+        Ok(())
+    }
     /// Parses any bare identifier (or a string as a keyword).
     pub fn parse_keyword(&mut self) -> PResult<&'s str> {
         if self.tok.kind == Tok::BareIdent {

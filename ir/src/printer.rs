@@ -351,6 +351,25 @@ pub fn print_op_to_writer(
 }
 
 impl<'c> OpAsmPrinter<'c> {
+    /// Prints the form [`parse_dim_form`](crate::OpAsmParser::parse_dim_form)
+    /// reads: ` %v, 1 {attrs} : type`.
+    pub fn print_dim_form(&mut self, op: Op) {
+        let ctx = self.ctx;
+        let (Some(v), Some(d)) = (
+            ctx.operands(op).next(),
+            ctx.attr(op, "dim").and_then(|a| ctx.int_value(a)),
+        ) else {
+            self.write(" <<malformed dim op>>");
+            return;
+        };
+        self.write(" ");
+        self.print_operand(v);
+        self.write(&format!(", {d}"));
+        self.print_optional_attr_dict(op, &["dim"]);
+        self.write(" : ");
+        self.print_type(ctx.value_type(v));
+    }
+
     fn print_top_level(&mut self, op: Op) {
         let p = self;
         p.collect_aliases(op);

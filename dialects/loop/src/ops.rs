@@ -781,38 +781,11 @@ pub fn static_byte_size(ctx: &Context, t: Type) -> Option<u64> {
 }
 
 fn parse_dim(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    let m = p.parse_operand()?;
-    p.expect(Tok::Comma, "before the dimension")?;
-    let d = p.parse_i64()?;
-    let d = p.ctx.i64_attr(d);
-    let id = p.ctx.ident("dim");
-    st.props.push((id, d));
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    p.expect(Tok::Colon, "before the memref type")?;
-    let t = p.token();
-    let ty = p.parse_type()?;
-    memref_elem_or_err(p, t, ty)?;
-    let v = p.resolve_operand(&m, ty)?;
-    st.operands.push(v);
-    st.result_types.push(p.ctx.index_type());
-    Ok(())
+    p.parse_dim_form(st, |c, t| memref_parts(c, t).is_some(), "a memref type")
 }
 
 fn print_dim(pr: &mut OpAsmPrinter<'_>, op: Op) {
-    let ctx = pr.ctx;
-    let (Some(m), Some(d)) = (
-        ctx.operands(op).next(),
-        ctx.attr(op, "dim").and_then(|a| ctx.int_value(a)),
-    ) else {
-        pr.write(" <<malformed loop.dim>>");
-        return;
-    };
-    pr.write(" ");
-    pr.print_operand(m);
-    pr.write(&format!(", {d}"));
-    pr.print_optional_attr_dict(op, &["dim"]);
-    pr.write(" : ");
-    pr.print_type(ctx.value_type(m));
+    pr.print_dim_form(op);
 }
 
 /// The dimension a `loop.dim` reads, checked against the memref's rank.

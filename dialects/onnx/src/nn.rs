@@ -101,6 +101,23 @@ dlc_ir::define_op! {
 }
 
 dlc_ir::define_op! {
+    /// ONNX DeformConv (opset 19): a convolution whose taps are moved by
+    /// learned offsets (bilinear sampling) and optionally scaled by a mask.
+    /// An omitted B before a mask is an empty tensor.
+    pub struct DeformConvOp = "onnx.DeformConv" {
+        summary: "ONNX DeformConv",
+        operands: [X: ANY_TENSOR, W: ANY_TENSOR, offset: ANY_TENSOR, optional_inputs[variadic]: ANY_TENSOR],
+        results: [Y: ANY_TENSOR],
+        attributes: [dilations[optional]: crate::ops::INTS_ATTR, group[optional]: INT_ATTR,
+            kernel_shape[optional]: crate::ops::INTS_ATTR, offset_group[optional]: INT_ATTR,
+            pads[optional]: crate::ops::INTS_ATTR, strides[optional]: crate::ops::INTS_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_op,
+    }
+}
+
+dlc_ir::define_op! {
     /// ONNX Col2Im: sums sliding-block columns back into an image (the
     /// inverse arrangement of im2col).
     pub struct Col2ImOp = "onnx.Col2Im" {
@@ -116,6 +133,7 @@ dlc_ir::define_op! {
 
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &DeformConvOp::DEF,
     &Col2ImOp::DEF,
     &MaxUnpoolOp::DEF,
     &AttentionOp::DEF,
@@ -293,6 +311,37 @@ pub fn infer(
                 ));
             }
             Ok(vec![(shapes[0].to_vec(), elems[0])])
+        })()),
+        "DeformConv" => Some((|| {
+            if shapes.len() < 3 {
+                return Err(ShapeError("DeformConv needs X, W and offset".into()));
+            }
+            let group = ints("group").unwrap_or(1);
+            let win = crate::shape::Window {
+                kernel: crate::ops::ints_attr(ctx, get, "kernel_shape")?.unwrap_or_default(),
+                strides: crate::ops::ints_attr(ctx, get, "strides")?,
+                dilations: crate::ops::ints_attr(ctx, get, "dilations")?,
+                pads: crate::ops::ints_attr(ctx, get, "pads")?,
+                auto_pad: crate::shape::AutoPad::NotSet,
+                ceil_mode: false,
+            };
+            let bias = shapes.get(3).copied().filter(|b| !is_omitted(b));
+            let out = crate::shape::conv(shapes[0], shapes[1], bias, group, &win)?;
+            let off = shapes[2];
+            if off.len() != out.len()
+                || off[0] != out[0]
+                || off[2..]
+                    .iter()
+                    .zip(&out[2..])
+                    .any(|(&a, &b)| a != DYNAMIC && b != DYNAMIC && a != b)
+            {
+                return Err(ShapeError(format!(
+                    "DeformConv's offset {off:?} must be (N, offset_group * kernel size * {}, output sizes {:?})",
+                    out.len() - 2,
+                    &out[2..]
+                )));
+            }
+            Ok(vec![(out, elems[0])])
         })()),
         "Col2Im" => Some((|| {
             let ([x, img, blk], [e, ..]) = (shapes, elems) else {

@@ -614,40 +614,15 @@ fn print_extract(pr: &mut OpAsmPrinter<'_>, op: Op) {
 
 /// `te.dim %t, 1 : tensor<?x4xf32>`
 fn parse_dim(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    let t = p.parse_operand()?;
-    p.expect(Tok::Comma, "before the dimension")?;
-    let d = p.parse_i64()?;
-    let d = p.ctx.i64_attr(d);
-    let id = p.ctx.ident("dim");
-    st.props.push((id, d));
-    p.parse_optional_attr_dict(&mut st.attrs)?;
-    p.expect(Tok::Colon, "before the tensor type")?;
-    let tok = p.token();
-    let ty = p.parse_type()?;
-    if !matches!(p.ctx.type_kind(ty), TypeKind::Tensor { .. }) {
-        return Err(p.error_at(tok, "expected a ranked tensor type"));
-    }
-    let tv = p.resolve_operand(&t, ty)?;
-    st.operands.push(tv);
-    st.result_types.push(p.ctx.index_type());
-    Ok(())
+    p.parse_dim_form(
+        st,
+        |c, t| matches!(c.type_kind(t), TypeKind::Tensor { .. }),
+        "a ranked tensor type",
+    )
 }
 
 fn print_dim(pr: &mut OpAsmPrinter<'_>, op: Op) {
-    let ctx = pr.ctx;
-    let (Some(t), Some(d)) = (
-        ctx.operands(op).next(),
-        ctx.attr(op, "dim").and_then(|a| ctx.int_value(a)),
-    ) else {
-        pr.write(" <<malformed te.dim>>");
-        return;
-    };
-    pr.write(" ");
-    pr.print_operand(t);
-    pr.write(&format!(", {d}"));
-    pr.print_optional_attr_dict(op, &["dim"]);
-    pr.write(" : ");
-    pr.print_type(ctx.value_type(t));
+    pr.print_dim_form(op);
 }
 
 /// The dimension a `te.dim` reads, checked against its tensor's rank.

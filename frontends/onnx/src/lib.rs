@@ -810,9 +810,13 @@ impl Importer<'_> {
                     // Resize's roi and scales may be omitted before scales
                     // or sizes; an empty tensor means the same (the form
                     // opsets 11-12 used).
-                    // The recurrent ops' and Attention's optional inputs:
-                    // an empty tensor (`dlc_onnx::nn::is_omitted`).
-                    if matches!(node.op_type.as_str(), "RNN" | "GRU" | "LSTM" | "Attention") {
+                    // The recurrent ops', Attention's and DeformConv's
+                    // optional inputs: an empty tensor
+                    // (`dlc_onnx::nn::is_omitted`).
+                    if matches!(
+                        node.op_type.as_str(),
+                        "RNN" | "GRU" | "LSTM" | "Attention" | "DeformConv"
+                    ) {
                         let f32t = self.ctx.f32();
                         let ty = self.ctx.tensor_type(&[0], f32t);
                         let empty = self.ctx.dense_attr(

@@ -7,7 +7,8 @@
 //! window masks without a per-batch offset) become constants.
 
 use super::{
-    LowerFn, LowerResult, build, float_attr, int_attr, operands, reshape, scalar_constant, shape_of,
+    LowerFn, LowerResult, build, float_attr, int_attr, ints_attr, is_static, operands, reshape,
+    scalar_constant, shape_of,
 };
 use dlc_ir::rewrite::PatternRewriter;
 use dlc_ir::{Attr, Op, Type, TypeKind, Value};
@@ -22,6 +23,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "onnx.Det" => Some(lower_det),
         "onnx.MaxUnpool" => Some(lower_max_unpool),
         "onnx.Col2Im" => Some(lower_col2im),
+        "onnx.DeformConv" => Some(lower_deform_conv),
         _ => None,
     }
 }
@@ -1156,4 +1158,183 @@ pub(crate) fn col2im(
     let mut out = vec![n, c];
     out.extend(image);
     reshape(rw, loc, sum, &out)
+}
+
+// ----- DeformConv ---------------------------------------------------------------
+
+/// DeformConv (the ONNX reference): tap `t` of output position `o` samples
+/// X bilinearly (zero outside) at `o * stride - pad_begin + t * dilation +
+/// offset`, scaled by the mask; the samples then meet W as a grouped
+/// convolution would. The sampling is one `graph.grid_sample` per offset
+/// group (X viewed as (N * offset_group, C / offset_group, D...)), at
+/// normalised coordinates `(2 p + 1) / size - 1` (align_corners = 0 puts
+/// them back on pixel `p` for any size, 1 included); the convolution is
+/// one `graph.einsum` over (input channel, tap).
+fn lower_deform_conv(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let (x, w, offset) = (ins[0], ins[1], ins[2]);
+    let mut shapes = Vec::with_capacity(ins.len());
+    for &v in &ins {
+        shapes.push(shape_of(rw.ctx, v)?);
+    }
+    let opt = |i: usize| ins.get(i).copied().filter(|_| !is_omitted(&shapes[i]));
+    let (bias, mask) = (opt(3), opt(4));
+    let (xs, ws) = (shapes[0].clone(), shapes[1].clone());
+    let ys = shape_of(rw.ctx, rw.ctx.result(op, 0))?;
+    if !is_static(&xs) || !is_static(&ws) || !is_static(&ys) {
+        return Err("needs static shapes".into());
+    }
+    let e = elem_of(rw, x);
+    if !rw.ctx.is_float(e) {
+        return Err("needs floating-point data".into());
+    }
+    let k = xs.len() - 2;
+    let (n, c) = (xs[0], xs[1]);
+    let oc = ws[0];
+    let kernel = ws[2..].to_vec();
+    let taps: i64 = kernel.iter().product();
+    let outs = ys[2..].to_vec();
+    let npos: i64 = outs.iter().product();
+    let group = int_attr(rw.ctx, op, "group", 1)?;
+    let og = int_attr(rw.ctx, op, "offset_group", 1)?;
+    if og < 1 || c % og != 0 {
+        return Err(format!(
+            "needs the input channels ({c}) to be a multiple of offset_group ({og})"
+        ));
+    }
+    if shapes[2] != [vec![n, og * taps * k as i64], outs.clone()].concat() {
+        return Err(format!(
+            "needs an offset of shape (N, offset_group * kernel taps * {k}, output sizes)"
+        ));
+    }
+    let list = |name: &str, d: i64, len: usize| -> LowerResult<Vec<i64>> {
+        let v = ints_attr(rw.ctx, op, name)?.unwrap_or_else(|| vec![d; len]);
+        if v.len() != len {
+            return Err(format!("'{name}' needs {len} entries"));
+        }
+        Ok(v)
+    };
+    let strides = list("strides", 1, k)?;
+    let dil = list("dilations", 1, k)?;
+    let pads = list("pads", 0, 2 * k)?;
+    // Sample positions (N, og, taps, k, O...): a constant base (the
+    // window, spatial axes listed last first, as the grid wants them)
+    // plus the offsets.
+    let rev: Vec<i128> = (0..k as i128).rev().collect();
+    let i64t = rw.ctx.i64();
+    let ri = int_const(rw, loc, &[k as i64], i64t, &rev)?;
+    let mut off = reshape(
+        rw,
+        loc,
+        offset,
+        &[[n, og, taps, k as i64].as_slice(), &outs].concat(),
+    )?;
+    let mut gs = shape_of(rw.ctx, off)?;
+    let a3 = rw.ctx.i64_attr(3);
+    let gty = rw.ctx.tensor_type(&gs, e);
+    let g = rw.create_op("graph.gather", loc, &[off, ri], &[gty], vec![("axis", a3)]);
+    off = rw.ctx.result(g, 0);
+    // base_o[j, o...] = o_j * stride_j - pad_j; base_t[t, j] = t_j * dil_j
+    // (j in grid order: the last spatial axis first).
+    let mut bo_shape = vec![1, 1, 1, k as i64];
+    bo_shape.extend_from_slice(&outs);
+    let mut bo = Vec::with_capacity((k as i64 * npos) as usize);
+    for jj in 0..k {
+        let j = k - 1 - jj;
+        for p in 0..npos {
+            let oj = unflatten(p, &outs)[j];
+            bo.push((oj * strides[j] - pads[j]) as f64);
+        }
+    }
+    let bo = float_const(rw, loc, &bo_shape, e, &bo)?;
+    let mut bt_shape = vec![1, 1, taps, k as i64];
+    bt_shape.extend(vec![1; k]);
+    let mut bt = Vec::with_capacity((taps * k as i64) as usize);
+    for t in 0..taps {
+        let tj = unflatten(t, &kernel);
+        for jj in 0..k {
+            let j = k - 1 - jj;
+            bt.push((tj[j] * dil[j]) as f64);
+        }
+    }
+    let bt = float_const(rw, loc, &bt_shape, e, &bt)?;
+    let pos = build(rw, loc, "graph.add", &[off, bo], vec![])?;
+    let pos = build(rw, loc, "graph.add", &[pos, bt], vec![])?;
+    // Normalised: (2 p + 1) / size - 1.
+    let mut sc_shape = vec![1, 1, 1, k as i64];
+    sc_shape.extend(vec![1; k]);
+    let sc: Vec<f64> = (0..k).rev().map(|j| 2.0 / xs[2 + j] as f64).collect();
+    let sh: Vec<f64> = (0..k).rev().map(|j| 1.0 / xs[2 + j] as f64 - 1.0).collect();
+    let scv = float_const(rw, loc, &sc_shape, e, &sc)?;
+    let shv = float_const(rw, loc, &sc_shape, e, &sh)?;
+    let gn = build(rw, loc, "graph.mul", &[pos, scv], vec![])?;
+    let gn = build(rw, loc, "graph.add", &[gn, shv], vec![])?;
+    // Grid (N * og, taps * O0, O1..., k).
+    let mut perm: Vec<i64> = vec![0, 1, 2];
+    perm.extend(4..4 + k as i64);
+    perm.push(3);
+    let gt = transpose(rw, loc, gn, &perm)?;
+    gs = vec![n * og, taps * outs[0]];
+    gs.extend_from_slice(&outs[1..]);
+    gs.push(k as i64);
+    let grid = reshape(rw, loc, gt, &gs)?;
+    let cog = c / og;
+    let xv = reshape(rw, loc, x, &[[n * og, cog].as_slice(), &xs[2..]].concat())?;
+    let mut ss = vec![n * og, cog, taps * outs[0]];
+    ss.extend_from_slice(&outs[1..]);
+    let sty = rw.ctx.tensor_type(&ss, e);
+    let attrs = vec![
+        ("mode", rw.ctx.string_attr("linear")),
+        ("padding_mode", rw.ctx.string_attr("zeros")),
+    ];
+    let smp = rw.create_op("graph.grid_sample", loc, &[xv, grid], &[sty], attrs);
+    let smp = rw.ctx.result(smp, 0);
+    let mut smp = reshape(rw, loc, smp, &[n, og, cog, taps, npos])?;
+    if let Some(m) = mask {
+        if shapes[4] != [vec![n, og * taps], outs.clone()].concat() {
+            return Err(
+                "needs a mask of shape (N, offset_group * kernel taps, output sizes)".into(),
+            );
+        }
+        let mr = reshape(rw, loc, m, &[n, og, 1, taps, npos])?;
+        smp = build(rw, loc, "graph.mul", &[smp, mr], vec![])?;
+    }
+    // The grouped convolution: (group, oc/g, c/g * taps) x (N, group, c/g * taps, P).
+    if group < 1 || c % group != 0 || oc % group != 0 || ws[1] * group != c {
+        return Err(format!(
+            "needs channels ({c}) and output channels ({oc}) divisible by group {group}, W of shape (oc, c / group, kernel)"
+        ));
+    }
+    let cg = c / group;
+    let sg = reshape(rw, loc, smp, &[n, group, cg * taps, npos])?;
+    let wg = reshape(rw, loc, w, &[group, oc / group, cg * taps])?;
+    let eq = rw.ctx.string_attr("gok,ngkp->ngop");
+    let yty = rw.ctx.tensor_type(&[n, group, oc / group, npos], e);
+    let y = rw.create_op(
+        "graph.einsum",
+        loc,
+        &[wg, sg],
+        &[yty],
+        vec![("equation", eq)],
+    );
+    let y = rw.ctx.result(y, 0);
+    let mut y = reshape(rw, loc, y, &ys)?;
+    if let Some(b) = bias {
+        let mut bs = vec![1, oc];
+        bs.extend(vec![1; k]);
+        let br = reshape(rw, loc, b, &bs)?;
+        y = build(rw, loc, "graph.add", &[y, br], vec![])?;
+    }
+    Ok(vec![y])
+}
+
+/// The row-major multi-index of flat position `p` within `dims`.
+fn unflatten(mut p: i64, dims: &[i64]) -> Vec<i64> {
+    let mut idx = vec![0; dims.len()];
+    for d in (0..dims.len()).rev() {
+        idx[d] = p % dims[d];
+        p /= dims[d];
+    }
+    idx
 }
