@@ -226,3 +226,20 @@ func.func @tensor_scatter(%c: tensor<2x4x3xf32>, %u: tensor<2x2x3xf32>, %w: tens
   %0 = onnx.TensorScatter %c, %u, %w {axis = 1 : i64, mode = "circular"} : (tensor<2x4x3xf32>, tensor<2x2x3xf32>, tensor<2xi64>) -> tensor<2x4x3xf32>
   return %0 : tensor<2x4x3xf32>
 }
+
+// -----
+
+// MelWeightMatrix with constant scalars is a constant table (the
+// conformance case's parameters: 8 mel bins, a 16-point DFT at 8192 Hz).
+// CHECK-LABEL: func.func @mel
+// CHECK: %[[T:.+]] = graph.constant dense<{{.+}}> : tensor<9x8xf32>
+// CHECK: return %[[T]]
+func.func @mel() -> tensor<9x8xf32> {
+  %m = onnx.Constant dense<8> : tensor<i64>
+  %d = onnx.Constant dense<16> : tensor<i64>
+  %r = onnx.Constant dense<8192> : tensor<i64>
+  %lo = onnx.Constant dense<0.0> : tensor<f32>
+  %hi = onnx.Constant dense<4096.0> : tensor<f32>
+  %0 = onnx.MelWeightMatrix %m, %d, %r, %lo, %hi : (tensor<i64>, tensor<i64>, tensor<i64>, tensor<f32>, tensor<f32>) -> tensor<9x8xf32>
+  return %0 : tensor<9x8xf32>
+}

@@ -76,6 +76,7 @@ shape_ops! {
     EyeLikeOp, "onnx.EyeLike", "ONNX EyeLike", [input], [output], [dtype: INT_ATTR, k: INT_ATTR];
     ConvTransposeOp, "onnx.ConvTranspose", "ONNX ConvTranspose", [X, W, B[variadic]], [Y], [auto_pad: STR_ATTR, dilations: INTS_ATTR, group: INT_ATTR, kernel_shape: INTS_ATTR, output_padding: INTS_ATTR, output_shape: INTS_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
     HannWindowOp, "onnx.HannWindow", "ONNX HannWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
+    MelWeightMatrixOp, "onnx.MelWeightMatrix", "ONNX MelWeightMatrix", [num_mel_bins, dft_length, sample_rate, lower_edge_hertz, upper_edge_hertz], [output], [output_datatype: INT_ATTR];
     HammingWindowOp, "onnx.HammingWindow", "ONNX HammingWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
     BlackmanWindowOp, "onnx.BlackmanWindow", "ONNX BlackmanWindow", [size], [output], [output_datatype: INT_ATTR, periodic: INT_ATTR];
     LRNOp, "onnx.LRN", "ONNX LRN (local response normalisation across channels)", [X], [Y], [alpha: FLOAT_ATTR, beta: FLOAT_ATTR, bias: FLOAT_ATTR, size: INT_ATTR];
@@ -740,6 +741,23 @@ fn infer_known(
                 .and_then(|a| first_f64(ctx, a))
                 .map_or(DYNAMIC, |v| v as i64);
             vec![(vec![size], t)]
+        }
+        "MelWeightMatrix" => {
+            let dt = get("output_datatype")
+                .and_then(|a| ctx.int_value(a))
+                .unwrap_or(1) as i64;
+            let t = crate::elementwise::onnx_elem_type(ctx, dt)
+                .ok_or_else(|| ShapeError(format!("{op}: unsupported output_datatype {dt}")))?;
+            let scalar = |k: usize| {
+                consts
+                    .get(k)
+                    .copied()
+                    .flatten()
+                    .and_then(|a| first_f64(ctx, a))
+            };
+            let bins = scalar(1).map_or(DYNAMIC, |d| d as i64 / 2 + 1);
+            let mels = scalar(0).map_or(DYNAMIC, |m| m as i64);
+            vec![(vec![bins, mels], t)]
         }
         "ConvTranspose" => {
             let (xs, ws) = (s0, shapes[1]);

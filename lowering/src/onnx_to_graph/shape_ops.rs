@@ -36,6 +36,7 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "AffineGrid" => lower_affine_grid,
         "GridSample" => lower_grid_sample,
         "HannWindow" | "HammingWindow" | "BlackmanWindow" => lower_window,
+        "MelWeightMatrix" => lower_mel_weight_matrix,
         "LRN" => lower_lrn,
         "ConvTranspose" => lower_conv_transpose,
         "GlobalMaxPool" => lower_global_max_pool,
@@ -1274,6 +1275,64 @@ fn lower_window(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
         })
         .collect();
     Ok(vec![constant_of(rw, op, ty, &v)?])
+}
+
+/// MelWeightMatrix, a constant once its scalar inputs are (dl-run
+/// specialises them): triangular filters between mel-spaced bin edges,
+/// computed as the ONNX reference does (the edge arithmetic in f32 where
+/// its inputs are f32, the bins by floor division).
+fn lower_mel_weight_matrix(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let ty = result_type(rw, op, 0)?;
+    let ins = operands(rw.ctx, op);
+    let mut v = Vec::with_capacity(5);
+    for &x in &ins {
+        let c = const_f64(rw, x).and_then(|c| c.first().copied());
+        v.push(c.ok_or("needs constant scalar inputs")?);
+    }
+    let (mels, dft, rate) = (v[0] as i64, v[1] as i64, v[2]);
+    let (lo, hi) = (v[3] as f32, v[4] as f32);
+    if mels < 1 || dft < 1 || rate <= 0.0 {
+        return Err("needs num_mel_bins, dft_length and sample_rate > 0".into());
+    }
+    let ln10 = std::f64::consts::LN_10;
+    let lo_mel = f64::from(2595.0f32 * (lo / 700.0).ln_1p()) / ln10;
+    let hi_mel = f64::from(2595.0f32 * (hi / 700.0).ln_1p()) / ln10;
+    let step = (hi_mel - lo_mel) / (mels + 2) as f64;
+    let edges: Vec<i64> = (0..mels + 2)
+        .map(|k| {
+            let f = 700.0 * ((k as f64 * step + lo_mel) / 2595.0 * ln10).exp_m1();
+            (((dft + 1) as f64 * f) / rate).floor() as i64
+        })
+        .collect();
+    let bins = dft / 2 + 1;
+    let mut out = vec![0.0f64; (bins * mels) as usize];
+    let mut set = |j: i64, i: i64, x: f64| -> LowerResult<()> {
+        if !(0..bins).contains(&j) {
+            return Err(format!("a filter edge ({j}) falls outside the {bins} bins"));
+        }
+        out[(j * mels + i) as usize] = x;
+        Ok(())
+    };
+    for i in 0..mels {
+        let (l, c, h) = (
+            edges[i as usize],
+            edges[i as usize + 1],
+            edges[i as usize + 2],
+        );
+        if c == l {
+            set(c, i, 1.0)?;
+        } else {
+            for j in l..=c {
+                set(j, i, (j - l) as f64 / (c - l) as f64)?;
+            }
+        }
+        if h > c {
+            for j in c..h {
+                set(j, i, (h - j) as f64 / (h - c) as f64)?;
+            }
+        }
+    }
+    Ok(vec![constant_of(rw, op, ty, &out)?])
 }
 
 /// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring

@@ -597,6 +597,8 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.AffineGrid", &[1]),
     ("onnx.MaxUnpool", &[2]),
     ("onnx.Col2Im", &[1, 2]),
+    // Shapes and, with the rest, the whole (constant) table.
+    ("onnx.MelWeightMatrix", &[0, 1, 2, 3, 4]),
     // Not a shape, but the unrolled recurrence depends on it.
     ("onnx.RNN", &[4]),
     ("onnx.GRU", &[4]),
