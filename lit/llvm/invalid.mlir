@@ -211,3 +211,11 @@ llvm.func @f(%a: vector<4xf32>) {
   %0 = "llvm.shufflevector"(%a, %a) <{mask = array<i32: 0>}> : (vector<4xf32>, vector<4xf32>) -> vector<1xi32>
   llvm.return
 }
+
+// -----
+
+llvm.func @bool_for_i32() -> i32 {
+  // expected-error@+1 {{result type 'i32' does not match the value attribute}}
+  %t = llvm.mlir.constant(true) : i32
+  llvm.return %t : i32
+}

@@ -668,6 +668,8 @@ fn verify_constant(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
                 && int_width(ctx, *ty) == int_width(ctx, t)
         }
         AttrKind::Float { ty, .. } => *ty == t,
+        // `true`/`false` (a BoolAttr) for an i1, as upstream accepts.
+        AttrKind::Bool(_) => int_width(ctx, t) == Some(1) && vec_shape(ctx, t).is_none(),
         AttrKind::DenseElements { ty, .. } | AttrKind::DenseResource { ty, .. } => {
             vec_shape(ctx, t).is_some()
                 && ctx.shape(*ty) == ctx.shape(t)
