@@ -3,8 +3,9 @@
 //! the default domain (no name clashes); the importer accepts them only
 //! from `ai.onnx.ml` nodes.
 
-use crate::ops::{ANY_TENSOR, AttrLookup, FLOAT_ATTR, Inferred, verify_op};
+use crate::ops::{ANY_TENSOR, AttrLookup, FLOAT_ATTR, INT_ATTR, INTS_ATTR, Inferred, verify_op};
 use crate::shape::ShapeError;
+use dlc_ir::constraints::ELEMENTS_ATTR;
 use dlc_ir::{Attr, Context, Type, TypeKind};
 
 const COMPUTE_FORMAT: &str = "operands attr-dict `:` functional-type(operands, results)";
@@ -35,11 +36,46 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ai.onnx.ml TreeEnsemble (opset 5): decision trees over the columns
+    /// of X; each tree's reached leaf adds its weight to its target.
+    pub struct TreeEnsembleOp = "onnx.TreeEnsemble" {
+        summary: "ai.onnx.ml TreeEnsemble",
+        operands: [X: ANY_TENSOR],
+        results: [Y: ANY_TENSOR],
+        attributes: [
+            aggregate_function[optional]: INT_ATTR,
+            leaf_targetids[optional]: INTS_ATTR,
+            leaf_weights[optional]: ELEMENTS_ATTR,
+            membership_values[optional]: ELEMENTS_ATTR,
+            n_targets[optional]: INT_ATTR,
+            nodes_falseleafs[optional]: INTS_ATTR,
+            nodes_falsenodeids[optional]: INTS_ATTR,
+            nodes_featureids[optional]: INTS_ATTR,
+            nodes_hitrates[optional]: ELEMENTS_ATTR,
+            nodes_missing_value_tracks_true[optional]: INTS_ATTR,
+            nodes_modes[optional]: ELEMENTS_ATTR,
+            nodes_splits[optional]: ELEMENTS_ATTR,
+            nodes_trueleafs[optional]: INTS_ATTR,
+            nodes_truenodeids[optional]: INTS_ATTR,
+            post_transform[optional]: INT_ATTR,
+            tree_roots[optional]: INTS_ATTR
+        ],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_op,
+    }
+}
+
 /// Every op of this module.
-pub const OPS: &[&dlc_ir::OpDef] = &[&BinarizerOp::DEF, &ArrayFeatureExtractorOp::DEF];
+pub const OPS: &[&dlc_ir::OpDef] = &[
+    &BinarizerOp::DEF,
+    &ArrayFeatureExtractorOp::DEF,
+    &TreeEnsembleOp::DEF,
+];
 
 /// The ONNX op types of this module (domain `ai.onnx.ml`).
-pub const ML_OP_TYPES: &[&str] = &["Binarizer", "ArrayFeatureExtractor"];
+pub const ML_OP_TYPES: &[&str] = &["Binarizer", "ArrayFeatureExtractor", "TreeEnsemble"];
 
 fn err<T>(m: impl Into<String>) -> Result<T, ShapeError> {
     Err(ShapeError(m.into()))
@@ -67,6 +103,16 @@ pub fn infer(
             _ => err("Binarizer expects one numeric operand"),
         }),
         "ArrayFeatureExtractor" => Some(infer_afe(ctx, shapes, elems)),
+        "TreeEnsemble" => Some(match (shapes, elems) {
+            ([x], [e]) if x.len() == 2 && matches!(ctx.type_kind(*e), TypeKind::Float(_)) => {
+                let n = _get("n_targets")
+                    .and_then(|a| ctx.int_value(a))
+                    .and_then(|v| i64::try_from(v).ok())
+                    .unwrap_or(1);
+                Ok(vec![(vec![x[0], n], *e)])
+            }
+            _ => err("TreeEnsemble expects a 2-D floating-point X"),
+        }),
         _ => None,
     }
 }
