@@ -226,15 +226,7 @@ pub fn import_model(
         imp.ctx.set_block_arg_loc(v, loc);
         imp.values.insert(i.name.clone(), v);
     }
-    for t in &graph.initializer {
-        let attr = imp.tensor_attr(t, true)?;
-        let loc = imp.named_loc(&t.name);
-        let v = imp.constant(attr, loc);
-        imp.values.insert(t.name.clone(), v);
-    }
-    for idx in topo_order(graph, &imp.values)? {
-        imp.import_node(&graph.node[idx])?;
-    }
+    imp.import_body(graph)?;
     let mut outs = Vec::with_capacity(graph.output.len());
     for o in &graph.output {
         let v = *imp.values.get(&o.name).ok_or_else(|| ImportError::Value {
@@ -959,6 +951,21 @@ impl Importer<'_> {
         Ok(())
     }
 
+    /// The initializers (as constants) and the nodes (in topological order)
+    /// of a graph or subgraph, into the current block.
+    fn import_body(&mut self, g: &GraphProto) -> Result<(), ImportError> {
+        for t in &g.initializer {
+            let attr = self.tensor_attr(t, true)?;
+            let loc = self.named_loc(&t.name);
+            let v = self.constant(attr, loc);
+            self.values.insert(t.name.clone(), v);
+        }
+        for idx in topo_order(g, &self.values)? {
+            self.import_node(&g.node[idx])?;
+        }
+        Ok(())
+    }
+
     /// A graph-valued attribute of a control-flow node.
     fn graph_attr<'g>(node: &'g NodeProto, name: &str) -> Result<&'g GraphProto, ImportError> {
         node.attribute
@@ -1021,15 +1028,7 @@ impl Importer<'_> {
         for (f, &v) in formal.iter().zip(inputs) {
             self.values.insert(f.name.clone(), v);
         }
-        for t in &g.initializer {
-            let attr = self.tensor_attr(t, true)?;
-            let loc = self.named_loc(&t.name);
-            let v = self.constant(attr, loc);
-            self.values.insert(t.name.clone(), v);
-        }
-        for idx in topo_order(g, &self.values)? {
-            self.import_node(&g.node[idx])?;
-        }
+        self.import_body(g)?;
         let mut outs = Vec::with_capacity(g.output.len());
         for o in &g.output {
             outs.push(*self.values.get(&o.name).ok_or_else(|| ImportError::Value {

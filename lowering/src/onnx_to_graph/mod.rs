@@ -201,6 +201,20 @@ pub(crate) fn result_shape(ctx: &Context, op: Op) -> LowerResult<Vec<i64>> {
     shape_of(ctx, ctx.result(op, 0))
 }
 
+/// The elements attribute of `v` if an onnx or graph constant defines it.
+pub(crate) fn constant_attr(ctx: &Context, v: Value) -> Option<Attr> {
+    let d = ctx.defining_op(v)?;
+    match ctx.op_name_str(d) {
+        "onnx.Constant" | "graph.constant" => ctx.attr(d, "value"),
+        _ => None,
+    }
+}
+
+/// The integers of `v` if an onnx or graph constant defines it.
+pub(crate) fn constant_ints(ctx: &Context, v: Value) -> Option<Vec<i64>> {
+    constant_attr(ctx, v).and_then(|a| dlc_onnx::const_ints(ctx, a))
+}
+
 pub(crate) fn is_static(s: &[i64]) -> bool {
     s.iter().all(|&d| d != DYNAMIC && d >= 0)
 }
@@ -383,10 +397,7 @@ fn lower_reshape(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>
         .ctx
         .operands(op)
         .nth(1)
-        .and_then(|v| rw.ctx.defining_op(v))
-        .filter(|&d| matches!(rw.ctx.op_name_str(d), "onnx.Constant" | "graph.constant"))
-        .and_then(|d| rw.ctx.attr(d, "value"))
-        .and_then(|a| dlc_onnx::const_ints(rw.ctx, a))
+        .and_then(|v| constant_ints(rw.ctx, v))
         .ok_or("with run-time dimensions needs a constant shape operand (a shape computed at run time is not supported yet)")?;
     if rw
         .ctx

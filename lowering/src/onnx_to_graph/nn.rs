@@ -130,6 +130,20 @@ pub(crate) fn int_const(
     Ok(rw.ctx.result(op, 0))
 }
 
+/// A zero constant of `shape` and element type `elem` (float or integer).
+pub(crate) fn zeros(
+    rw: &mut PatternRewriter<'_>,
+    loc: Attr,
+    shape: &[i64],
+    elem: Type,
+) -> LowerResult<Value> {
+    if rw.ctx.is_float(elem) {
+        float_const(rw, loc, shape, elem, &[0.0])
+    } else {
+        int_const(rw, loc, shape, elem, &[0])
+    }
+}
+
 fn transpose(
     rw: &mut PatternRewriter<'_>,
     loc: Attr,
@@ -959,20 +973,16 @@ fn lower_max_unpool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Val
     let e = elem_of(rw, x);
     let total: i64 = rs.iter().product();
     let k: i64 = sx.iter().product();
-    let zeros = if rw.ctx.is_float(e) {
-        float_const(rw, loc, &[total], e, &[0.0])?
-    } else {
-        int_const(rw, loc, &[total], e, &[0])?
-    };
+    let blank = zeros(rw, loc, &[total], e)?;
     let xf = reshape(rw, loc, x, &[k])?;
     let i_f = reshape(rw, loc, i, &[k])?;
-    let ty = rw.ctx.value_type(zeros);
+    let ty = rw.ctx.value_type(blank);
     let r = rw.ctx.string_attr("none");
     let a = rw.ctx.i64_attr(0);
     let s = rw.create_op(
         "graph.scatter_elements",
         loc,
-        &[zeros, i_f, xf],
+        &[blank, i_f, xf],
         &[ty],
         vec![("reduction", r), ("axis", a)],
     );
@@ -981,11 +991,7 @@ fn lower_max_unpool(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Val
     if rs == out_shape {
         return Ok(vec![y]);
     }
-    let zero = if rw.ctx.is_float(e) {
-        float_const(rw, loc, &[], e, &[0.0])?
-    } else {
-        int_const(rw, loc, &[], e, &[0])?
-    };
+    let zero = zeros(rw, loc, &[], e)?;
     let ty = rw.ctx.tensor_type(&out_shape, e);
     let low = rw.ctx.dense_i64_array(&vec![0; out_shape.len()]);
     let mode = rw.ctx.string_attr("constant");
@@ -1010,14 +1016,7 @@ fn lower_col2im(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>>
     let loc = rw.ctx.op_loc(op);
     let x = rw.ctx.operand(op, 0);
     let sx = shape_of(rw.ctx, x)?;
-    let konst = |k: usize| {
-        let v = rw.ctx.operand(op, k);
-        rw.ctx
-            .defining_op(v)
-            .filter(|&d| matches!(rw.ctx.op_name_str(d), "onnx.Constant" | "graph.constant"))
-            .and_then(|d| rw.ctx.attr(d, "value"))
-            .and_then(|a| dlc_onnx::const_ints(rw.ctx, a))
-    };
+    let konst = |k: usize| super::constant_ints(rw.ctx, rw.ctx.operand(op, k));
     let (image, block) = match (konst(1), konst(2)) {
         (Some(i), Some(b)) => (i, b),
         _ => return Err("needs constant image_shape and block_shape".into()),
@@ -1104,11 +1103,7 @@ pub(crate) fn col2im(
     let l: i64 = blocks.iter().product();
     let e = elem_of(rw, x);
     let xs = reshape(rw, loc, x, &[n, c, kp, l])?;
-    let zero = if rw.ctx.is_float(e) {
-        float_const(rw, loc, &[n, c, 1], e, &[0.0])?
-    } else {
-        int_const(rw, loc, &[n, c, 1], e, &[0])?
-    };
+    let zero = zeros(rw, loc, &[n, c, 1], e)?;
     let hw: i64 = image.iter().product();
     let i64t = rw.ctx.i64();
     let mut acc: Option<Value> = None;

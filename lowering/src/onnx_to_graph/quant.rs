@@ -15,6 +15,7 @@
 //!   reference multiplies the i32 result by `a_scale * b_scale / y_scale`
 //!   in double precision): multiply, add the zero point, round, clamp, cast.
 
+use super::nn::{cast, ew};
 use super::{
     LowerFn, LowerResult, build, int_attr, ints_attr, is_static, operands, reshape, result_shape,
     shape_of,
@@ -55,40 +56,6 @@ fn float_width(ctx: &Context, t: Type) -> Option<u32> {
 
 fn num_elements(s: &[i64]) -> i64 {
     s.iter().product()
-}
-
-/// `graph.elementwise kind` over `ins` (broadcast) with element type `out`.
-fn ew(
-    rw: &mut PatternRewriter<'_>,
-    loc: Attr,
-    kind: &str,
-    ins: &[Value],
-    out: Type,
-) -> LowerResult<Value> {
-    let shapes = ins
-        .iter()
-        .map(|&v| shape_of(rw.ctx, v))
-        .collect::<LowerResult<Vec<_>>>()?;
-    let refs: Vec<&[i64]> = shapes.iter().map(|s| s.as_slice()).collect();
-    let s = dlc_onnx::shape::broadcast(&refs).map_err(|e| e.0)?;
-    let rt = rw.ctx.tensor_type(&s, out);
-    let k = rw.ctx.string_attr(kind);
-    let op = rw.create_op(
-        dlc_graph::elementwise::ElementwiseOp::NAME,
-        loc,
-        ins,
-        &[rt],
-        vec![("kind", k)],
-    );
-    Ok(rw.ctx.result(op, 0))
-}
-
-/// `v` converted to element type `to` (itself if it has it).
-fn cast(rw: &mut PatternRewriter<'_>, loc: Attr, v: Value, to: Type) -> LowerResult<Value> {
-    if elem(rw.ctx, v) == to {
-        return Ok(v);
-    }
-    ew(rw, loc, "cast", &[v], to)
 }
 
 /// A rank-0 `graph.constant` of element type `e` (float or integer).

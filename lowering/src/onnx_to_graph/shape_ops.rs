@@ -104,11 +104,7 @@ fn const_f64(rw: &PatternRewriter<'_>, v: Value) -> Option<Vec<f64>> {
 
 /// The elements attribute of `v` if an onnx or graph constant defines it.
 fn graph_or_onnx_constant(rw: &PatternRewriter<'_>, v: Value) -> Option<Attr> {
-    let d = rw.ctx.defining_op(v)?;
-    match rw.ctx.op_name_str(d) {
-        "onnx.Constant" | "graph.constant" => rw.ctx.attr(d, "value"),
-        _ => None,
-    }
+    super::constant_attr(rw.ctx, v)
 }
 
 fn int_attr(rw: &PatternRewriter<'_>, op: Op, name: &str, default: i64) -> i64 {
