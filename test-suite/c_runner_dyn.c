@@ -7,11 +7,14 @@
  *      c_runner_dyn.c libm.so -o runner
  *   runner IN_0.bin:D0xD1x... ... OUT_0.bin ... OUT_m.bin
  *
- * Each input is the raw row-major f32 data of one tensor (numpy's tofile)
- * followed by its shape; the output shapes come from
+ * Each input is the raw row-major data of one tensor in its header dtype
+ * (numpy's tofile) followed by its shape; the output shapes come from
  * <entry>_output_shapes, the workspace is one malloc of
- * <entry>_workspace_size(shapes) bytes, and the entry point must report the
- * same output shapes again. Prints each output's shape. */
+ * <entry>_workspace_size(shapes) bytes. The entry point reports each
+ * output's shape again: the same, or, for an output whose extents depend
+ * on the data (NonZero, NonMaxSuppression), extents within the bounds it
+ * was allocated for; the output file holds the reported shape's elements.
+ * Prints each output's reported shape. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,14 @@
 #define OUTPUT_SHAPES CAT(DLC_ENTRY, _output_shapes)
 #define MAX_TENSORS (sizeof TENSORS / sizeof TENSORS[0])
 #define MAX_RANK (sizeof TENSORS[0].shape / sizeof TENSORS[0].shape[0])
+
+/* Bytes per element of a header dtype ("f32", "i64", "bool", ...). */
+static size_t elem_size(const char *dtype) {
+  if (!strcmp(dtype, "bool") || strstr(dtype, "8")) return 1;
+  if (strstr(dtype, "16")) return 2;
+  if (strstr(dtype, "64")) return 8;
+  return 4;
+}
 
 static size_t numel(const int64_t *shape, int rank) {
   size_t n = 1;
@@ -81,7 +92,7 @@ int main(int argc, char **argv) {
   int64_t *out_reported[MAX_TENSORS];
   const void *inputs[MAX_TENSORS];
   void *outputs[MAX_TENSORS];
-  float *bufs[MAX_TENSORS];
+  unsigned char *bufs[MAX_TENSORS];
   int ni = 0, no = 0;
   for (int k = 0; k < count; k++) {
     if (TENSORS[k].is_output) {
@@ -96,10 +107,11 @@ int main(int argc, char **argv) {
   ni = no = 0;
   for (int k = 0; k < count; k++) {
     size_t n = numel(shapes[k], TENSORS[k].rank);
-    bufs[k] = malloc(n * sizeof(float) + 1);
+    size_t es = elem_size(TENSORS[k].dtype);
+    bufs[k] = malloc(n * es + 1);
     if (!bufs[k]) return 2;
     if (TENSORS[k].is_output) {
-      for (size_t i = 0; i < n; i++) bufs[k][i] = -12345.0f; /* catch unwritten */
+      memset(bufs[k], 0xA5, n * es); /* catch unwritten */
       outputs[no++] = bufs[k];
       continue;
     }
@@ -108,10 +120,10 @@ int main(int argc, char **argv) {
       fprintf(stderr, "runner: cannot open %s\n", argv[k + 1]);
       return 2;
     }
-    size_t got = fread(bufs[k], sizeof(float), n + 1, f);
+    size_t got = fread(bufs[k], es, n + 1, f);
     fclose(f);
     if (got != n) {
-      fprintf(stderr, "runner: %s holds %zu floats, input '%s' needs %zu\n", argv[k + 1], got,
+      fprintf(stderr, "runner: %s holds %zu elements, input '%s' needs %zu\n", argv[k + 1], got,
               TENSORS[k].name, n);
       return 2;
     }
@@ -127,20 +139,25 @@ int main(int argc, char **argv) {
   }
   for (int k = 0; k < count; k++) {
     if (!TENSORS[k].is_output) continue;
-    if (memcmp(shapes[k], reported[k], sizeof(int64_t) * (size_t)TENSORS[k].rank) != 0) {
-      fprintf(stderr, "runner: the entry point reported another shape for '%s'\n",
-              TENSORS[k].name);
-      return 3;
+    for (int d = 0; d < TENSORS[k].rank; d++) {
+      int64_t r = reported[k][d];
+      int fixed = TENSORS[k].shape[d] >= 0;
+      if (r < 0 || r > shapes[k][d] || (fixed && r != shapes[k][d])) {
+        fprintf(stderr, "runner: the entry point reported a bad extent for '%s' at %d\n",
+                TENSORS[k].name, d);
+        return 3;
+      }
     }
-    size_t n = numel(shapes[k], TENSORS[k].rank);
+    size_t n = numel(reported[k], TENSORS[k].rank);
+    size_t es = elem_size(TENSORS[k].dtype);
     FILE *f = fopen(argv[k + 1], "wb");
-    if (!f || fwrite(bufs[k], sizeof(float), n, f) != n) {
+    if (!f || fwrite(bufs[k], es, n, f) != n) {
       fprintf(stderr, "runner: cannot write %s\n", argv[k + 1]);
       return 2;
     }
     fclose(f);
     printf("output %s shape", TENSORS[k].name);
-    for (int d = 0; d < TENSORS[k].rank; d++) printf(" %lld", (long long)shapes[k][d]);
+    for (int d = 0; d < TENSORS[k].rank; d++) printf(" %lld", (long long)reported[k][d]);
     printf("\n");
   }
   printf("workspace %zu bytes\n", ws_size);

@@ -16,7 +16,15 @@ and, for the CNN with a run-time batch dimension (cnn_dyn):
        sized by the shapes) at every batch size gen_models.py wrote
        references for, all from that one library.
 
-Each output must match within max relative error 1e-4. Prints one line
+and for a detection post-process whose output extents depend on the data
+(detect: NonMaxSuppression and NonZero):
+
+  jit  `dl-run detect.onnx`;
+  dyn  `dlc detect.onnx -o libdetect.so` and c_runner_dyn.c, which reads
+       the actual output shapes the entry point reports.
+
+Float outputs must match within max relative error 1e-4; integer outputs
+(detect's indices) exactly, in shape and value. Prints one line
 per check and `test-suite: N passed, N failed`."""
 import argparse
 import os
@@ -106,6 +114,52 @@ def run_dyn(exe, inp, work, ref_shape):
     return np.fromfile(out_bin, dtype=np.float32).reshape(ref_shape), None
 
 
+def check_detect(bin_dir, models_dir):
+    """detect.onnx through dl-run and through its library: (ok, message)
+    per way. Its outputs are indices whose count depends on the data."""
+    model = os.path.join(models_dir, "detect.onnx")
+    names = [os.path.join(models_dir, f"detect.{n}.npy") for n in ("boxes", "scores")]
+    refs = [np.load(os.path.join(models_dir, f"detect.output_{k}.npy")) for k in range(2)]
+
+    def same(how, got):
+        for k, (g, r) in enumerate(zip(got, refs)):
+            if g.dtype != r.dtype or g.shape != r.shape or not np.array_equal(g, r):
+                return False, f"detect ({how}): output {k} is {g.dtype}{list(g.shape)}, " \
+                    f"expected {r.dtype}{list(r.shape)} (or the values differ)"
+        return True, f"detect ({how}): outputs {[list(r.shape) for r in refs]} equal"
+
+    results = []
+    work = tempfile.mkdtemp(prefix="dlc-detect-jit-")
+    cmd = [os.path.join(bin_dir, "dl-run"), model, "--input", names[0], "--input", names[1],
+           "--output-dir", work]
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    if r.returncode != 0:
+        results.append((False, f"detect (jit): dl-run exited {r.returncode}\n{r.stderr}"))
+    else:
+        results.append(same("jit", [np.load(os.path.join(work, f"output_{k}.npy"))
+                                    for k in range(2)]))
+    work = tempfile.mkdtemp(prefix="dlc-detect-so-")
+    exe, err = build_dyn_runner(bin_dir, model, work)
+    if exe is None:
+        results.append((False, f"detect (so): {err}"))
+        return results
+    args = []
+    for k, n in enumerate(names):
+        x = np.load(n)
+        x.tofile(os.path.join(work, f"in{k}.bin"))
+        args.append(f"{work}/in{k}.bin:" + "x".join(str(d) for d in x.shape))
+    outs = [os.path.join(work, f"out{k}.bin") for k in range(2)]
+    r = subprocess.run([exe] + args + outs, capture_output=True, text=True)
+    if r.returncode != 0:
+        results.append((False, f"detect (so): runner exited {r.returncode}\n{r.stderr}"))
+        return results
+    shapes = [[int(d) for d in line.split()[3:]] for line in r.stdout.splitlines()
+              if line.startswith("output ")]
+    got = [np.fromfile(o, dtype=np.int64).reshape(s) for o, s in zip(outs, shapes)]
+    results.append(same("so", got))
+    return results
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -160,6 +214,10 @@ def main():
         all_ok &= ok
     if all_ok:
         shutil.rmtree(work, ignore_errors=True)
+    for ok, msg in check_detect(args.bin_dir, models_dir):
+        print(f"{'PASS' if ok else 'FAIL'} {msg}", flush=True)
+        passed += ok
+        failed += not ok
     print(f"test-suite: {passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -112,3 +112,27 @@ func.func @fused_yield(%x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @nonzero_rows(%x: tensor<2x3xf32>) -> tensor<3x?xi64> {
+  // expected-error@+1 {{'graph.nonzero' op result must be tensor<2x?xi64> (one row per input axis)}}
+  %r = graph.nonzero %x : (tensor<2x3xf32>) -> tensor<3x?xi64>
+  return %r : tensor<3x?xi64>
+}
+
+// -----
+
+func.func @nms_scores(%b: tensor<1x6x4xf32>, %s: tensor<1x2x5xf32>, %m: tensor<1xi64>, %t: tensor<1xf32>) -> tensor<?x3xi64> {
+  // expected-error@+1 {{'graph.non_max_suppression' op expects boxes [batch, boxes, 4] and scores [batch, classes, boxes]}}
+  %r = graph.non_max_suppression %b, %s, %m, %t : (tensor<1x6x4xf32>, tensor<1x2x5xf32>, tensor<1xi64>, tensor<1xf32>) -> tensor<?x3xi64>
+  return %r : tensor<?x3xi64>
+}
+
+// -----
+
+func.func @nms_threshold(%b: tensor<1x6x4xf32>, %s: tensor<1x2x6xf32>, %m: tensor<1xi64>, %t: tensor<2xf32>) -> tensor<?x3xi64> {
+  // expected-error@+1 {{'graph.non_max_suppression' op expects max_output_boxes_per_class (integer) and the thresholds (float) to hold one element each}}
+  %r = graph.non_max_suppression %b, %s, %m, %t : (tensor<1x6x4xf32>, tensor<1x2x6xf32>, tensor<1xi64>, tensor<2xf32>) -> tensor<?x3xi64>
+  return %r : tensor<?x3xi64>
+}

@@ -119,3 +119,19 @@ func.func @unroll_factor(%lb: index, %ub: index, %s: index) {
   } {unroll = 0 : i64}
   return
 }
+
+// -----
+
+func.func @flatten_elem(%m: memref<2x3xi64>) {
+  // expected-error@+1 {{'loop.flatten' op expects a result memref<?xT> of the source's element type}}
+  %f = loop.flatten %m : memref<2x3xi64> to memref<?xi32>
+  return
+}
+
+// -----
+
+func.func @set_static_dim(%m: memref<2x?xi64>, %n: index) {
+  // expected-error@+1 {{'loop.set_dim' op dimension 0 is not dynamic}}
+  loop.set_dim %m, 0, %n : memref<2x?xi64>
+  return
+}

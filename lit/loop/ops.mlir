@@ -75,3 +75,13 @@ func.func @dynamic(%m: memref<?x4xf32>, %ws: memref<?xi8>) {
   %v = loop.view %ws[%c0][%n] : memref<?xi8> to memref<?x4xf32>
   return
 }
+
+// A buffer seen as one dimension, and an output extent set at run time.
+// CHECK-LABEL: func.func @flatten_and_set_dim
+// CHECK: %[[F:.+]] = loop.flatten %arg0 : memref<2x?xi64> to memref<?xi64>
+// CHECK: loop.set_dim %arg0, 1, %arg1 : memref<2x?xi64>
+func.func @flatten_and_set_dim(%m: memref<2x?xi64>, %n: index) {
+  %f = loop.flatten %m : memref<2x?xi64> to memref<?xi64>
+  loop.set_dim %m, 1, %n : memref<2x?xi64>
+  return
+}

@@ -181,3 +181,34 @@ func.func @dim_out_of_range(%x: tensor<?x4xf32>) -> index {
   %n = te.dim %x, 2 : tensor<?x4xf32>
   return %n : index
 }
+
+// -----
+
+func.func @kernel_bounds(%x: tensor<4xf32>) -> tensor<?xi64> {
+  // expected-error@+1 {{'te.kernel' op expects one non-negative bound per dynamic result extent (1), got []}}
+  %r = te.kernel (%xb = %x) outs(%o) {bounds = array<i64>} : (tensor<4xf32>) -> tensor<?xi64> {
+    %c0 = arith.constant 0 : index
+    te.yield %c0 : index
+  }
+  return %r : tensor<?xi64>
+}
+
+// -----
+
+func.func @kernel_yield(%x: tensor<4xf32>) -> tensor<?xi64> {
+  // expected-error@+1 {{'te.kernel' op body must yield 1 index values (the dynamic result extents)}}
+  %r = te.kernel (%xb = %x) outs(%o) {bounds = array<i64: 4>} : (tensor<4xf32>) -> tensor<?xi64> {
+    te.yield
+  }
+  return %r : tensor<?xi64>
+}
+
+// -----
+
+func.func @kernel_isolated(%x: tensor<4xf32>, %n: index) -> tensor<?xi64> {
+  %r = te.kernel (%xb = %x) outs(%o) {bounds = array<i64: 4>} : (tensor<4xf32>) -> tensor<?xi64> {
+    // expected-error@+1 {{use of undeclared SSA value name}}
+    te.yield %n : index
+  }
+  return %r : tensor<?xi64>
+}

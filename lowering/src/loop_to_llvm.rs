@@ -7,7 +7,9 @@
 //!   induction variable and the iter_args, a body block ending in the latch
 //!   branch, and an exit block (`parallel` loops run sequentially here);
 //! - `loop.view` is a byte `getelementptr` into the workspace; `loop.alloc`
-//!   is rejected (memory planning must have replaced it);
+//!   is rejected (memory planning must have replaced it); `loop.flatten`
+//!   is the same pointer; `loop.set_dim` stores an output's extent into
+//!   the caller's output shapes;
 //! - `loop.vector_load`/`vector_store` are `llvm.load`/`llvm.store` of the
 //!   vector type; arith/math ops on vectors become the same llvm ops and
 //!   intrinsics on vector types (constants as `dense<...>` splats);
@@ -92,6 +94,8 @@ struct Emitter<'c> {
     /// The llvm values of the run-time extents of memrefs with `?`
     /// dimensions (`None` for static dimensions).
     dims: FxHashMap<Value, Vec<Option<String>>>,
+    /// Dynamic entries: the output buffers and their slots in `%output_shapes`.
+    out_slots: FxHashMap<Value, usize>,
 }
 
 type R<T> = Result<T, Diagnostic>;
@@ -738,6 +742,81 @@ impl<'c> Emitter<'c> {
                 };
                 self.names.insert(ctx.result(op, 0), v);
             }
+            "loop.flatten" => {
+                // The same pointer; one extent, the product of the source's.
+                let src = ops[0];
+                let shape = memref_parts(ctx, ctx.value_type(src))
+                    .map(|p| p.0.to_vec())
+                    .unwrap_or_default();
+                let mut product = None;
+                let mut known = 1i64;
+                for (d, &x) in shape.iter().enumerate() {
+                    if x != DYNAMIC {
+                        known = known.saturating_mul(x);
+                        continue;
+                    }
+                    let v = self
+                        .dims
+                        .get(&src)
+                        .and_then(|ds| ds[d].clone())
+                        .ok_or_else(|| fail(ctx, op, "reads an extent that is not known here"))?;
+                    product = Some(match product {
+                        None => v,
+                        Some(p) => {
+                            let m = self.fresh();
+                            self.line(loc, &format!("{m} = llvm.mul {p}, {v} : i64"));
+                            m
+                        }
+                    });
+                }
+                let total = match product {
+                    None => self.const_i64(loc, known),
+                    Some(p) if known == 1 => p,
+                    Some(p) => {
+                        let c = self.const_i64(loc, known);
+                        let m = self.fresh();
+                        self.line(loc, &format!("{m} = llvm.mul {p}, {c} : i64"));
+                        m
+                    }
+                };
+                self.dims.insert(ctx.result(op, 0), vec![Some(total)]);
+                self.names.insert(ctx.result(op, 0), a(0)?);
+            }
+            "loop.set_dim" => {
+                // Written into the caller's output shape (the dynamic ABI).
+                let slot = self.out_slots.get(&ops[0]).copied().ok_or_else(|| {
+                    fail(
+                        ctx,
+                        op,
+                        "must name an output buffer of a dynamic entry point",
+                    )
+                })?;
+                let d = dlc_loop::ops::dim_index(ctx, op).map_err(|m| fail(ctx, op, m))?;
+                let g = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{g} = llvm.getelementptr inbounds %output_shapes[{slot}] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr"),
+                );
+                let sp = self.fresh();
+                self.line(
+                    loc,
+                    &format!(
+                        "{sp} = llvm.load {g} {{alignment = 8 : i64}} : !llvm.ptr -> !llvm.ptr"
+                    ),
+                );
+                let gi = self.fresh();
+                self.line(
+                    loc,
+                    &format!("{gi} = llvm.getelementptr inbounds {sp}[{d}] : (!llvm.ptr) -> !llvm.ptr, i64"),
+                );
+                self.line(
+                    loc,
+                    &format!(
+                        "llvm.store {}, {gi} {{alignment = 8 : i64}} : i64, !llvm.ptr",
+                        a(1)?
+                    ),
+                );
+            }
             "loop.alloc" => {
                 return Err(fail(
                     ctx,
@@ -1035,6 +1114,7 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         externs: Default::default(),
         func_name: name.clone(),
         dims: FxHashMap::default(),
+        out_slots: FxHashMap::default(),
     };
     let sym = symbol(&name);
     let Some(eb) = entry_block else {
@@ -1158,6 +1238,9 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
                 };
                 let dims = e.load_dims(floc, arr, slot, ctx.value_type(p));
                 e.dims.insert(p, dims);
+                if k >= nin {
+                    e.out_slots.insert(p, slot);
+                }
             }
         }
     } else {

@@ -912,6 +912,48 @@ fn copy(ctx: &mut Context, anchor: Op, loc: Attr, src: Value, dst: Value) {
     new_op(ctx, at, loc, "loop.store", &s, &[], &[]);
 }
 
+/// Inlines a `te.kernel` before itself: its arguments become the input
+/// buffers and the flattened output buffer; the extents it yields are
+/// reported with `loop.set_dim` when the output has run-time extents.
+fn inline_kernel(ctx: &mut Context, kop: Op, bufs: &FxHashMap<Value, Value>) -> R<()> {
+    let loc = ctx.op_loc(kop);
+    let kb = dlc_te::body_block(ctx, kop).ok_or_else(|| fail(ctx, kop, "has no body"))?;
+    let args = ctx.block_args(kb).to_vec();
+    let out = bufs[&ctx.result(kop, 0)];
+    for (k, v) in ctx.operand_vec(kop).into_iter().enumerate() {
+        let b = *bufs
+            .get(&v)
+            .ok_or_else(|| fail(ctx, kop, "reads a tensor with no buffer"))?;
+        if ctx.value_type(b) != ctx.value_type(args[k]) {
+            return Err(fail(
+                ctx,
+                kop,
+                "reads a buffer whose type differs from its argument's",
+            ));
+        }
+        ctx.replace_all_uses_with(args[k], b);
+    }
+    let flat_t = ctx.value_type(args[args.len() - 1]);
+    let flat = new_op(ctx, kop, loc, "loop.flatten", &[out], &[flat_t], &[]);
+    ctx.replace_all_uses_with(args[args.len() - 1], ctx.result(flat, 0));
+    let term = ctx
+        .last_op(kb)
+        .ok_or_else(|| fail(ctx, kop, "has no terminator"))?;
+    let extents = ctx.operand_vec(term);
+    for o in ctx.block_ops_vec(kb) {
+        if o != term {
+            ctx.move_op_before(o, kop);
+        }
+    }
+    let shape = ctx.shape(ctx.value_type(out)).unwrap_or(&[]).to_vec();
+    let dyn_dims = shape.iter().enumerate().filter(|&(_, &d)| d == DYNAMIC);
+    for ((d, _), v) in dyn_dims.zip(extents) {
+        let a = ctx.i64_attr(d as i64);
+        new_op(ctx, kop, loc, "loop.set_dim", &[out, v], &[], &[("dim", a)]);
+    }
+    Ok(())
+}
+
 fn static_bytes(ctx: &Context, t: Type) -> Option<u64> {
     let shape = ctx.shape(t)?;
     if shape.iter().any(|&d| d < 0) {
@@ -1217,7 +1259,7 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
         let n = ctx.op_name_str(o);
         let ok = matches!(
             n,
-            "te.compute" | "te.group" | "te.dim" | "graph.constant" | "func.return"
+            "te.compute" | "te.group" | "te.kernel" | "te.dim" | "graph.constant" | "func.return"
         ) || n.starts_with("arith.")
             || n.starts_with("math.");
         if !ok {
@@ -1269,6 +1311,25 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
         let n = ctx.op_name_str(o);
         if n == "te.group" || n == "te.yield" {
             return Err(fail(ctx, o, "is not supported here (nested te.group?)"));
+        }
+    }
+    // A kernel result whose extents depend on the data is written straight
+    // into an output buffer allocated for its bounds; nothing else may
+    // read it (its size is not known when buffers are planned).
+    for kop in ctx.block_ops_vec(eb) {
+        if ctx.op_name_str(kop) != "te.kernel" {
+            continue;
+        }
+        let info = dlc_te::kernel_info(ctx, kop).map_err(|e| fail(ctx, kop, e))?;
+        let r = ctx.result(kop, 0);
+        let uses: Vec<Op> = ctx.users(r).collect();
+        let returned_once = uses.len() == 1 && ctx.op_name_str(uses[0]) == "func.return";
+        if !info.bounds.is_empty() && !returned_once {
+            return Err(fail(
+                ctx,
+                kop,
+                "has a result whose extents depend on the data; it can only be returned once by the function (reading it in further computations is not supported yet)",
+            ));
         }
     }
     // 2. Signature: tensors -> memrefs, outputs, workspace.
@@ -1363,11 +1424,16 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
         .filter(|&o| ctx.op_name_str(o) == "te.compute")
         .collect();
     let pos: FxHashMap<Op, usize> = ops.iter().enumerate().map(|(i, &o)| (o, i)).collect();
+    let kernels: Vec<Op> = ops
+        .iter()
+        .copied()
+        .filter(|&o| ctx.op_name_str(o) == "te.kernel")
+        .collect();
     let mut copies = Vec::new();
     for (k, &v) in rets.iter().enumerate() {
         let direct = ctx
             .defining_op(v)
-            .is_some_and(|d| ctx.op_name_str(d) == "te.compute")
+            .is_some_and(|d| matches!(ctx.op_name_str(d), "te.compute" | "te.kernel"))
             && !bufs.contains_key(&v);
         if direct {
             bufs.insert(v, outs[k]);
@@ -1406,8 +1472,48 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
             }
         }
     }
+    for &kop in &kernels {
+        let r = ctx.result(kop, 0);
+        let d = pos[&kop];
+        if !bufs.contains_key(&r) {
+            let size = static_bytes(ctx, ctx.value_type(r))
+                .ok_or_else(|| fail(ctx, kop, "has a result whose size cannot be planned"))?;
+            let mut last = d;
+            for u in ctx.users(r).collect::<Vec<_>>() {
+                if let Some(t) = top_level(ctx, eb, u) {
+                    last = last.max(pos.get(&t).copied().unwrap_or(d));
+                }
+            }
+            inter.push(r);
+            ranges.push((size, d, last));
+        }
+    }
+    // A kernel's scratch buffers (`loop.alloc` at the top of its body)
+    // live while it runs.
+    let mut scratch = Vec::new();
+    for &kop in &kernels {
+        let kb = dlc_te::body_block(ctx, kop).ok_or_else(|| fail(ctx, kop, "has no body"))?;
+        for o in ctx.block_ops_vec(kb) {
+            if ctx.op_name_str(o) == "loop.alloc" {
+                let t = ctx.value_type(ctx.result(o, 0));
+                let size = static_bytes(ctx, t)
+                    .ok_or_else(|| fail(ctx, o, "needs a static shape to be planned"))?;
+                scratch.push(o);
+                ranges.push((size, pos[&kop], pos[&kop]));
+            }
+        }
+    }
     let (places, peak) = plan_memory(&ranges);
-    for (&r, p) in inter.iter().zip(&places) {
+    let (places, scratch_places) = places.split_at(places.len() - scratch.len());
+    for (&o, p) in scratch.iter().zip(scratch_places) {
+        let t = ctx.value_type(ctx.result(o, 0));
+        let off = index_const(ctx, plan_at, floc, p.offset as i64);
+        let l = ctx.op_loc(o);
+        let view = new_op(ctx, plan_at, l, "loop.view", &[ws, off], &[t], &[]);
+        ctx.replace_all_uses_with(ctx.result(o, 0), ctx.result(view, 0));
+        ctx.erase_op(o);
+    }
+    for (&r, p) in inter.iter().zip(places) {
         let rt = ctx.value_type(r);
         let m = to_memref(ctx, rt).ok_or_else(|| fail(ctx, func, "has a non-tensor compute"))?;
         let off = index_const(ctx, plan_at, floc, p.offset as i64);
@@ -1480,6 +1586,22 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
     for (k, &v) in rets.iter().enumerate() {
         if let Some(d) = ctx
             .defining_op(v)
+            .filter(|&d| ctx.op_name_str(d) == "te.kernel")
+            && bufs.get(&v) == Some(&outs[k])
+        {
+            // The caller allocates for the bounds; the kernel reports the
+            // actual extents (loop.set_dim).
+            let info = dlc_te::kernel_info(ctx, d).map_err(|e| fail(ctx, d, e))?;
+            let bounds = info
+                .bounds
+                .iter()
+                .map(|&b| index_const(ctx, plan_at, floc, b))
+                .collect();
+            out_dims.insert(k, bounds);
+            continue;
+        }
+        if let Some(d) = ctx
+            .defining_op(v)
             .filter(|&d| ctx.op_name_str(d) == "te.compute")
             && bufs.get(&v) == Some(&outs[k])
         {
@@ -1488,10 +1610,13 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
             out_dims.insert(k, info.dims[..n].to_vec());
         }
     }
-    // 5. Loop nests.
+    // 5. Loop nests, and kernels inlined.
     for &c in &computes {
         let out = bufs[&ctx.result(c, 0)];
         lower_compute(ctx, c, out, &bufs)?;
+    }
+    for &kop in &kernels {
+        inline_kernel(ctx, kop, &bufs)?;
     }
     for (v, out) in copies {
         let src = *bufs
@@ -1503,7 +1628,7 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
     let rl = ctx.op_loc(ret);
     new_op(ctx, ret, rl, "func.return", &[], &[], &[]);
     ctx.erase_op(ret);
-    for &c in computes.iter().rev() {
+    for &c in computes.iter().chain(&kernels).rev() {
         ctx.erase_op(c);
     }
     for o in dead.into_iter().rev() {

@@ -285,6 +285,52 @@ def write_dynamic(out_dir, name, model, batches, rng):
     print(f"wrote {path} ({os.path.getsize(path)} bytes), batches {batches}")
 
 
+def write_detect(out_dir, rng):
+    """A detection post-process whose output extents depend on the data:
+    NonMaxSuppression over 50 boxes in 3 classes (at most 5 per class, IoU
+    0.5, score 0.3) and the NonZero of scores > 0.9. Writes detect.onnx,
+    its inputs (detect.boxes.npy, detect.scores.npy) and onnxruntime's
+    outputs (detect.output_0.npy, detect.output_1.npy)."""
+    import onnxruntime as ort
+
+    n, c = 50, 3
+    inits = [
+        numpy_helper.from_array(np.array([5], np.int64), "max_out"),
+        numpy_helper.from_array(np.array([0.5], np.float32), "iou"),
+        numpy_helper.from_array(np.array([0.3], np.float32), "score"),
+        numpy_helper.from_array(np.array(0.9, np.float32), "high"),
+    ]
+    nodes = [
+        helper.make_node("NonMaxSuppression", ["boxes", "scores", "max_out", "iou", "score"],
+                         ["selected"]),
+        helper.make_node("Greater", ["scores", "high"], ["is_high"]),
+        helper.make_node("NonZero", ["is_high"], ["high_at"]),
+    ]
+    g = helper.make_graph(
+        nodes, "detect",
+        [helper.make_tensor_value_info("boxes", TensorProto.FLOAT, [1, n, 4]),
+         helper.make_tensor_value_info("scores", TensorProto.FLOAT, [1, c, n])],
+        [helper.make_tensor_value_info("selected", TensorProto.INT64, ["num_selected", 3]),
+         helper.make_tensor_value_info("high_at", TensorProto.INT64, [3, "num_high"])],
+        inits)
+    model = make_model(g, opset=13)
+    onnx.checker.check_model(model)
+    path = os.path.join(out_dir, "detect.onnx")
+    onnx.save(model, path)
+    corner = rng.random((1, n, 2)).astype(np.float32) * 10
+    size = rng.random((1, n, 2)).astype(np.float32) * 3
+    boxes = np.ascontiguousarray(np.concatenate([corner, corner + size], axis=2)[:, :, [1, 0, 3, 2]])
+    scores = rng.random((1, c, n)).astype(np.float32)
+    feeds = {"boxes": boxes, "scores": scores}
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    outs = sess.run(None, feeds)
+    np.save(os.path.join(out_dir, "detect.boxes.npy"), boxes)
+    np.save(os.path.join(out_dir, "detect.scores.npy"), scores)
+    for k, o in enumerate(outs):
+        np.save(os.path.join(out_dir, f"detect.output_{k}.npy"), o)
+    print(f"wrote {path}: outputs {[o.shape for o in outs]}")
+
+
 # The batch sizes the run-time-batch CNN is checked at (one compiled library).
 CNN_DYN_BATCHES = [1, 5]
 
@@ -304,6 +350,7 @@ def main():
     write_whole(args.out, "mlp", *mlp(rng))
     write_whole(args.out, "cnn", *cnn(rng))
     write_dynamic(args.out, "cnn_dyn", cnn(rng, "batch")[0], CNN_DYN_BATCHES, rng)
+    write_detect(args.out, rng)
 
 
 if __name__ == "__main__":

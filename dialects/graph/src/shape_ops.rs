@@ -281,8 +281,45 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// ONNX NonZero: `tensor<R x ? x i64>`, one row per input axis, one
+    /// column per non-zero element in row-major order. The column count
+    /// depends on the data (at most the input's element count).
+    pub struct NonZeroOp = "graph.nonzero" {
+        summary: "indices of the non-zero elements",
+        operands: [input: TENSOR],
+        results: [result: TENSOR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_nonzero,
+    }
+}
+
+dlc_ir::define_op! {
+    /// ONNX NonMaxSuppression: greedy selection per batch and class of the
+    /// boxes by descending score, dropping boxes whose IoU with a selected
+    /// one exceeds the threshold; `tensor<? x 3 x i64>` rows of (batch,
+    /// class, box). `max_output_boxes_per_class` (an integer) and the
+    /// thresholds (floats) hold one element each; without
+    /// `score_threshold` no box is dropped for its score.
+    /// `center_point_box` reads boxes as (x, y, w, h) instead of two
+    /// corners (y1, x1, y2, x2).
+    pub struct NonMaxSuppressionOp = "graph.non_max_suppression" {
+        summary: "non-maximum suppression of scored boxes",
+        operands: [boxes: TENSOR, scores: TENSOR, max_output_boxes_per_class: TENSOR,
+            iou_threshold: TENSOR, score_threshold[optional]: TENSOR],
+        results: [selected_indices: TENSOR],
+        attributes: [center_point_box[optional]: UNIT_ATTR],
+        traits: PURE,
+        format: COMPUTE_FORMAT,
+        verify: verify_nms,
+    }
+}
+
 /// Every op of this module.
 pub const OPS: &[&dlc_ir::OpDef] = &[
+    &NonZeroOp::DEF,
+    &NonMaxSuppressionOp::DEF,
     &TensorScatterOp::DEF,
     &PoolNdOp::DEF,
     &GridSampleOp::DEF,
@@ -391,6 +428,59 @@ fn verify_indexed(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     same_elem(ctx, op, 0)?;
     if !is_int_tensor(ctx, op, 1) {
         return Err(ctx.op_error(op, "indices must be integers"));
+    }
+    Ok(())
+}
+
+fn is_i64_matrix(ctx: &Context, op: Op, rows: i64, cols: i64) -> bool {
+    let t = ctx.value_type(ctx.result(op, 0));
+    ctx.shape(t) == Some(&[rows, cols][..])
+        && matches!(
+            ctx.type_kind(ctx.element_type(t)),
+            TypeKind::Integer { width: 64, .. }
+        )
+}
+
+fn verify_nonzero(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let r = shape(ctx, op, 0).len() as i64;
+    if !is_i64_matrix(ctx, op, r, dlc_ir::types::DYNAMIC) {
+        return Err(ctx.op_error(
+            op,
+            format!("result must be tensor<{r}x?xi64> (one row per input axis)"),
+        ));
+    }
+    Ok(())
+}
+
+fn verify_nms(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let (b, s) = (shape(ctx, op, 0), shape(ctx, op, 1));
+    let elem = |k: usize| ctx.element_type(ctx.value_type(ctx.operand(op, k)));
+    if b.len() != 3 || b[2] != 4 || s.len() != 3 || s[0] != b[0] || s[2] != b[1] {
+        return Err(ctx.op_error(
+            op,
+            "expects boxes [batch, boxes, 4] and scores [batch, classes, boxes]",
+        ));
+    }
+    if !ctx.is_float(elem(0)) || elem(1) != elem(0) {
+        return Err(ctx.op_error(op, "boxes and scores must have one float type"));
+    }
+    for k in 2..ctx.num_operands(op) {
+        let sh = shape(ctx, op, k);
+        let one = sh.len() <= 1 && sh.iter().all(|&d| d == 1);
+        let ok = if k == 2 {
+            is_int_tensor(ctx, op, k)
+        } else {
+            ctx.is_float(elem(k))
+        };
+        if !one || !ok {
+            return Err(ctx.op_error(
+                op,
+                "expects max_output_boxes_per_class (integer) and the thresholds (float) to hold one element each",
+            ));
+        }
+    }
+    if !is_i64_matrix(ctx, op, dlc_ir::types::DYNAMIC, 3) {
+        return Err(ctx.op_error(op, "result must be tensor<?x3xi64>"));
     }
     Ok(())
 }

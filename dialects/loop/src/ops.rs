@@ -1,8 +1,10 @@
 //! The loop ops: `loop.for` (sequential or `parallel`, optionally marked
 //! for unrolling), `loop.yield`, scalar and vector loads/stores on
 //! `memref<...xf32>` buffers, `loop.broadcast` (scalar to vector), and
-//! `loop.view` / `loop.alloc` for the workspace arena, and `loop.dim`, the
-//! run-time extent of a memref dimension.
+//! `loop.view` / `loop.alloc` for the workspace arena, `loop.dim`, the
+//! run-time extent of a memref dimension, `loop.flatten` (a buffer as one
+//! dimension) and `loop.set_dim` (an output extent known only after
+//! computing it).
 
 use dlc_ir::constraints::*;
 use dlc_ir::lexer::Tok;
@@ -233,8 +235,99 @@ fn verify_constant(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+dlc_ir::define_op! {
+    /// `%f = loop.flatten %m : memref<2x?xi64> to memref<?xi64>`: the same
+    /// buffer seen as one row-major dimension (a `te.kernel`'s output).
+    pub struct FlattenOp = "loop.flatten" {
+        summary: "a buffer as one flat dimension",
+        operands: [source: MEMREF],
+        results: [result: MEMREF],
+        traits: PURE,
+        format: "$source attr-dict `:` type($source) `to` type($result)",
+        verify: verify_flatten,
+    }
+}
+
+dlc_ir::define_op! {
+    /// `loop.set_dim %out, 1, %n : memref<2x?xi64>`: an output buffer's
+    /// actual extent in dimension 1, known only after computing it (a
+    /// NonZero's count). The buffer was allocated for an upper bound; the
+    /// entry point reports `%n` in its output shapes (docs/LOWERING.md).
+    pub struct SetDimOp = "loop.set_dim" {
+        summary: "reports the run-time extent of an output dimension",
+        operands: [buffer: MEMREF, value: INDEX],
+        attributes: [dim: I64_ATTR],
+        parse: parse_set_dim,
+        print: print_set_dim,
+        verify: verify_set_dim,
+    }
+}
+
+fn verify_flatten(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let s = memref_parts(ctx, ctx.value_type(ctx.operand(op, 0)));
+    let r = memref_parts(ctx, ctx.value_type(ctx.result(op, 0)));
+    match (s, r) {
+        (Some((_, se)), Some((rs, re))) if se == re && rs == [dlc_ir::types::DYNAMIC] => Ok(()),
+        _ => Err(err(
+            ctx,
+            op,
+            "expects a result memref<?xT> of the source's element type",
+        )),
+    }
+}
+
+fn parse_set_dim(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let m = p.parse_operand()?;
+    p.expect(Tok::Comma, "before the dimension")?;
+    let d = p.parse_i64()?;
+    let d = p.ctx.i64_attr(d);
+    let id = p.ctx.ident("dim");
+    st.props.push((id, d));
+    p.expect(Tok::Comma, "before the extent")?;
+    let v = p.parse_operand()?;
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the type")?;
+    let tok = p.token();
+    let ty = p.parse_type()?;
+    if memref_parts(p.ctx, ty).is_none() {
+        return Err(p.error_at(tok, "expected a memref type"));
+    }
+    let m = p.resolve_operand(&m, ty)?;
+    let it = p.ctx.index_type();
+    let v = p.resolve_operand(&v, it)?;
+    st.operands.extend([m, v]);
+    Ok(())
+}
+
+fn print_set_dim(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    let d = ctx.attr(op, "dim").and_then(|a| ctx.int_value(a));
+    let (Some(d), 2) = (d, ctx.num_operands(op)) else {
+        pr.write(" <<malformed loop.set_dim>>");
+        return;
+    };
+    pr.write(" ");
+    pr.print_operand(ctx.operand(op, 0));
+    pr.write(&format!(", {d}, "));
+    pr.print_operand(ctx.operand(op, 1));
+    pr.print_optional_attr_dict(op, &["dim"]);
+    pr.write(" : ");
+    pr.print_type(ctx.value_type(ctx.operand(op, 0)));
+}
+
+fn verify_set_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let d = dim_index(ctx, op).map_err(|e| err(ctx, op, e))?;
+    let shape = memref_parts(ctx, ctx.value_type(ctx.operand(op, 0))).map_or(&[][..], |(s, _)| s);
+    if shape[d] != dlc_ir::types::DYNAMIC {
+        return Err(err(ctx, op, format!("dimension {d} is not dynamic")));
+    }
+    Ok(())
+}
+
 /// Every op of the dialect.
 pub static OPS: &[&dlc_ir::OpDef] = &[
+    &FlattenOp::DEF,
+    &SetDimOp::DEF,
     &ForOp::DEF,
     &YieldOp::DEF,
     &LoadOp::DEF,

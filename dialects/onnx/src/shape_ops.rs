@@ -1,7 +1,8 @@
 //! The shape-manipulation operators of the onnx dialect: Shape, Size,
 //! ConstantOfShape, Unsqueeze, Squeeze, Expand, Slice, Gather,
 //! GatherElements, GatherND, Range, Split, Tile, Pad, Trilu, DepthToSpace,
-//! SpaceToDepth, OneHot, Dropout (inference) and CumSum.
+//! SpaceToDepth, OneHot, Dropout (inference), CumSum, NonZero and
+//! NonMaxSuppression (whose result extents depend on the data), and more.
 //!
 //! Many of them take a shape, axes or sizes as an operand (from opset 10 to
 //! 18, depending on the op, where older opsets had attributes). Result
@@ -85,6 +86,8 @@ shape_ops! {
     TensorScatterOp, "onnx.TensorScatter", "ONNX TensorScatter (KV-cache update)", [past_cache, update, write_indices[variadic]], [present_cache], [axis: INT_ATTR, mode: STR_ATTR];
     CumProdOp, "onnx.CumProd", "ONNX CumProd", [x, axis], [y], [exclusive: INT_ATTR, reverse: INT_ATTR];
     LpPoolOp, "onnx.LpPool", "ONNX LpPool: the p-norm over each window", [X], [Y], [auto_pad: STR_ATTR, ceil_mode: INT_ATTR, dilations: INTS_ATTR, kernel_shape: INTS_ATTR, p: INT_ATTR, pads: INTS_ATTR, strides: INTS_ATTR];
+    NonZeroOp, "onnx.NonZero", "ONNX NonZero: the indices of the non-zero elements, one row per axis", [X], [Y], [];
+    NonMaxSuppressionOp, "onnx.NonMaxSuppression", "ONNX NonMaxSuppression (omitted optional inputs are empty tensors)", [boxes, scores, args[variadic]], [selected_indices], [center_point_box: INT_ATTR];
     ResizeOp, "onnx.Resize", "ONNX Resize (X, roi, scales, sizes; empty tensors for absent ones)", [X, args[variadic]], [Y], [antialias: INT_ATTR, axes: INTS_ATTR, coordinate_transformation_mode: STR_ATTR, cubic_coeff_a: FLOAT_ATTR, exclude_outside: INT_ATTR, extrapolation_value: FLOAT_ATTR, keep_aspect_ratio_policy: STR_ATTR, mode: STR_ATTR, nearest_mode: STR_ATTR];
 }
 
@@ -422,6 +425,18 @@ fn infer_known(
             vec![(vec![(b - a) as i64], i64t)]
         }
         "Size" => vec![(vec![], i64t)],
+        // How many elements are non-zero, or boxes selected, depends on
+        // the data: a run-time extent bounded by the element (box) count.
+        "NonZero" => vec![(vec![rank as i64, DYNAMIC], i64t)],
+        "NonMaxSuppression" => {
+            if rank != 3 || shapes[1].len() != 3 {
+                return err("NonMaxSuppression needs 3-D boxes and scores");
+            }
+            if s0[2] != 4 && s0[2] != DYNAMIC {
+                return err("NonMaxSuppression's boxes must have 4 coordinates");
+            }
+            vec![(vec![DYNAMIC, 3], i64t)]
+        }
         "ConstantOfShape" => {
             let elem = get("value")
                 .and_then(|a| ctx.attr_type(a))

@@ -39,6 +39,22 @@
 //!   rather than outlined functions so the te-to-loop lowering sees the
 //!   group boundary (one loop-nest fusion scope) without call plumbing.
 //!
+//! * `te.kernel` is an imperative escape hatch, TVM's `te.extern`: for ops
+//!   whose algorithm is sequential (greedy selection, compaction) or whose
+//!   result extents depend on the data. Its isolated region takes one
+//!   buffer per input (a memref of the input's type) and the result as a
+//!   flat `memref<?xT>` whose capacity is the static extents times
+//!   `bounds` (one upper bound per `?` of the result), writes the result
+//!   row-major in its actual shape with loop-dialect ops, and ends in
+//!   `te.yield` of the actual `?` extents:
+//!
+//! ```text
+//! %n = te.kernel (%xb = %x) outs(%o) {bounds = array<i64: 6>} : (tensor<2x3xf32>) -> tensor<2x?xi64> {
+//!   ...
+//!   te.yield %count : index
+//! }
+//! ```
+//!
 //! Constants stay `graph.constant` at this level (shared weight blobs are
 //! never copied); scalars inside bodies are `arith.constant`.
 //!
@@ -123,7 +139,7 @@ dlc_ir::define_op! {
         operands: [operands[variadic]: ANY_TYPE],
         traits: PURE | TERMINATOR | RETURN_LIKE,
         format: "attr-dict ($operands^ `:` type($operands))?",
-        parents: &["te.compute", "te.group"],
+        parents: &["te.compute", "te.group", "te.kernel"],
     }
 }
 
@@ -141,6 +157,22 @@ dlc_ir::define_op! {
     }
 }
 
+dlc_ir::define_op! {
+    /// An imperative kernel over buffers (TVM's `te.extern`), isolated from
+    /// above; see the module docs.
+    pub struct KernelOp = "te.kernel" {
+        summary: "a loop-level kernel producing one tensor",
+        operands: [inputs[variadic]: TENSOR],
+        results: [result: TENSOR],
+        attributes: [bounds: DENSE_I64_ARRAY_ATTR],
+        regions: [body],
+        traits: ISOLATED_FROM_ABOVE | SINGLE_BLOCK | PURE,
+        parse: parse_kernel,
+        print: print_kernel,
+        verify: verify_kernel,
+    }
+}
+
 pub static DIALECT: DialectDef = DialectDef {
     name: "te",
     summary: "Tensor expressions: te.compute index-space lambdas, reductions and schedules",
@@ -150,6 +182,7 @@ pub static DIALECT: DialectDef = DialectDef {
         &DimOp::DEF,
         &YieldOp::DEF,
         &GroupOp::DEF,
+        &KernelOp::DEF,
     ],
     ..DialectDef::DEFAULT
 };
@@ -393,6 +426,116 @@ fn verify_group(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
         Some(t) if YieldOp::cast(ctx, t).is_some() => {
             if ctx.operand_types(t) != ctx.result_types(op) {
                 return Err(ctx.op_error(op, "yielded types must match the result types"));
+            }
+        }
+        _ => return Err(ctx.op_error(op, "body must end in 'te.yield'")),
+    }
+    Ok(())
+}
+
+/// The facts of a `te.kernel`: the result's shape and element type, and
+/// the upper bound of each `?` extent.
+pub struct KernelInfo {
+    pub shape: Vec<i64>,
+    pub elem: Type,
+    pub bounds: Vec<i64>,
+}
+
+impl KernelInfo {
+    /// Elements the output buffer holds: static extents times bounds.
+    pub fn capacity(&self) -> Option<i64> {
+        let mut b = self.bounds.iter();
+        self.shape.iter().try_fold(1i64, |acc, &d| {
+            let e = if d == DYNAMIC { *b.next()? } else { d };
+            acc.checked_mul(e)
+        })
+    }
+}
+
+/// Reads a `te.kernel`'s result type and bounds.
+pub fn kernel_info(ctx: &Context, op: Op) -> Result<KernelInfo, String> {
+    if ctx.num_results(op) != 1 {
+        return Err("expects one result".into());
+    }
+    let t = ctx.value_type(ctx.result(op, 0));
+    let shape = ctx
+        .shape(t)
+        .filter(|_| matches!(ctx.type_kind(t), TypeKind::Tensor { .. }))
+        .ok_or("result must be a ranked tensor")?
+        .to_vec();
+    let bounds = ctx
+        .attr(op, "bounds")
+        .and_then(|a| ctx.dense_int_array(a))
+        .ok_or("expects 'bounds' (array<i64>)")?;
+    let ndyn = shape.iter().filter(|&&d| d == DYNAMIC).count();
+    if bounds.len() != ndyn || bounds.iter().any(|&b| b < 0) {
+        return Err(format!(
+            "expects one non-negative bound per dynamic result extent ({ndyn}), got {bounds:?}"
+        ));
+    }
+    Ok(KernelInfo {
+        shape,
+        elem: ctx.element_type(t),
+        bounds,
+    })
+}
+
+/// The block argument types of a kernel with these operand and result
+/// types: a memref per input, then the flat output buffer.
+pub fn kernel_arg_types(ctx: &mut Context, inputs: &[Type], result: Type) -> Vec<Type> {
+    let mut v: Vec<Type> = inputs
+        .iter()
+        .map(|&t| {
+            let s = ctx.shape(t).unwrap_or(&[]).to_vec();
+            let e = ctx.element_type(t);
+            ctx.memref_type(&s, e)
+        })
+        .collect();
+    let e = ctx.element_type(result);
+    v.push(ctx.memref_type(&[DYNAMIC], e));
+    v
+}
+
+fn verify_kernel(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let info = kernel_info(ctx, op).map_err(|e| ctx.op_error(op, e))?;
+    if info.capacity().is_none() {
+        return Err(ctx.op_error(op, "result capacity overflows"));
+    }
+    let Some(b) = body_block(ctx, op) else {
+        return Err(ctx.op_error(op, "expects a non-empty body"));
+    };
+    let args = ctx.block_arg_types(b);
+    let ins = ctx.operand_types(op);
+    let memref_of = |a: Type, t: Type| {
+        matches!(ctx.type_kind(a), TypeKind::MemRef { .. })
+            && ctx.shape(a) == ctx.shape(t)
+            && ctx.element_type(a) == ctx.element_type(t)
+    };
+    let flat_out = args.last().is_some_and(|&a| {
+        matches!(ctx.type_kind(a), TypeKind::MemRef { .. })
+            && ctx.shape(a) == Some(&[DYNAMIC][..])
+            && ctx.element_type(a) == info.elem
+    });
+    if args.len() != ins.len() + 1
+        || !flat_out
+        || args.iter().zip(&ins).any(|(&a, &t)| !memref_of(a, t))
+    {
+        return Err(ctx.op_error(
+            op,
+            "body arguments must be a memref of each input's type, then the flat output memref<?xT>",
+        ));
+    }
+    match ctx.terminator(b) {
+        Some(t) if YieldOp::cast(ctx, t).is_some() => {
+            let tys = ctx.operand_types(t);
+            if tys.len() != info.bounds.len() || tys.iter().any(|&t| !ctx.is_index(t)) {
+                return Err(ctx.op_error(
+                    op,
+                    format!(
+                        "body must yield {} index values (the dynamic result extents)",
+                        info.bounds.len()
+                    ),
+                ));
             }
         }
         _ => return Err(ctx.op_error(op, "body must end in 'te.yield'")),
@@ -727,6 +870,114 @@ fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
     let ins = ctx.operand_types(op);
     let outs = ctx.result_types(op);
     pr.print_function_sig(&ins, &outs);
+    pr.write(" ");
+    pr.print_region_with_default_dialect(ctx.region(op, 0), None, false);
+}
+
+/// `te.kernel (%a = %x, ...) outs(%o) {attrs} : (T, ...) -> R { body }`
+fn parse_kernel(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    p.expect(Tok::LParen, "to begin kernel operands")?;
+    let mut names = Vec::new();
+    let mut vals = Vec::new();
+    if !p.consume_if(Tok::RParen) {
+        loop {
+            let name = p.parse_operand()?;
+            p.expect(Tok::Equal, "after kernel argument name")?;
+            vals.push(p.parse_operand()?);
+            let loc = p.parse_optional_location()?;
+            names.push((name, loc));
+            if !p.consume_if(Tok::Comma) {
+                break;
+            }
+        }
+        p.expect(Tok::RParen, "to end kernel operands")?;
+    }
+    if !p.consume_keyword("outs") {
+        return Err(p.error_at(
+            p.token(),
+            "expected 'outs(%name)' after the kernel operands",
+        ));
+    }
+    p.expect(Tok::LParen, "after 'outs'")?;
+    let out = p.parse_operand()?;
+    let out_loc = p.parse_optional_location()?;
+    p.expect(Tok::RParen, "to end 'outs'")?;
+    p.parse_optional_attr_dict(&mut st.attrs)?;
+    p.expect(Tok::Colon, "before the kernel signature")?;
+    let tok = p.token();
+    let ins = p.parse_paren_type_list()?;
+    p.expect(Tok::Arrow, "in the kernel signature")?;
+    let outs = p.parse_function_result_types()?;
+    let [rt] = outs[..] else {
+        return Err(p.error_at(tok, "a kernel has exactly one result"));
+    };
+    if ins.len() != vals.len() {
+        return Err(p.error_at(
+            tok,
+            format!("expected {} input types, got {}", vals.len(), ins.len()),
+        ));
+    }
+    if !matches!(p.ctx.type_kind(rt), TypeKind::Tensor { .. })
+        || ins
+            .iter()
+            .any(|&t| !matches!(p.ctx.type_kind(t), TypeKind::Tensor { .. }))
+    {
+        return Err(p.error_at(tok, "kernel operands and result must be ranked tensors"));
+    }
+    for (v, &t) in vals.iter().zip(&ins) {
+        let r = p.resolve_operand(v, t)?;
+        st.operands.push(r);
+    }
+    st.result_types = vec![rt];
+    let tys = kernel_arg_types(p.ctx, &ins, rt);
+    names.push((out, out_loc));
+    let args: Vec<BlockArgDecl<'_>> = names
+        .into_iter()
+        .zip(&tys)
+        .map(|((name, loc), &ty)| BlockArgDecl {
+            name,
+            ty,
+            loc,
+            attrs: None,
+        })
+        .collect();
+    let r = p.ctx.create_region();
+    p.parse_region_with(r, &args, true, None)?;
+    st.regions.push(r);
+    Ok(())
+}
+
+fn print_kernel(pr: &mut OpAsmPrinter<'_>, op: Op) {
+    let ctx = pr.ctx;
+    let args: Vec<Value> = body_block(ctx, op)
+        .map(|b| ctx.block_args(b).to_vec())
+        .unwrap_or_default();
+    if ctx.num_regions(op) != 1 || args.len() != ctx.num_operands(op) + 1 {
+        pr.write(" <<malformed te.kernel>>");
+        return;
+    }
+    pr.write(" (");
+    for (i, v) in ctx.operands(op).enumerate() {
+        if i > 0 {
+            pr.write(", ");
+        }
+        pr.print_operand(args[i]);
+        pr.write(" = ");
+        pr.print_operand(v);
+        if pr.opts.debuginfo
+            && let Some(l) = ctx.block_arg_loc(args[i])
+        {
+            pr.write(" ");
+            pr.print_arg_loc(l);
+        }
+    }
+    pr.write(") outs(");
+    print_arg(pr, args[args.len() - 1]);
+    pr.write(")");
+    pr.print_optional_attr_dict(op, &[]);
+    pr.write(" : ");
+    let ins = ctx.operand_types(op);
+    pr.print_function_sig(&ins, &[ctx.value_type(ctx.result(op, 0))]);
     pr.write(" ");
     pr.print_region_with_default_dialect(ctx.region(op, 0), None, false);
 }

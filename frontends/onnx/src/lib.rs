@@ -807,7 +807,7 @@ impl Importer<'_> {
                     // (`dlc_onnx::nn::is_omitted`).
                     if matches!(
                         node.op_type.as_str(),
-                        "RNN" | "GRU" | "LSTM" | "Attention" | "DeformConv"
+                        "RNN" | "GRU" | "LSTM" | "Attention" | "DeformConv" | "NonMaxSuppression"
                     ) {
                         let f32t = self.ctx.f32();
                         let ty = self.ctx.tensor_type(&[0], f32t);

@@ -21,6 +21,7 @@
 
 mod dynamic;
 mod elementwise;
+mod kernels;
 mod nn;
 mod quant;
 mod reduce;
@@ -478,6 +479,12 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
     };
     if matches!(short, "constant" | "fused" | "yield") || rw.ctx.num_results(op) != 1 {
         return Ok(false);
+    }
+    // Kernels: sequential algorithms with data-dependent result extents.
+    if let Some(v) = kernels::lower(rw, op, short) {
+        let v = v?;
+        rw.replace_op(op, &[v]);
+        return Ok(true);
     }
     let ins: Vec<Value> = rw.ctx.operands(op).collect();
     let res = rw.ctx.result(op, 0);

@@ -32,6 +32,8 @@ pub(crate) fn lowering(name: &str) -> Option<LowerFn> {
         "CumSum" | "CumProd" => lower_cumsum,
         "LpPool" => lower_lp_pool,
         "TopK" => lower_top_k,
+        "NonZero" => lower_nonzero,
+        "NonMaxSuppression" => lower_nms,
         "TensorScatter" => lower_tensor_scatter,
         "AffineGrid" => lower_affine_grid,
         "GridSample" => lower_grid_sample,
@@ -941,6 +943,48 @@ fn lower_top_k(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> 
         vec![("axis", a)],
     );
     Ok(vec![rw.ctx.result(v, 0), i])
+}
+
+/// NonZero: `graph.nonzero`, whose column count is known at run time.
+fn lower_nonzero(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let x = rw.ctx.operand(op, 0);
+    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
+    let r = rw.create_op("graph.nonzero", loc, &[x], &[rt], vec![]);
+    Ok(vec![rw.ctx.result(r, 0)])
+}
+
+/// NonMaxSuppression: `graph.non_max_suppression` with the omitted inputs
+/// made explicit (no output boxes, IoU threshold 0) except
+/// `score_threshold`, whose absence means no box is dropped for its score.
+fn lower_nms(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {
+    let loc = rw.ctx.op_loc(op);
+    let ins = operands(rw.ctx, op);
+    let rt = rw.ctx.value_type(rw.ctx.result(op, 0));
+    let given = |rw: &PatternRewriter<'_>, k: usize| -> LowerResult<Option<Value>> {
+        match ins.get(k) {
+            Some(&v) if !dlc_onnx::nn::is_omitted(&shape_of(rw.ctx, v)?) => Ok(Some(v)),
+            _ => Ok(None),
+        }
+    };
+    let mut args = vec![ins[0], ins[1]];
+    for (k, elem) in [(2, rw.ctx.i64()), (3, rw.ctx.f32())] {
+        let v = match given(rw, k)? {
+            Some(v) => v,
+            None => {
+                let ty = rw.ctx.tensor_type(&[], elem);
+                constant_of(rw, op, ty, &[0.0])?
+            }
+        };
+        args.push(v);
+    }
+    args.extend(given(rw, 4)?);
+    let mut attrs = Vec::new();
+    if int_attr(rw, op, "center_point_box", 0) != 0 {
+        attrs.push(("center_point_box", rw.ctx.unit_attr()));
+    }
+    let r = rw.create_op("graph.non_max_suppression", loc, &args, &[rt], attrs);
+    Ok(vec![rw.ctx.result(r, 0)])
 }
 
 fn lower_scatter(rw: &mut PatternRewriter<'_>, op: Op) -> LowerResult<Vec<Value>> {

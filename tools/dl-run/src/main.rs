@@ -224,13 +224,6 @@ fn run(cli: Cli) -> Result<()> {
         .iter()
         .chain(&sig.outputs)
         .any(|t| !t.is_static());
-    if let Some(t) = sig.outputs.iter().find(|t| !t.is_static() && !cli.dynamic) {
-        bail!(
-            "error: output '{}' has a shape that depends on the data ({:?}); it is not supported",
-            t.name,
-            t.shape
-        );
-    }
     drv::attach_signature(&mut ctx, module, &sig);
     drv::lower_to_llvm(&mut ctx, &reg, module, &dump)?;
     drv::check_entry(&ctx, module, &sig)?;
@@ -316,6 +309,25 @@ fn run(cli: Cli) -> Result<()> {
         }
     }
     drop(out_ptrs);
+    drop(out_shape_ptrs);
+    // Outputs whose extents depend on the data were allocated for their
+    // bounds; the entry point reported the actual shapes.
+    for (o, s) in outputs.iter_mut().zip(&out_shapes) {
+        let shape = s
+            .iter()
+            .map(|&d| usize::try_from(d))
+            .collect::<Result<Vec<_>, _>>()
+            .ok()
+            .filter(|sh| sh.len() == o.shape.len());
+        if shape.as_ref() != Some(&o.shape) {
+            shape.and_then(|sh| o.truncate_to(sh)).ok_or_else(|| {
+                anyhow!(
+                    "error: '{}' reported the invalid output shape {s:?}",
+                    sig.entry
+                )
+            })?;
+        }
+    }
     std::fs::create_dir_all(&cli.output_dir).with_context(|| {
         format!(
             "error: could not create output directory '{}'",

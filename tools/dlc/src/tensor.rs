@@ -179,6 +179,23 @@ impl Tensor {
         self.shape.iter().product()
     }
 
+    /// Shrinks the tensor to `shape`, keeping its first elements: an output
+    /// allocated for upper bounds whose actual extents were reported after
+    /// the run (written row-major in the actual shape). `None` if `shape`
+    /// has more elements than the tensor.
+    pub fn truncate_to(&mut self, shape: Vec<usize>) -> Option<()> {
+        let len = shape
+            .iter()
+            .product::<usize>()
+            .checked_mul(self.dtype.size())?;
+        if len > self.len {
+            return None;
+        }
+        self.len = len;
+        self.shape = shape;
+        Some(())
+    }
+
     pub fn bytes(&self) -> &[u8] {
         // SAFETY: `lines` is a contiguous Vec of plain bytes at least
         // `len` long.
