@@ -24,3 +24,21 @@ func.func @exported(%x: tensor<2x3x4xf32>) -> tensor<?x?xf32> {
   %r = onnx.Reshape %x, %shape : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %r : tensor<?x?xf32>
 }
+
+// A Split of a constant folds into its pieces (ONNX's AffineGrid function
+// splits a size vector into N, C, H, W), and a Range over one-element 1-D
+// bounds (as that function writes them) folds like one over scalars.
+// CHECK-LABEL: func.func @split_pieces(%arg0: tensor<2x3xf32>) -> (tensor<1x6xf32>, tensor<5xi64>)
+// CHECK-NOT: onnx.
+// CHECK: graph.reshape %arg0 {shape = array<i64: 1, 6>}
+// CHECK: graph.constant dense<[0, 1, 2, 3, 4]> : tensor<5xi64>
+func.func @split_pieces(%x: tensor<2x3xf32>) -> (tensor<?x?xf32>, tensor<?xi64>) {
+  %size = onnx.Constant dense<[5, 6]> : tensor<2xi64>
+  %h, %w = onnx.Split %size {axis = 0 : i64, num_outputs = 2 : i64} : (tensor<2xi64>) -> (tensor<1xi64>, tensor<1xi64>)
+  %one = onnx.Constant dense<1> : tensor<1xi64>
+  %s = onnx.Concat %one, %w {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %r = onnx.Reshape %x, %s : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %zero = onnx.Constant dense<0> : tensor<1xi64>
+  %range = onnx.Range %zero, %h, %one : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xi64>
+  return %r, %range : tensor<?x?xf32>, tensor<?xi64>
+}

@@ -199,6 +199,31 @@ def tiny_models(inputs_dir):
     )
     del i64
     onnx.save(make_model(g, opset=17), os.path.join(inputs_dir, "control_flow.onnx"))
+    # A Loop whose trip count is an input: dl-run knows it before compiling
+    # and unrolls the loop at import; s grows by x each step, every step's
+    # s is a scan output.
+    body = helper.make_graph(
+        [helper.make_node("Add", ["s_in", "x"], ["s_out"]),
+         helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+         helper.make_node("Identity", ["s_out"], ["step"])],
+        "loop_body",
+        [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", b, []),
+         helper.make_tensor_value_info("s_in", f, [2])],
+        [helper.make_tensor_value_info("cond_out", b, []),
+         helper.make_tensor_value_info("s_out", f, [2]),
+         helper.make_tensor_value_info("step", f, [2])],
+    )
+    g = helper.make_graph(
+        [helper.make_node("Loop", ["n", "", "x"], ["s", "steps"], name="loop0", body=body)],
+        "loop",
+        [helper.make_tensor_value_info("n", TensorProto.INT64, []),
+         helper.make_tensor_value_info("x", f, [2])],
+        [helper.make_tensor_value_info("s", f, [2]), helper.make_tensor_value_info("steps", f, None)],
+    )
+    onnx.save(make_model(g, opset=17), os.path.join(inputs_dir, "loop.onnx"))
+    np.save(os.path.join(inputs_dir, "loop.n.npy"), np.array(3, dtype=np.int64))
+    np.save(os.path.join(inputs_dir, "loop.x.npy"), np.array([1.0, 2.0], dtype=np.float32))
     # External data: a 4x8 weight in external_data.bin at offset 16.
     w = np.arange(32, dtype=np.float32).reshape(4, 8) / 8
     t = numpy_helper.from_array(w, "w")

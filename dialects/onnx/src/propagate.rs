@@ -409,6 +409,65 @@ pub fn propagate(ctx: &mut Context, func: Op, block: Block) -> Result<usize, Dia
     Ok(folded)
 }
 
+/// The pieces of a Split of a small constant along its axis, as its
+/// (static) result types cut it.
+fn fold_split(ctx: &Context, op: Op) -> Option<Vec<Vals>> {
+    let x = read(ctx, ctx.operand(op, 0))?;
+    let rank = x.shape.len();
+    let axis = crate::shape_ops::norm_axis(int_attr(ctx, op, "axis", 0), rank).ok()?;
+    let dim = usize::try_from(x.shape[axis]).ok()?;
+    let outer: usize = x.shape[..axis].iter().product::<i64>() as usize;
+    let inner: usize = x.shape[axis + 1..].iter().product::<i64>() as usize;
+    let float = is_float(ctx, ctx.value_type(ctx.operand(op, 0)));
+    let mut off = 0usize;
+    let mut parts = Vec::new();
+    for r in ctx.results(op) {
+        let s = ctx.shape(ctx.value_type(r))?;
+        let same_rest = s.len() == rank && (0..rank).all(|d| d == axis || s[d] == x.shape[d]);
+        let len = usize::try_from(s[axis]).ok().filter(|_| same_rest)?;
+        let mut iv = Vec::new();
+        let mut fv = Vec::new();
+        for o in 0..outer {
+            for j in off..off + len {
+                for t in 0..inner {
+                    let src = (o * dim + j) * inner + t;
+                    iv.push(x.vals.i(src));
+                    fv.push(x.vals.f(src));
+                }
+            }
+        }
+        off += len;
+        parts.push(if float { Vals::F(fv) } else { Vals::I(iv) });
+    }
+    (off == dim).then_some(parts)
+}
+
+/// Replaces every result of `op` by a constant of `vals` (all or none).
+fn fold_results(
+    ctx: &mut Context,
+    op: Op,
+    vals: Vec<Vals>,
+    folded: &mut Vec<(dlc_ir::Value, dlc_ir::Value)>,
+) {
+    let loc = ctx.op_loc(op);
+    let mut consts = Vec::new();
+    for (i, v) in vals.iter().enumerate() {
+        let rt = ctx.value_type(ctx.result(op, i));
+        let Some(c) = to_attr(ctx, rt, v).and_then(|a| build_constant(ctx, a, rt, loc)) else {
+            return;
+        };
+        consts.push(c);
+    }
+    for (i, c) in consts.into_iter().enumerate() {
+        ctx.insert_op_before(op, c);
+        let r = ctx.result(op, i);
+        let cv = ctx.result(c, 0);
+        ctx.replace_all_uses_with(r, cv);
+        folded.push((r, cv));
+    }
+    ctx.erase_op(op);
+}
+
 /// [`propagate`] on the ops of `block` alone (the importer folds the block
 /// it is building, to resolve an `If` whose condition is known at compile
 /// time). Returns the replaced values: (folded result, its constant).
@@ -443,6 +502,11 @@ pub fn propagate_block(
             }
         }
         if nres != 1 {
+            if name == "onnx.Split"
+                && let Some(parts) = fold_split(ctx, op)
+            {
+                fold_results(ctx, op, parts, &mut folded);
+            }
             continue;
         }
         let r = ctx.result(op, 0);

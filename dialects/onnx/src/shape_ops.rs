@@ -592,7 +592,10 @@ fn infer_known(
             vec![(out, e0)]
         }
         "Range" => {
-            if n != 3 || shapes.iter().any(|s| !s.is_empty()) {
+            // Scalars per the spec; one-element 1-D tensors are accepted as
+            // onnxruntime and the reference accept them (ONNX's own
+            // AffineGrid function passes them).
+            if n != 3 || shapes.iter().any(|s| !s.is_empty() && *s != [1]) {
                 return err("Range takes three scalars");
             }
             let f = |k: usize| consts[k].and_then(|a| first_f64(ctx, a));

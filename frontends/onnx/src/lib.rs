@@ -153,6 +153,21 @@ pub fn import_model(
     file: &str,
     base_dir: Option<&Path>,
 ) -> Result<Op, ImportError> {
+    import_model_with(ctx, model, file, base_dir, &[])
+}
+
+/// Imports a decoded model with the values of some graph inputs known
+/// (`known`, by name): they are constants, as initializers are, and leave
+/// the function's arguments. `dl-run`, which knows its inputs before
+/// compiling, passes those that shapes, If conditions and Loop trip counts
+/// depend on, so such control flow and shapes resolve at import.
+pub fn import_model_with(
+    ctx: &mut Context,
+    model: &ModelProto,
+    file: &str,
+    base_dir: Option<&Path>,
+    known: &[TensorProto],
+) -> Result<Op, ImportError> {
     register_dialects(ctx);
     let graph = model.graph.as_ref().ok_or(ImportError::NoGraph)?;
     let mut opsets = FxHashMap::default();
@@ -198,6 +213,7 @@ pub fn import_model(
     let inits: FxHashMap<&str, &TensorProto> = graph
         .initializer
         .iter()
+        .chain(known)
         .map(|t| (t.name.as_str(), t))
         .collect();
     let inputs: Vec<&ValueInfoProto> = graph
@@ -225,6 +241,12 @@ pub fn import_model(
         let loc = imp.named_loc(&i.name);
         imp.ctx.set_block_arg_loc(v, loc);
         imp.values.insert(i.name.clone(), v);
+    }
+    for t in known {
+        let attr = imp.tensor_attr(t, true)?;
+        let loc = imp.named_loc(&t.name);
+        let v = imp.constant(attr, loc);
+        imp.values.insert(t.name.clone(), v);
     }
     imp.import_body(graph)?;
     let mut outs = Vec::with_capacity(graph.output.len());
@@ -273,7 +295,7 @@ pub fn import_model(
 
 /// Control-flow operators the importer resolves itself (their subgraphs
 /// are inlined, see [`Importer::import_if`] and [`Importer::import_scan`]).
-const INLINED_CONTROL_FLOW: &[&str] = &["If", "Scan"];
+const INLINED_CONTROL_FLOW: &[&str] = &["If", "Scan", "Loop"];
 
 /// Lists every node whose operator is not supported, all at once
 /// (including the nodes of If and Scan subgraphs).
@@ -769,6 +791,7 @@ impl Importer<'_> {
             match node.op_type.as_str() {
                 "If" => return self.import_if(node, loc, opset),
                 "Scan" => return self.import_scan(node, loc, opset),
+                "Loop" => return self.import_loop(node, loc, opset),
                 _ => {}
             }
         }
@@ -961,7 +984,17 @@ impl Importer<'_> {
             self.values.insert(t.name.clone(), v);
         }
         for idx in topo_order(g, &self.values)? {
-            self.import_node(&g.node[idx])?;
+            let node = &g.node[idx];
+            if let Err(e) = self.import_node(node) {
+                // Shapes or values this node needs may only be known once
+                // the block so far is folded (a Squeeze without axes of a
+                // tensor whose shape came from data): fold, then try once
+                // more.
+                if !matches!(e, ImportError::Node { .. }) || !self.fold_block_changed()? {
+                    return Err(e);
+                }
+                self.import_node(node)?;
+            }
         }
         Ok(())
     }
@@ -994,6 +1027,13 @@ impl Importer<'_> {
             *v = Self::current(folded, *v);
         }
         Ok(())
+    }
+
+    /// [`Self::fold_block`]; whether anything was folded.
+    fn fold_block_changed(&mut self) -> Result<bool, ImportError> {
+        let before = self.folded.len();
+        self.fold_block()?;
+        Ok(self.folded.len() != before)
     }
 
     /// `v`, or the constant it was folded into (transitively).
@@ -1271,6 +1311,154 @@ impl Importer<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Most iterations a Loop is unrolled to.
+    const MAX_LOOP_ITERATIONS: i64 = 4096;
+
+    /// `Loop` whose trip count and condition are known at import (after
+    /// folding the block so far; dl-run folds the inputs they come from):
+    /// unrolled, the body inlined once per iteration with the iteration
+    /// number and condition as constants, scan outputs stacked on a new
+    /// axis 0. The condition the body computes must fold too.
+    fn import_loop(&mut self, node: &NodeProto, loc: Attr, opset: i64) -> Result<(), ImportError> {
+        let body = Self::graph_attr(node, "body")?;
+        let mut ins = Vec::with_capacity(node.input.len());
+        for n in &node.input {
+            ins.push(if n.is_empty() {
+                None
+            } else {
+                Some(
+                    *self
+                        .values
+                        .get(n)
+                        .ok_or_else(|| Self::node_err(node, format!("unknown input '{n}'")))?,
+                )
+            });
+        }
+        if ins.len() < 2 {
+            return Err(Self::node_err(
+                node,
+                "needs the trip count and condition inputs",
+            ));
+        }
+        self.fold_block()?;
+        let ins: Vec<Option<Value>> = ins
+            .into_iter()
+            .map(|v| v.map(|v| Self::current(&self.folded, v)))
+            .collect();
+        let known = |imp: &Self, v: Value| {
+            dlc_onnx::constant_value(imp.ctx, v)
+                .and_then(|a| dlc_ir::dense::dense_values_i128(imp.ctx, a))
+                .and_then(|v| (v.len() == 1).then(|| v[0]))
+        };
+        let trip = match ins[0] {
+            Some(v) => Some(known(self, v).ok_or_else(|| {
+                Self::node_err(
+                    node,
+                    "needs a trip count known at compile time (the loop is unrolled at import)",
+                )
+            })?),
+            None => None,
+        };
+        let mut cond =
+            match ins[1] {
+                Some(v) => known(self, v).ok_or_else(|| {
+                    Self::node_err(
+                        node,
+                        "needs a condition known at compile time (the loop is unrolled at import)",
+                    )
+                })? != 0,
+                None => true,
+            };
+        let n_state = ins.len() - 2;
+        let mut states: Vec<Value> = Vec::with_capacity(n_state);
+        for (k, v) in ins[2..].iter().enumerate() {
+            states.push(v.ok_or_else(|| {
+                Self::node_err(node, format!("loop-carried input {k} is missing"))
+            })?);
+        }
+        let k_out = body.output.len().checked_sub(1 + n_state).ok_or_else(|| {
+            Self::node_err(
+                node,
+                "the body has fewer outputs than the condition and states",
+            )
+        })?;
+        let mut steps: Vec<Vec<Value>> = vec![Vec::new(); k_out];
+        let mut i = 0i64;
+        while cond && trip.is_none_or(|m| i128::from(i) < m) {
+            if i >= Self::MAX_LOOP_ITERATIONS {
+                return Err(Self::node_err(
+                    node,
+                    format!(
+                        "runs more than {} iterations (the loop is unrolled at import)",
+                        Self::MAX_LOOP_ITERATIONS
+                    ),
+                ));
+            }
+            let iv = self.scalar_constant_i64(i, loc);
+            let cv = self.bool_constant(cond, loc);
+            let mut args = vec![iv, cv];
+            args.extend(&states);
+            let outs = self.inline_graph(body, &args)?;
+            self.fold_block()?;
+            let outs: Vec<Value> = outs
+                .iter()
+                .map(|&v| Self::current(&self.folded, v))
+                .collect();
+            cond = known(self, outs[0]).ok_or_else(|| {
+                Self::node_err(node, "has a body whose condition is known only at run time (the loop is unrolled at import)")
+            })? != 0;
+            states = outs[1..1 + n_state].to_vec();
+            for (k, &v) in outs[1 + n_state..].iter().enumerate() {
+                steps[k].push(v);
+            }
+            i += 1;
+        }
+        let mut outs = states;
+        for vs in steps {
+            if vs.is_empty() {
+                return Err(Self::node_err(
+                    node,
+                    "runs no iteration, so its scan outputs have no known shape",
+                ));
+            }
+            outs.push(self.stack(node, &vs, 0, loc, opset)?);
+        }
+        for (o, v) in node.output.iter().zip(outs) {
+            if !o.is_empty() {
+                self.values.insert(o.clone(), v);
+            }
+        }
+        Ok(())
+    }
+
+    /// A rank-0 i64 constant.
+    fn scalar_constant_i64(&mut self, v: i64, loc: Attr) -> Value {
+        let i64t = self.ctx.i64();
+        let ty = self.ctx.tensor_type(&[], i64t);
+        let a = self.ctx.dense_attr(
+            ty,
+            DenseData {
+                splat: false,
+                bytes: v.to_le_bytes().to_vec().into(),
+            },
+        );
+        self.constant(a, loc)
+    }
+
+    /// A rank-0 bool constant.
+    fn bool_constant(&mut self, v: bool, loc: Attr) -> Value {
+        let i1 = self.ctx.i1();
+        let ty = self.ctx.tensor_type(&[], i1);
+        let a = self.ctx.dense_attr(
+            ty,
+            DenseData {
+                splat: false,
+                bytes: vec![u8::from(v)].into(),
+            },
+        );
+        self.constant(a, loc)
     }
 
     /// The steps of one (opset 9+) Scan over `inputs` (states, then scan

@@ -98,15 +98,16 @@ fn read_tensor(path: &Path) -> Result<Tensor> {
     r.with_context(|| format!("error: input file '{}'", path.display()))
 }
 
-/// Binds every `--input` to a graph input, checking shapes.
-fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
-    let mut bound: Vec<Option<Tensor>> = vec![None; sig.inputs.len()];
+/// Assigns every `--input` (NAME=FILE, or a bare FILE for the next
+/// unbound input) to one of `names`: the file of each, if given.
+fn assign_files(names: &[&str], args: &[String]) -> Result<Vec<Option<String>>> {
+    let mut bound: Vec<Option<String>> = vec![None; names.len()];
     let mut next = 0usize;
     for a in args {
         let named = a.split_once('=').and_then(|(n, f)| {
-            sig.inputs
+            names
                 .iter()
-                .position(|t| t.name == n)
+                .position(|&t| t == n)
                 .map(|k| (k, f.to_string()))
         });
         let (k, file) = match named {
@@ -115,7 +116,6 @@ fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
                 if let Some((n, _)) = a.split_once('=')
                     && !Path::new(a).exists()
                 {
-                    let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
                     bail!(
                         "error: the model has no input named '{n}' (inputs: {})",
                         names.join(", ")
@@ -127,25 +127,29 @@ fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
                 if next >= bound.len() {
                     bail!(
                         "error: too many inputs: the model takes {} input(s)",
-                        sig.inputs.len()
+                        names.len()
                     );
                 }
                 (next, a.clone())
             }
         };
         if bound[k].is_some() {
-            bail!("error: input '{}' is given twice", sig.inputs[k].name);
+            bail!("error: input '{}' is given twice", names[k]);
         }
-        let arr = read_tensor(Path::new(&file))?;
-        let want = &sig.inputs[k];
-        check_shape(want, &arr).with_context(|| format!("error: input file '{file}'"))?;
-        bound[k] = Some(arr);
+        bound[k] = Some(file);
     }
-    bound
+    Ok(bound)
+}
+
+/// Binds every `--input` to a graph input, checking shapes.
+fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
+    let names: Vec<&str> = sig.inputs.iter().map(|t| t.name.as_str()).collect();
+    let files = assign_files(&names, args)?;
+    files
         .into_iter()
         .zip(&sig.inputs)
-        .map(|(b, t)| {
-            b.ok_or_else(|| {
+        .map(|(f, t)| {
+            let file = f.ok_or_else(|| {
                 anyhow!(
                     "error: missing input '{}' ({} {:?}); give it with --input {}=FILE",
                     t.name,
@@ -153,9 +157,114 @@ fn bind_inputs(sig: &Signature, args: &[String]) -> Result<Vec<Tensor>> {
                     t.shape,
                     t.name
                 )
-            })
+            })?;
+            let arr = read_tensor(Path::new(&file))?;
+            check_shape(t, &arr).with_context(|| format!("error: input file '{file}'"))?;
+            Ok(arr)
         })
         .collect()
+}
+
+/// Inputs of at most this many elements may be known at import.
+const KNOWN_MAX_ELEMENTS: usize = 1024;
+
+/// Loads the model. An ONNX model (unless `--dynamic`) is imported with the
+/// inputs that shapes and control flow depend on as constants
+/// ([`drv::shape_input_names`]; small ones only), so If conditions, Loop
+/// trip counts and data-dependent shapes resolve at import. Returns the
+/// module and the `--input` arguments for the inputs it still takes, by
+/// name.
+fn load(ctx: &mut dlc_ir::Context, cli: &Cli) -> Result<(dlc_ir::Op, Vec<String>)> {
+    let plain = |ctx: &mut dlc_ir::Context| -> Result<(dlc_ir::Op, Vec<String>)> {
+        Ok((drv::load_module(ctx, &cli.model)?, cli.inputs.clone()))
+    };
+    if cli.dynamic || cli.model.extension().is_none_or(|e| e != "onnx") {
+        return plain(ctx);
+    }
+    let Ok(bytes) = std::fs::read(&cli.model) else {
+        return plain(ctx);
+    };
+    let Ok(model) = dlc_onnx_frontend::proto::ModelProto::decode(&bytes[..]) else {
+        return plain(ctx);
+    };
+    let Some(graph) = model.graph.as_ref() else {
+        return plain(ctx);
+    };
+    let wanted = drv::shape_input_names(graph);
+    if wanted.is_empty() {
+        return plain(ctx);
+    }
+    let inits: Vec<&str> = graph.initializer.iter().map(|t| t.name.as_str()).collect();
+    let inputs: Vec<_> = graph
+        .input
+        .iter()
+        .filter(|i| !inits.contains(&i.name.as_str()))
+        .collect();
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let files = assign_files(&names, &cli.inputs)?;
+    let mut known = Vec::new();
+    let mut rest = Vec::new();
+    for ((vi, name), file) in inputs.iter().zip(&names).zip(files) {
+        let Some(file) = file else { continue };
+        if wanted.iter().any(|w| w == name) {
+            let arr = read_tensor(Path::new(&file))?;
+            if arr.numel() <= KNOWN_MAX_ELEMENTS {
+                known.push(
+                    tensor_proto(name, vi, &arr)
+                        .with_context(|| format!("error: input file '{file}'"))?,
+                );
+                continue;
+            }
+        }
+        rest.push(format!("{name}={file}"));
+    }
+    let path = cli.model.display().to_string();
+    let dir = cli
+        .model
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let module = dlc_onnx_frontend::import_model_with(ctx, &model, &path, Some(dir), &known)
+        .map_err(|e| anyhow!("{path}: error: {e}"))?;
+    dlc_ir::verify::verify(ctx, module).map_err(|d| drv::diag_error(ctx, &d))?;
+    Ok((module, rest))
+}
+
+/// `arr` as the TensorProto of input `name`, checked against its declared
+/// element type and static dimensions.
+fn tensor_proto(
+    name: &str,
+    vi: &dlc_onnx_frontend::proto::ValueInfoProto,
+    arr: &Tensor,
+) -> Result<TensorProto> {
+    let tt = vi
+        .r#type
+        .as_ref()
+        .and_then(|t| t.tensor_type.as_ref())
+        .ok_or_else(|| anyhow!("input '{name}' is not a tensor"))?;
+    let dt = dtype_of_onnx(tt.elem_type);
+    if dt != Some(arr.dtype) {
+        bail!("element type {} does not match input '{name}'", arr.dtype);
+    }
+    let dims: Vec<i64> = arr.shape.iter().map(|&d| d as i64).collect();
+    let declared = tt.shape.as_ref().map(|s| &s.dim);
+    if let Some(ds) = declared {
+        let fits = ds.len() == dims.len()
+            && ds
+                .iter()
+                .zip(&dims)
+                .all(|(d, &g)| d.dim_value.is_none_or(|v| v == g || v <= 0));
+        if !fits {
+            bail!("shape {dims:?} does not match input '{name}'");
+        }
+    }
+    Ok(TensorProto {
+        name: name.to_string(),
+        data_type: tt.elem_type,
+        dims,
+        raw_data: arr.bytes().to_vec(),
+        ..Default::default()
+    })
 }
 
 fn check_shape(want: &TensorInfo, arr: &Tensor) -> Result<()> {
@@ -209,10 +318,10 @@ fn run(cli: Cli) -> Result<()> {
         dump.extend(drv::dump_names(&reg, p)?);
     }
     let mut ctx = drv::new_context();
-    let module = drv::load_module(&mut ctx, &cli.model)?;
+    let (module, args) = load(&mut ctx, &cli)?;
     let sig = drv::signature(&ctx, module)?;
     // Read inputs before compiling: a missing input fails fast.
-    let inputs = bind_inputs(&sig, &cli.inputs)?;
+    let inputs = bind_inputs(&sig, &args)?;
     // The inputs are known before compiling: specialise dynamic dimensions
     // and the values that result shapes depend on (unless --dynamic).
     if !cli.dynamic {

@@ -619,6 +619,92 @@ const SHAPE_OPERANDS: &[(&str, &[usize])] = &[
     ("onnx.ReduceSumSquare", &[1]),
 ];
 
+/// The graph inputs (not initializers) that shapes or control flow depend
+/// on, found on the ONNX graph before import: those reaching an operand
+/// of [`SHAPE_OPERANDS`], an `If` condition or a `Loop` trip count or
+/// condition, backwards through every node (through a control-flow node,
+/// through its inputs and every name its subgraphs read) but not through
+/// `Shape` and `Size`, whose values depend on shapes only. With their
+/// values known at import ([`dlc_onnx_frontend::import_model_with`]),
+/// such control flow and shapes resolve there.
+pub fn shape_input_names(graph: &dlc_onnx_frontend::proto::GraphProto) -> Vec<String> {
+    use dlc_onnx_frontend::proto::{GraphProto, NodeProto};
+    use rustc_hash::FxHashMap;
+    fn walk<'g>(
+        g: &'g GraphProto,
+        producer: &mut FxHashMap<&'g str, &'g NodeProto>,
+        seeds: &mut Vec<&'g str>,
+    ) {
+        for n in &g.node {
+            for o in &n.output {
+                producer.insert(o.as_str(), n);
+            }
+            let positions: &[usize] = match n.op_type.as_str() {
+                "If" => &[0],
+                "Loop" => &[0, 1],
+                op => SHAPE_OPERANDS
+                    .iter()
+                    .find(|(o, _)| o.strip_prefix("onnx.") == Some(op))
+                    .map_or(&[], |(_, ks)| *ks),
+            };
+            for &k in positions {
+                if let Some(i) = n.input.get(k).filter(|i| !i.is_empty()) {
+                    seeds.push(i);
+                }
+            }
+            for a in &n.attribute {
+                for sub in a.g.iter().map(|b| &**b).chain(a.graphs.iter()) {
+                    walk(sub, producer, seeds);
+                }
+            }
+        }
+    }
+    /// Every name the nodes of `g` (and their subgraphs) read.
+    fn reads<'g>(g: &'g GraphProto, out: &mut Vec<&'g str>) {
+        for n in &g.node {
+            out.extend(n.input.iter().map(String::as_str));
+            for a in &n.attribute {
+                for sub in a.g.iter().map(|b| &**b).chain(a.graphs.iter()) {
+                    reads(sub, out);
+                }
+            }
+        }
+    }
+    let mut producer = FxHashMap::default();
+    let mut stack = Vec::new();
+    walk(graph, &mut producer, &mut stack);
+    let inits: FxHashSet<&str> = graph.initializer.iter().map(|t| t.name.as_str()).collect();
+    let inputs: Vec<&str> = graph
+        .input
+        .iter()
+        .map(|i| i.name.as_str())
+        .filter(|n| !inits.contains(n))
+        .collect();
+    let mut seen = FxHashSet::default();
+    while let Some(name) = stack.pop() {
+        if name.is_empty() || !seen.insert(name) {
+            continue;
+        }
+        let Some(n) = producer.get(name) else {
+            continue;
+        };
+        if matches!(n.op_type.as_str(), "Shape" | "Size") {
+            continue;
+        }
+        stack.extend(n.input.iter().map(String::as_str));
+        for a in &n.attribute {
+            for sub in a.g.iter().map(|b| &**b).chain(a.graphs.iter()) {
+                reads(sub, &mut stack);
+            }
+        }
+    }
+    inputs
+        .into_iter()
+        .filter(|n| seen.contains(n))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Inputs of at most this many elements may be folded into constants.
 const SPECIALIZE_MAX_ELEMENTS: usize = 1024;
 
