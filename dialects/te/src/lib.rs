@@ -789,14 +789,21 @@ fn verify_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
 }
 
 /// `te.group (%arg0 = %x, ...) {attrs} : (T...) -> R { body }`
-fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    p.expect(Tok::LParen, "to begin group operands")?;
+/// `(%arg = %value loc?, ...)`: the block argument names (with their
+/// locations) and the operands they are bound to.
+type BoundOperands<'s> = (
+    Vec<NameWithLoc<'s>>,
+    Vec<dlc_ir::parser::UnresolvedOperand<'s>>,
+);
+
+fn parse_bound_operands<'s>(p: &mut OpAsmParser<'s, '_>, kind: &str) -> PResult<BoundOperands<'s>> {
+    p.expect(Tok::LParen, &format!("to begin {kind} operands"))?;
     let mut names = Vec::new();
     let mut vals = Vec::new();
     if !p.consume_if(Tok::RParen) {
         loop {
             let name = p.parse_operand()?;
-            p.expect(Tok::Equal, "after group argument name")?;
+            p.expect(Tok::Equal, &format!("after {kind} argument name"))?;
             vals.push(p.parse_operand()?);
             let loc = p.parse_optional_location()?;
             names.push((name, loc));
@@ -804,8 +811,62 @@ fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<
                 break;
             }
         }
-        p.expect(Tok::RParen, "to end group operands")?;
+        p.expect(Tok::RParen, &format!("to end {kind} operands"))?;
     }
+    Ok((names, vals))
+}
+
+/// The isolated region of a group or kernel, its arguments `names` of
+/// types `tys`.
+fn parse_isolated_body<'s>(
+    p: &mut OpAsmParser<'s, '_>,
+    st: &mut OperationState,
+    names: Vec<NameWithLoc<'s>>,
+    tys: &[Type],
+) -> PResult<()> {
+    let args: Vec<BlockArgDecl<'_>> = names
+        .into_iter()
+        .zip(tys)
+        .map(|((name, loc), &ty)| BlockArgDecl {
+            name,
+            ty,
+            loc,
+            attrs: None,
+        })
+        .collect();
+    let r = p.ctx.create_region();
+    p.parse_region_with(r, &args, true, None)?;
+    st.regions.push(r);
+    Ok(())
+}
+
+/// Prints `(%arg = %value loc?, ...)` for the operands of `op` and the
+/// first block arguments `args`.
+fn print_bound_operands(pr: &mut OpAsmPrinter<'_>, op: Op, args: &[Value]) {
+    let ctx = pr.ctx;
+    pr.write(" (");
+    for (i, v) in ctx.operands(op).enumerate() {
+        if i > 0 {
+            pr.write(", ");
+        }
+        let arg = args.get(i).copied();
+        if let Some(a) = arg {
+            pr.print_operand(a);
+            pr.write(" = ");
+        }
+        pr.print_operand(v);
+        if pr.opts.debuginfo
+            && let Some(l) = arg.and_then(|a| ctx.block_arg_loc(a))
+        {
+            pr.write(" ");
+            pr.print_arg_loc(l);
+        }
+    }
+    pr.write(")");
+}
+
+fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
+    let (names, vals) = parse_bound_operands(p, "group")?;
     p.parse_optional_attr_dict(&mut st.attrs)?;
     p.expect(Tok::Colon, "before the group signature")?;
     let tok = p.token();
@@ -823,20 +884,7 @@ fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<
         st.operands.push(r);
     }
     st.result_types = outs;
-    let args: Vec<BlockArgDecl<'_>> = names
-        .into_iter()
-        .zip(&ins)
-        .map(|((name, loc), &ty)| BlockArgDecl {
-            name,
-            ty,
-            loc,
-            attrs: None,
-        })
-        .collect();
-    let r = p.ctx.create_region();
-    p.parse_region_with(r, &args, true, None)?;
-    st.regions.push(r);
-    Ok(())
+    parse_isolated_body(p, st, names, &ins)
 }
 
 fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
@@ -845,26 +893,10 @@ fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
         pr.write(" <<malformed te.group>>");
         return;
     }
-    pr.write(" (");
-    let entry = body_block(ctx, op);
-    for (i, v) in ctx.operands(op).enumerate() {
-        if i > 0 {
-            pr.write(", ");
-        }
-        let arg = entry.and_then(|b| ctx.block_args(b).get(i).copied());
-        if let Some(a) = arg {
-            pr.print_operand(a);
-            pr.write(" = ");
-        }
-        pr.print_operand(v);
-        if pr.opts.debuginfo
-            && let Some(l) = arg.and_then(|a| ctx.block_arg_loc(a))
-        {
-            pr.write(" ");
-            pr.print_arg_loc(l);
-        }
-    }
-    pr.write(")");
+    let args: Vec<Value> = body_block(ctx, op)
+        .map(|b| ctx.block_args(b).to_vec())
+        .unwrap_or_default();
+    print_bound_operands(pr, op, &args);
     pr.print_optional_attr_dict(op, &[]);
     pr.write(" : ");
     let ins = ctx.operand_types(op);
@@ -876,22 +908,7 @@ fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
 
 /// `te.kernel (%a = %x, ...) outs(%o) {attrs} : (T, ...) -> R { body }`
 fn parse_kernel(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    p.expect(Tok::LParen, "to begin kernel operands")?;
-    let mut names = Vec::new();
-    let mut vals = Vec::new();
-    if !p.consume_if(Tok::RParen) {
-        loop {
-            let name = p.parse_operand()?;
-            p.expect(Tok::Equal, "after kernel argument name")?;
-            vals.push(p.parse_operand()?);
-            let loc = p.parse_optional_location()?;
-            names.push((name, loc));
-            if !p.consume_if(Tok::Comma) {
-                break;
-            }
-        }
-        p.expect(Tok::RParen, "to end kernel operands")?;
-    }
+    let (mut names, vals) = parse_bound_operands(p, "kernel")?;
     if !p.consume_keyword("outs") {
         return Err(p.error_at(
             p.token(),
@@ -931,20 +948,7 @@ fn parse_kernel(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult
     st.result_types = vec![rt];
     let tys = kernel_arg_types(p.ctx, &ins, rt);
     names.push((out, out_loc));
-    let args: Vec<BlockArgDecl<'_>> = names
-        .into_iter()
-        .zip(&tys)
-        .map(|((name, loc), &ty)| BlockArgDecl {
-            name,
-            ty,
-            loc,
-            attrs: None,
-        })
-        .collect();
-    let r = p.ctx.create_region();
-    p.parse_region_with(r, &args, true, None)?;
-    st.regions.push(r);
-    Ok(())
+    parse_isolated_body(p, st, names, &tys)
 }
 
 fn print_kernel(pr: &mut OpAsmPrinter<'_>, op: Op) {
@@ -956,22 +960,8 @@ fn print_kernel(pr: &mut OpAsmPrinter<'_>, op: Op) {
         pr.write(" <<malformed te.kernel>>");
         return;
     }
-    pr.write(" (");
-    for (i, v) in ctx.operands(op).enumerate() {
-        if i > 0 {
-            pr.write(", ");
-        }
-        pr.print_operand(args[i]);
-        pr.write(" = ");
-        pr.print_operand(v);
-        if pr.opts.debuginfo
-            && let Some(l) = ctx.block_arg_loc(args[i])
-        {
-            pr.write(" ");
-            pr.print_arg_loc(l);
-        }
-    }
-    pr.write(") outs(");
+    print_bound_operands(pr, op, &args);
+    pr.write(" outs(");
     print_arg(pr, args[args.len() - 1]);
     pr.write(")");
     pr.print_optional_attr_dict(op, &[]);
