@@ -844,11 +844,29 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         let n = red_loops.len();
         let (first, _, _) = red_loops[0];
         let (_, acc, ylast) = red_loops[n - 1];
-        let y = if acc_ty != elem {
-            let e = new_op(ctx, ylast, loc, "arith.extf", &[y], &[acc_ty], &[]);
-            ctx.result(e, 0)
-        } else {
-            y
+        let product = ctx
+            .defining_op(y)
+            .filter(|&d| ctx.op_name_str(d) == "arith.mulf" && ctx.has_one_use(y));
+        let y = match product {
+            // A sum of products (matmul, conv): the product of two f16 or
+            // bf16 values is exact in f32, so it is taken there and only
+            // the sum is rounded, as numpy and onnxruntime's kernels do.
+            Some(d) if acc_ty != elem && comb == "add" => {
+                let mut wide = Vec::with_capacity(2);
+                for v in ctx.operand_vec(d) {
+                    let e = new_op(ctx, ylast, loc, "arith.extf", &[v], &[acc_ty], &[]);
+                    wide.push(ctx.result(e, 0));
+                }
+                let m = new_op(ctx, ylast, loc, "arith.mulf", &wide, &[acc_ty], &[]);
+                ctx.set_operands(term, &[]);
+                ctx.erase_op(d);
+                ctx.result(m, 0)
+            }
+            _ if acc_ty != elem => {
+                let e = new_op(ctx, ylast, loc, "arith.extf", &[y], &[acc_ty], &[]);
+                ctx.result(e, 0)
+            }
+            _ => y,
         };
         let comb_name = if acc_ty != elem {
             if comb == "mul" {

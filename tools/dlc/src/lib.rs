@@ -735,11 +735,14 @@ pub fn specialize(ctx: &mut Context, module: Op, inputs: &[Tensor]) -> Result<Ve
     let args = ctx.block_args(entry).to_vec();
     // Values result shapes depend on: the shape operands, and (backwards)
     // everything computing them, e.g. an input that a Max, Sub and Concat
-    // turn into Pad's pads.
+    // turn into Pad's pads. Not through Shape and Size: their values come
+    // from the operand's shape alone (static once specialised), so the
+    // operand's data is not folded.
     let mut shape_values: FxHashSet<dlc_ir::Value> = FxHashSet::default();
     for op in ctx.block_ops_vec(entry).into_iter().rev() {
         let name = ctx.op_name_str(op);
-        let feeds = ctx.results(op).any(|r| shape_values.contains(&r));
+        let feeds = ctx.results(op).any(|r| shape_values.contains(&r))
+            && !matches!(name, "onnx.Shape" | "onnx.Size");
         let positions = SHAPE_OPERANDS
             .iter()
             .find(|(o, _)| *o == name)
