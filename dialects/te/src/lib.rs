@@ -252,8 +252,9 @@ pub fn compute_inputs(ctx: &Context, op: Op) -> Vec<Value> {
         .collect()
 }
 
-/// Reads the shape, reduction extents and combiner of a `te.compute`.
-pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
+/// The type and shape of an op's one ranked-tensor result, whose
+/// dimensions are non-negative or dynamic.
+fn single_tensor_result(ctx: &Context, op: Op) -> Result<(Type, Vec<i64>), String> {
     if ctx.num_results(op) != 1 {
         return Err("expects one result".into());
     }
@@ -266,6 +267,12 @@ pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
     if shape.iter().any(|&d| d < 0 && d != DYNAMIC) {
         return Err("result dimensions must be non-negative or dynamic".into());
     }
+    Ok((t, shape))
+}
+
+/// Reads the shape, reduction extents and combiner of a `te.compute`.
+pub fn compute_info(ctx: &Context, op: Op) -> Result<ComputeInfo, String> {
+    let (t, shape) = single_tensor_result(ctx, op)?;
     let reduce_extents = match ctx.attr(op, "reduce_extents") {
         None => Vec::new(),
         Some(a) => ctx
@@ -454,15 +461,7 @@ impl KernelInfo {
 
 /// Reads a `te.kernel`'s result type and bounds.
 pub fn kernel_info(ctx: &Context, op: Op) -> Result<KernelInfo, String> {
-    if ctx.num_results(op) != 1 {
-        return Err("expects one result".into());
-    }
-    let t = ctx.value_type(ctx.result(op, 0));
-    let shape = ctx
-        .shape(t)
-        .filter(|_| matches!(ctx.type_kind(t), TypeKind::Tensor { .. }))
-        .ok_or("result must be a ranked tensor")?
-        .to_vec();
+    let (t, shape) = single_tensor_result(ctx, op)?;
     let bounds = ctx
         .attr(op, "bounds")
         .and_then(|a| ctx.dense_int_array(a))
