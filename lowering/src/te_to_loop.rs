@@ -1463,7 +1463,9 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
     let mut ranges = Vec::new();
     // Buffers with run-time extents: (value, size key, first, last use).
     let mut dyn_inter = Vec::new();
-    for &c in &computes {
+    // Kernel results are planned like compute results (a kernel whose
+    // extents depend on the data writes an output buffer, checked above).
+    for &c in computes.iter().chain(&kernels) {
         let r = ctx.result(c, 0);
         if bufs.contains_key(&r) {
             continue;
@@ -1488,22 +1490,6 @@ pub fn lower_function(ctx: &mut Context, func: Op) -> R<Option<u64>> {
                 let sizes = info.dims[..n].to_vec();
                 dyn_inter.push((r, key, sizes, d, last));
             }
-        }
-    }
-    for &kop in &kernels {
-        let r = ctx.result(kop, 0);
-        let d = pos[&kop];
-        if !bufs.contains_key(&r) {
-            let size = static_bytes(ctx, ctx.value_type(r))
-                .ok_or_else(|| fail(ctx, kop, "has a result whose size cannot be planned"))?;
-            let mut last = d;
-            for u in ctx.users(r).collect::<Vec<_>>() {
-                if let Some(t) = top_level(ctx, eb, u) {
-                    last = last.max(pos.get(&t).copied().unwrap_or(d));
-                }
-            }
-            inter.push(r);
-            ranges.push((size, d, last));
         }
     }
     // A kernel's scratch buffers (`loop.alloc` at the top of its body)

@@ -39,7 +39,7 @@ fn ty(ctx: &Context, t: Type) -> String {
     s
 }
 
-/// The static shape of operand `k`, or an error naming the op.
+/// The static shape of `v`, or an error naming what it is (`what`).
 fn static_shape(ctx: &Context, v: Value, what: &str) -> Result<Vec<i64>, String> {
     let s = ctx
         .shape(ctx.value_type(v))
