@@ -133,6 +133,13 @@ fn is_int_type_keyword(s: &str) -> Option<(u32, Signedness)> {
     Some((w, sg))
 }
 
+/// What [`OpAsmParser::parse_bound_operands`] reads: the block argument
+/// names (with their locations) and the operands bound to them.
+pub type BoundOperands<'s> = (
+    Vec<(UnresolvedOperand<'s>, Option<Attr>)>,
+    Vec<UnresolvedOperand<'s>>,
+);
+
 impl<'s, 'c> OpAsmParser<'s, 'c> {
     pub fn new(ctx: &'c mut Context, src: &'s str, file_name: &str) -> Self {
         let file = ctx.ident(file_name);
@@ -309,6 +316,53 @@ impl<'s, 'c> OpAsmParser<'s, 'c> {
         let r = self.resolve_operand(&v, ty)?;
         st.operands.push(r);
         st.result_types.push(self.ctx.index_type());
+        Ok(())
+    }
+    /// The operand list of an op with an isolated body (`te.group`,
+    /// `te.kernel`, `graph.fused`): `(%arg = %value loc?, ...)`, giving the
+    /// block argument names with their locations and the operands they
+    /// are bound to; `kind` names the op in errors.
+    pub fn parse_bound_operands(&mut self, kind: &str) -> PResult<BoundOperands<'s>> {
+        self.expect(Tok::LParen, &format!("to begin {kind} operands"))?;
+        let mut names = Vec::new();
+        let mut vals = Vec::new();
+        if !self.consume_if(Tok::RParen) {
+            loop {
+                let name = self.parse_operand()?;
+                self.expect(Tok::Equal, &format!("after {kind} argument name"))?;
+                vals.push(self.parse_operand()?);
+                let loc = self.parse_optional_location()?;
+                names.push((name, loc));
+                if !self.consume_if(Tok::Comma) {
+                    break;
+                }
+            }
+            self.expect(Tok::RParen, &format!("to end {kind} operands"))?;
+        }
+        Ok((names, vals))
+    }
+    /// The isolated single region of such an op, its entry arguments
+    /// `names` (from [`Self::parse_bound_operands`], maybe more) of types
+    /// `tys`, pushed onto `st`.
+    pub fn parse_isolated_body(
+        &mut self,
+        st: &mut OperationState,
+        names: Vec<(UnresolvedOperand<'s>, Option<Attr>)>,
+        tys: &[Type],
+    ) -> PResult<()> {
+        let args: Vec<BlockArgDecl<'s>> = names
+            .into_iter()
+            .zip(tys)
+            .map(|((name, loc), &ty)| BlockArgDecl {
+                name,
+                ty,
+                loc,
+                attrs: None,
+            })
+            .collect();
+        let r = self.ctx.create_region();
+        self.parse_region_with(r, &args, true, None)?;
+        st.regions.push(r);
         Ok(())
     }
     /// Parses any bare identifier (or a string as a keyword).

@@ -370,6 +370,32 @@ impl<'c> OpAsmPrinter<'c> {
         self.print_type(ctx.value_type(v));
     }
 
+    /// Prints the form [`parse_bound_operands`](crate::OpAsmParser::parse_bound_operands)
+    /// reads, ` (%arg = %value loc?, ...)`, for the operands of `op` and
+    /// the first block arguments `args`.
+    pub fn print_bound_operands(&mut self, op: Op, args: &[Value]) {
+        let ctx = self.ctx;
+        self.write(" (");
+        for (i, v) in ctx.operands(op).enumerate() {
+            if i > 0 {
+                self.write(", ");
+            }
+            let arg = args.get(i).copied();
+            if let Some(a) = arg {
+                self.print_operand(a);
+                self.write(" = ");
+            }
+            self.print_operand(v);
+            if self.opts.debuginfo
+                && let Some(l) = arg.and_then(|a| ctx.block_arg_loc(a))
+            {
+                self.write(" ");
+                self.print_arg_loc(l);
+            }
+        }
+        self.write(")");
+    }
+
     fn print_top_level(&mut self, op: Op) {
         let p = self;
         p.collect_aliases(op);

@@ -4,7 +4,6 @@
 use crate::shape::{self, Conv2dAttrs, Pool2dAttrs, ShapeError};
 use dlc_ir::constraints::*;
 use dlc_ir::lexer::Tok;
-use dlc_ir::parser::BlockArgDecl;
 use dlc_ir::{
     Attr, AttrConstraint, AttrFormat, AttrKind, Context, Diagnostic, Op, OpAsmParser, OpAsmPrinter,
     OperationState, PResult, Type, TypeConstraint, TypeKind,
@@ -685,24 +684,12 @@ fn parse_fused(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<
     let k = p.ctx.string_attr(kind);
     let id = p.ctx.ident("kind");
     st.props.push((id, k));
-    p.expect(Tok::LParen, "to begin fused operands")?;
-    let mut names = Vec::new();
-    let mut vals = Vec::new();
-    if !p.consume_if(Tok::RParen) {
-        loop {
-            let name = p.parse_operand()?;
-            p.expect(Tok::Equal, "after fused argument name")?;
-            vals.push(p.parse_operand()?);
-            let loc = match p.parse_optional_location()? {
-                Some(l) => l,
-                None => p.loc_of(name.tok),
-            };
-            names.push((name, loc));
-            if !p.consume_if(Tok::Comma) {
-                break;
-            }
+    let (mut names, vals) = p.parse_bound_operands("fused")?;
+    // An argument without a location takes its name's.
+    for (name, loc) in &mut names {
+        if loc.is_none() {
+            *loc = Some(p.loc_of(name.tok));
         }
-        p.expect(Tok::RParen, "to end fused operands")?;
     }
     p.parse_optional_attr_dict(&mut st.attrs)?;
     p.expect(Tok::Colon, "before the fused signature")?;
@@ -721,20 +708,7 @@ fn parse_fused(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<
         st.operands.push(r);
     }
     st.result_types = outs;
-    let args: Vec<BlockArgDecl<'_>> = names
-        .into_iter()
-        .zip(&ins)
-        .map(|((name, loc), &ty)| BlockArgDecl {
-            name,
-            ty,
-            loc: Some(loc),
-            attrs: None,
-        })
-        .collect();
-    let r = p.ctx.create_region();
-    p.parse_region_with(r, &args, true, None)?;
-    st.regions.push(r);
-    Ok(())
+    p.parse_isolated_body(st, names, &ins)
 }
 
 fn print_fused(pr: &mut OpAsmPrinter<'_>, op: Op) {
@@ -745,28 +719,12 @@ fn print_fused(pr: &mut OpAsmPrinter<'_>, op: Op) {
         .unwrap_or("opaque");
     pr.write(" ");
     pr.write(kind);
-    pr.write(" (");
     let r = ctx.region(op, 0);
-    let entry = ctx.region_first_block(r);
-    for (i, v) in ctx.operands(op).enumerate() {
-        if i > 0 {
-            pr.write(", ");
-        }
-        if let Some(a) = entry.and_then(|b| ctx.block_args(b).get(i).copied()) {
-            pr.print_operand(a);
-            pr.write(" = ");
-        }
-        pr.print_operand(v);
-        if pr.opts.debuginfo
-            && let Some(l) = entry
-                .and_then(|b| ctx.block_args(b).get(i).copied())
-                .and_then(|a| ctx.block_arg_loc(a))
-        {
-            pr.write(" ");
-            pr.print_arg_loc(l);
-        }
-    }
-    pr.write(")");
+    let args: Vec<dlc_ir::Value> = ctx
+        .region_first_block(r)
+        .map(|b| ctx.block_args(b).to_vec())
+        .unwrap_or_default();
+    pr.print_bound_operands(op, &args);
     pr.print_optional_attr_dict(op, &["kind"]);
     pr.write(" : ");
     let ins = ctx.operand_types(op);

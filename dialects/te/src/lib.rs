@@ -788,84 +788,8 @@ fn verify_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
 }
 
 /// `te.group (%arg0 = %x, ...) {attrs} : (T...) -> R { body }`
-/// `(%arg = %value loc?, ...)`: the block argument names (with their
-/// locations) and the operands they are bound to.
-type BoundOperands<'s> = (
-    Vec<NameWithLoc<'s>>,
-    Vec<dlc_ir::parser::UnresolvedOperand<'s>>,
-);
-
-fn parse_bound_operands<'s>(p: &mut OpAsmParser<'s, '_>, kind: &str) -> PResult<BoundOperands<'s>> {
-    p.expect(Tok::LParen, &format!("to begin {kind} operands"))?;
-    let mut names = Vec::new();
-    let mut vals = Vec::new();
-    if !p.consume_if(Tok::RParen) {
-        loop {
-            let name = p.parse_operand()?;
-            p.expect(Tok::Equal, &format!("after {kind} argument name"))?;
-            vals.push(p.parse_operand()?);
-            let loc = p.parse_optional_location()?;
-            names.push((name, loc));
-            if !p.consume_if(Tok::Comma) {
-                break;
-            }
-        }
-        p.expect(Tok::RParen, &format!("to end {kind} operands"))?;
-    }
-    Ok((names, vals))
-}
-
-/// The isolated region of a group or kernel, its arguments `names` of
-/// types `tys`.
-fn parse_isolated_body<'s>(
-    p: &mut OpAsmParser<'s, '_>,
-    st: &mut OperationState,
-    names: Vec<NameWithLoc<'s>>,
-    tys: &[Type],
-) -> PResult<()> {
-    let args: Vec<BlockArgDecl<'_>> = names
-        .into_iter()
-        .zip(tys)
-        .map(|((name, loc), &ty)| BlockArgDecl {
-            name,
-            ty,
-            loc,
-            attrs: None,
-        })
-        .collect();
-    let r = p.ctx.create_region();
-    p.parse_region_with(r, &args, true, None)?;
-    st.regions.push(r);
-    Ok(())
-}
-
-/// Prints `(%arg = %value loc?, ...)` for the operands of `op` and the
-/// first block arguments `args`.
-fn print_bound_operands(pr: &mut OpAsmPrinter<'_>, op: Op, args: &[Value]) {
-    let ctx = pr.ctx;
-    pr.write(" (");
-    for (i, v) in ctx.operands(op).enumerate() {
-        if i > 0 {
-            pr.write(", ");
-        }
-        let arg = args.get(i).copied();
-        if let Some(a) = arg {
-            pr.print_operand(a);
-            pr.write(" = ");
-        }
-        pr.print_operand(v);
-        if pr.opts.debuginfo
-            && let Some(l) = arg.and_then(|a| ctx.block_arg_loc(a))
-        {
-            pr.write(" ");
-            pr.print_arg_loc(l);
-        }
-    }
-    pr.write(")");
-}
-
 fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    let (names, vals) = parse_bound_operands(p, "group")?;
+    let (names, vals) = p.parse_bound_operands("group")?;
     p.parse_optional_attr_dict(&mut st.attrs)?;
     p.expect(Tok::Colon, "before the group signature")?;
     let tok = p.token();
@@ -883,7 +807,7 @@ fn parse_group(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<
         st.operands.push(r);
     }
     st.result_types = outs;
-    parse_isolated_body(p, st, names, &ins)
+    p.parse_isolated_body(st, names, &ins)
 }
 
 fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
@@ -895,7 +819,7 @@ fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
     let args: Vec<Value> = body_block(ctx, op)
         .map(|b| ctx.block_args(b).to_vec())
         .unwrap_or_default();
-    print_bound_operands(pr, op, &args);
+    pr.print_bound_operands(op, &args);
     pr.print_optional_attr_dict(op, &[]);
     pr.write(" : ");
     let ins = ctx.operand_types(op);
@@ -907,7 +831,7 @@ fn print_group(pr: &mut OpAsmPrinter<'_>, op: Op) {
 
 /// `te.kernel (%a = %x, ...) outs(%o) {attrs} : (T, ...) -> R { body }`
 fn parse_kernel(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult<()> {
-    let (mut names, vals) = parse_bound_operands(p, "kernel")?;
+    let (mut names, vals) = p.parse_bound_operands("kernel")?;
     if !p.consume_keyword("outs") {
         return Err(p.error_at(
             p.token(),
@@ -947,7 +871,7 @@ fn parse_kernel(p: &mut OpAsmParser<'_, '_>, st: &mut OperationState) -> PResult
     st.result_types = vec![rt];
     let tys = kernel_arg_types(p.ctx, &ins, rt);
     names.push((out, out_loc));
-    parse_isolated_body(p, st, names, &tys)
+    p.parse_isolated_body(st, names, &tys)
 }
 
 fn print_kernel(pr: &mut OpAsmPrinter<'_>, op: Op) {
@@ -959,7 +883,7 @@ fn print_kernel(pr: &mut OpAsmPrinter<'_>, op: Op) {
         pr.write(" <<malformed te.kernel>>");
         return;
     }
-    print_bound_operands(pr, op, &args);
+    pr.print_bound_operands(op, &args);
     pr.write(" outs(");
     print_arg(pr, args[args.len() - 1]);
     pr.write(")");
