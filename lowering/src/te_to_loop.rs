@@ -50,6 +50,10 @@
 //!   vector constant for float constants); the loop steps by the width and
 //!   ends in `loop.vector_store`. Otherwise the nest is scalar and a remark
 //!   says why.
+//! - `peel` (axes): the outer loop of each listed tiled axis is marked
+//!   `{peel}` for `--loop-peel`, and `unroll` then only marks its loops
+//!   (`{unroll = N}`) for `--loop-unroll`, to run after the peeling, so
+//!   the point loops of full tiles unroll completely.
 //! - `compute_at` and `inline` are not applied (each compute is its own
 //!   nest); a remark names them.
 //! - Malformed entries (the te verifier rejects them) are reported in a
@@ -288,6 +292,10 @@ struct Sched {
     unroll: Vec<(usize, i64)>,
     /// (axis, width).
     vectorize: Option<(usize, i64)>,
+    /// Tiled axes whose outer loop is marked `{peel}` for `--loop-peel`.
+    /// With any, `unroll` only marks the loops for `--loop-unroll` (which
+    /// must run after the peeling).
+    peel: Vec<usize>,
 }
 
 /// Reads a compute's schedule; entries that are malformed for this compute
@@ -301,6 +309,7 @@ fn read_schedule(ctx: &Context, c: Op, ext: &[i64], rank: usize) -> Sched {
         parallel: Vec::new(),
         unroll: Vec::new(),
         vectorize: None,
+        peel: Vec::new(),
     };
     let Some(d) = ctx.attr(c, "schedule") else {
         return s;
@@ -369,6 +378,9 @@ fn read_schedule(ctx: &Context, c: Op, ext: &[i64], rank: usize) -> Sched {
             ([_, w], Some(a)) if a < rank && *w >= 1 => s.vectorize = Some((a, *w)),
             _ => bad("vectorize"),
         }
+    }
+    if let Some(p) = ints("peel") {
+        s.peel = p.iter().filter_map(|&a| axis(a)).collect();
     }
     for k in ["compute_at", "inline"] {
         if ctx.dict_get_str(d, k).is_some() {
@@ -735,11 +747,20 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
         let (f, fargs, y) = make_for_v(ctx, at, loc, bounds, &carried, par);
         if piece == Piece::Outer {
             outer_iv[a] = Some(fargs[0]);
+            if sched.peel.contains(&a) {
+                let u = ctx.unit_attr();
+                ctx.set_attr(f, "peel", u);
+            }
         } else {
             axis_iv[a] = Some(fargs[0]);
             for &(ua, uf) in &sched.unroll {
                 if ua == a && uf > 1 {
-                    to_unroll.push((f, uf));
+                    if sched.peel.is_empty() {
+                        to_unroll.push((f, uf));
+                    } else {
+                        let n = ctx.i64_attr(uf);
+                        ctx.set_attr(f, "unroll", n);
+                    }
                 }
             }
         }

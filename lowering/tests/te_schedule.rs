@@ -473,3 +473,79 @@ fn tiny_cnn_with_heuristic_schedules_matches_onnxruntime() {
     assert_eq!(rc, 0);
     assert!(err(&out) <= 1e-4, "{out:?} vs {want:?}");
 }
+
+/// A matmul `m x k` by `k x n` at te level.
+fn matmul_src(m: usize, k: usize, n: usize) -> String {
+    format!(
+        r#"
+func.func @f(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
+  %0 = te.compute (%i, %j) reduce (%r) ins(%a, %b : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) {{combiner = "add", reduce_extents = array<i64: {k}>}} -> tensor<{m}x{n}xf32> {{
+    %x = te.extract %a[%i, %r] : tensor<{m}x{k}xf32>
+    %y = te.extract %b[%r, %j] : tensor<{k}x{n}xf32>
+    %p = arith.mulf %x, %y : f32
+    te.yield %p : f32
+  }}
+  return %0 : tensor<{m}x{n}xf32>
+}}
+"#
+    )
+}
+
+/// The default code-generation strategy on matmuls whose extents the
+/// micro-kernel tile (6 x 16, reduction blocks of 256) divides or not:
+/// `te-schedule` and the loop passes of dlc's pipeline give the same
+/// numbers as the unscheduled nest, with the accumulators in iter_args
+/// and fused multiply-adds.
+#[test]
+fn matmul_micro_kernel_matches_unscheduled() {
+    use dlc_ir::pass::{PassRegistry, TimingNode, parse_pipeline};
+    let mut reg = PassRegistry::default();
+    dlc_te::register_passes(&mut reg);
+    dlc_loop::register_passes(&mut reg);
+    dlc_transforms::register_passes(&mut reg);
+    dlc_lowering::register_passes(&mut reg);
+    let pipeline = "builtin.module(te-schedule,lower-te-to-loops,loop-peel,loop-unroll,canonicalize,loop-hoist,loop-promote,loop-fma,cse,canonicalize)";
+    for (m, k, n) in [
+        (13, 20, 40),
+        (6, 3, 16),
+        (5, 300, 24),
+        (61, 257, 48),
+        (1, 9, 8),
+    ] {
+        let src = matmul_src(m, k, n);
+        let inputs = vec![data(m * k, 3), data(k * n, 4)];
+        let (mut ctx, module, _, _) = lower(&src);
+        let (want, _) = run(&mut ctx, module, &inputs, m * n);
+        let mut ctx = context();
+        let module = dlc_ir::parse_source(&mut ctx, &src, "test.mlir").expect("parses");
+        let mut pm = parse_pipeline(&reg, pipeline).expect("pipeline parses");
+        pm.run(
+            &mut ctx,
+            module,
+            &Default::default(),
+            &mut TimingNode::default(),
+            module,
+        )
+        .expect("pipeline runs");
+        dlc_ir::verify::verify(&ctx, module).expect("verifies");
+        let text = dlc_ir::print_op_to_string(&ctx, module, &Default::default());
+        let what = format!("matmul {m}x{k}x{n}");
+        assert!(text.contains("math.fma"), "{what}: no fma in\n{text}");
+        assert!(
+            text.contains("iter_args(") && text.contains("vector<8xf32>"),
+            "{what}: accumulators not in vector iter_args\n{text}"
+        );
+        let (interp, jit) = run(&mut ctx, module, &inputs, m * n);
+        // FMA rounds once where the unscheduled nest rounds twice.
+        let tol = |got: &[f32], what: &str| {
+            for (i, (x, y)) in got.iter().zip(&want).enumerate() {
+                assert!(
+                    (x - y).abs() <= 1e-4 * (1.0 + y.abs()) * (k as f32).sqrt(),
+                    "{what}: element {i}: {x} vs {y}"
+                );
+            }
+        };
+        tol(&interp, &format!("{what} (interpreter)"));
+        tol(&jit, &format!("{what} (jit)"));
+    }
+}

@@ -1,5 +1,6 @@
 //! Loop canonicalizations (zero-trip loops fold to their inits,
-//! single-iteration loops are inlined) and the `--loop-hoist` pass, which
+//! single-iteration loops, also `lb to lb + c step s` with `c <= s`, are
+//! inlined) and the `--loop-hoist` pass, which
 //! moves pure loop-invariant ops out of `loop.for` bodies.
 
 use crate::ops::{ForOp, for_body};
@@ -53,8 +54,36 @@ fn fold_zero_trip(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
     true
 }
 
+/// Whether `loop.for` `op` runs exactly once: a constant trip count of 1,
+/// or `ub = lb + c` with `0 < c <= step` (a tile's point loop stepping by
+/// the whole tile).
+fn single_iteration(ctx: &Context, op: Op) -> bool {
+    if let Some(t) = trip_count(ctx, op) {
+        return t == 1;
+    }
+    let (lb, ub) = (ctx.operand(op, 0), ctx.operand(op, 1));
+    let Some(step) = constant_index(ctx, ctx.operand(op, 2)) else {
+        return false;
+    };
+    let Some(d) = ctx.defining_op(ub) else {
+        return false;
+    };
+    if ctx.op_name_str(d) != "arith.addi" || ctx.num_operands(d) != 2 {
+        return false;
+    }
+    let (a, b) = (ctx.operand(d, 0), ctx.operand(d, 1));
+    let c = if a == lb {
+        constant_index(ctx, b)
+    } else if b == lb {
+        constant_index(ctx, a)
+    } else {
+        None
+    };
+    c.is_some_and(|c| c > 0 && c <= step)
+}
+
 fn inline_single_iteration(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
-    if trip_count(rw.ctx, op) != Some(1) {
+    if !single_iteration(rw.ctx, op) {
         return false;
     }
     let Some(body) = for_body(rw.ctx, op) else {

@@ -8,8 +8,11 @@
 //! runs loop-level functions to check lowerings numerically.
 
 pub mod canonicalize;
+pub mod fma;
 pub mod interp;
 pub mod ops;
+pub mod peel;
+pub mod promote;
 pub mod unroll;
 
 pub use canonicalize::{hoist_loop_invariants, populate_loop_canonicalization_patterns};
@@ -19,10 +22,14 @@ pub use unroll::{unroll_loop, unroll_marked_loops};
 use dlc_ir::DialectDef;
 use dlc_ir::pass::PassRegistry;
 
-/// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`).
+/// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`,
+/// `--loop-peel`, `--loop-promote`, `--loop-fma`).
 pub fn register_passes(reg: &mut PassRegistry) {
     canonicalize::register_passes(reg);
     unroll::register(reg);
+    peel::register(reg);
+    promote::register(reg);
+    fma::register(reg);
 }
 
 pub static DIALECT: DialectDef = DialectDef {

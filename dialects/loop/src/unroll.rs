@@ -9,7 +9,9 @@
 //! the main loop stopped and carrying its results. When the trip count is
 //! a known constant (constant bounds, or `ub = lb + c`) the main loop's
 //! bound is a constant and the remainder is dropped when N divides the trip
-//! count; otherwise the bound is computed at run time.
+//! count; otherwise the bound is computed at run time. A loop whose known
+//! trip count is at most N is unrolled completely: its copies replace it in
+//! straight-line code.
 
 use crate::canonicalize::{constant_index, trip_count};
 use crate::ops::{ForOp, for_body};
@@ -24,7 +26,7 @@ pub fn unroll_factor(ctx: &Context, op: Op) -> Option<i64> {
         .and_then(|v| i64::try_from(v).ok())
 }
 
-fn new_op(
+pub(crate) fn new_op(
     ctx: &mut Context,
     anchor: Op,
     loc: Attr,
@@ -45,7 +47,7 @@ fn new_op(
     ctx.result(op, 0)
 }
 
-fn index_const(ctx: &mut Context, anchor: Op, loc: Attr, v: i64) -> Value {
+pub(crate) fn index_const(ctx: &mut Context, anchor: Op, loc: Attr, v: i64) -> Value {
     let a = ctx.index_attr(v);
     new_op(ctx, anchor, loc, "arith.constant", &[], &[("value", a)])
 }
@@ -73,7 +75,7 @@ fn constant_span(ctx: &Context, op: Op) -> Option<i64> {
 
 /// Clones `op` (with its regions) before `anchor`, remapping operands
 /// through `map`; the clone's results are recorded in `map`.
-fn clone_op_before(
+pub(crate) fn clone_op_before(
     ctx: &mut Context,
     op: Op,
     anchor: Option<Op>,
@@ -159,6 +161,10 @@ pub fn unroll_loop(ctx: &mut Context, lp: Op, factor: i64) -> bool {
             } else {
                 (span + step - 1) / step
             };
+            if trips >= 1 && trips <= factor {
+                full_unroll(ctx, lp, trips, step);
+                return true;
+            }
             let main_trips = trips / factor;
             if main_trips == 0 {
                 return false;
@@ -254,6 +260,52 @@ pub fn unroll_loop(ctx: &mut Context, lp: Op, factor: i64) -> bool {
         ctx.erase_op(lp);
     }
     true
+}
+
+/// Replaces `lp`, whose trip count `trips` is known, by `trips` copies of
+/// its body in straight-line code (copy `k` sees `lb + k * step`).
+fn full_unroll(ctx: &mut Context, lp: Op, trips: i64, step: i64) {
+    let Some(body) = for_body(ctx, lp) else {
+        return;
+    };
+    let Some(term) = ctx.last_op(body) else {
+        return;
+    };
+    let loc = ctx.op_loc(lp);
+    let lb = ctx.operand(lp, 0);
+    let old_args = ctx.block_args(body).to_vec();
+    let mut carried: Vec<Value> = ctx.operands(lp).skip(3).collect();
+    for k in 0..trips {
+        let iv = if k == 0 {
+            lb
+        } else {
+            match constant_index(ctx, lb) {
+                Some(l) => index_const(ctx, lp, loc, l + k * step),
+                None => {
+                    let c = index_const(ctx, lp, loc, k * step);
+                    new_op(ctx, lp, loc, "arith.addi", &[lb, c], &[])
+                }
+            }
+        };
+        let mut map: FxHashMap<Value, Value> = FxHashMap::default();
+        map.insert(old_args[0], iv);
+        for (&a, &c) in old_args[1..].iter().zip(&carried) {
+            map.insert(a, c);
+        }
+        for o in ctx.block_ops_vec(body) {
+            if o != term {
+                clone_op_before(ctx, o, Some(lp), &mut map);
+            }
+        }
+        carried = ctx
+            .operands(term)
+            .map(|v| map.get(&v).copied().unwrap_or(v))
+            .collect();
+    }
+    for (o, n) in ctx.results(lp).collect::<Vec<_>>().into_iter().zip(carried) {
+        ctx.replace_all_uses_with(o, n);
+    }
+    ctx.erase_op(lp);
 }
 
 /// Unrolls every loop under `root` marked `{unroll = N}`, innermost first.

@@ -10,6 +10,8 @@
 //! * `parallel = array<i64: ...>` — output axes run in parallel;
 //! * `vectorize = array<i64: axis, width>` — an output axis, power-of-two width;
 //! * `unroll = array<i64: axis, factor, ...>` — pairs;
+//! * `peel = array<i64: ...>` — tiled axes whose partial last tile is
+//!   peeled off (`--loop-peel`), so full tiles have constant extents;
 //! * `compute_at = N : i64` — compute inside the loop nest of the single
 //!   consuming compute, at depth `N` (< the consumer's axis count);
 //! * `inline` (unit) — substitute into consumers; no reduction allowed.
@@ -25,7 +27,7 @@
 
 use crate::{ComputeInfo, ComputeOp, compute_info};
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
-use dlc_ir::{Attr, Context, Diagnostic, Op, WalkOrder, WalkResult};
+use dlc_ir::{Attr, Context, Diagnostic, Op, Value, WalkOrder, WalkResult};
 
 fn ints(ctx: &Context, a: Attr, name: &str) -> Result<Vec<i64>, String> {
     ctx.dense_int_array(a)
@@ -119,6 +121,11 @@ pub fn verify_schedule(ctx: &Context, op: Op, info: &ComputeInfo) -> Result<(), 
                     ));
                 }
             }
+            "peel" => {
+                for a in ints(ctx, v, key)? {
+                    check_axis(a, n, key)?;
+                }
+            }
             "compute_at" => {
                 let depth = ctx
                     .int_value(v)
@@ -170,8 +177,160 @@ fn enclosing_or_self_compute(ctx: &Context, mut op: Op) -> Option<Op> {
     }
 }
 
+/// The register tile of the contraction micro-kernel: `mr` rows (one
+/// broadcast each) by `nr` columns (`nr / width` vectors), so `mr * nr /
+/// width` accumulators, `nr / width` vectors of the right-hand side and one
+/// broadcast are live in vector registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MicroTile {
+    pub mr: i64,
+    pub nr: i64,
+    /// f32 lanes per vector register.
+    pub width: i64,
+    /// The reduction block (elements of the reduction axis per pass over
+    /// the accumulators): a `kc x nr` panel of the right-hand side stays
+    /// in L1.
+    pub kc: i64,
+}
+
+impl MicroTile {
+    /// The tile for `width` f32 lanes and `regs` vector registers: the
+    /// largest `mr x (2 vectors)` tile that leaves room for the two
+    /// right-hand-side vectors and the broadcast (6 x 16 for AVX2's 16
+    /// ymm registers, 8 x 8 for NEON's 32 q registers at width 4 with 2
+    /// vectors).
+    pub fn for_target(width: i64, regs: i64) -> MicroTile {
+        let nv = 2;
+        let mr = ((regs - nv - 1) / nv).clamp(1, 8);
+        MicroTile {
+            mr,
+            nr: nv * width,
+            width,
+            kc: 256,
+        }
+    }
+}
+
+impl Default for MicroTile {
+    fn default() -> Self {
+        MicroTile::for_target(8, 16)
+    }
+}
+
+/// Float ops a contraction body may apply to values along its vector axis.
+const CONTRACTION_OPS: &[&str] = &["arith.mulf", "arith.addf", "arith.subf", "arith.negf"];
+
+/// Whether every op of `op`'s body that depends on output axis `v` is a
+/// `te.extract` using it exactly as its last index, or a float op of
+/// [`CONTRACTION_OPS`]: then the axis vectorizes with unit-stride loads.
+fn unit_stride_along(ctx: &Context, op: Op, v: usize) -> bool {
+    let Some(body) = crate::body_block(ctx, op) else {
+        return false;
+    };
+    let Some(&iv) = ctx.block_args(body).get(v) else {
+        return false;
+    };
+    let mut dep = vec![iv];
+    for o in ctx.block_ops_vec(body) {
+        if !ctx.operands(o).any(|x| dep.contains(&x)) {
+            if ctx.num_regions(o) != 0 {
+                return false;
+            }
+            continue;
+        }
+        let name = ctx.op_name_str(o);
+        if name == "te.yield" {
+            continue;
+        }
+        if name == "te.extract" {
+            let idx: Vec<Value> = ctx.operands(o).skip(1).collect();
+            if idx.last() != Some(&iv) || idx[..idx.len() - 1].iter().any(|x| dep.contains(x)) {
+                return false;
+            }
+        } else if !CONTRACTION_OPS.contains(&name) {
+            return false;
+        }
+        dep.extend(ctx.results(o));
+    }
+    true
+}
+
+/// The micro-kernel schedule of a matmul-like compute (f32, one `add`
+/// reduction, static `m`, `n`, `k`, unit stride along `n`), or `None`:
+/// `out[.., m, n] = sum_k f(.., m, n, k)` is tiled `mr x nr x kc` with the
+/// loops `batch.., k.o, m.o, n.o, k, m, n`, vectorized along `n`, the
+/// point loops of `m` and `n` unrolled completely after peeling the
+/// partial tiles, so `--loop-promote` keeps the `mr x nr` accumulators in
+/// registers for the whole reduction block.
+pub fn contraction_schedule(
+    ctx: &mut Context,
+    op: Op,
+    tile: MicroTile,
+) -> Option<Vec<(&'static str, Attr)>> {
+    let info = compute_info(ctx, op).ok()?;
+    let rank = info.rank();
+    if rank < 2
+        || info.reduce_extents.len() != 1
+        || info.combiner.as_deref() != Some("add")
+        || info.elem != ctx.f32()
+    {
+        return None;
+    }
+    let (m, n, k) = (
+        info.shape[rank - 2],
+        info.shape[rank - 1],
+        info.reduce_extents[0],
+    );
+    if m == crate::DYNAMIC || n == crate::DYNAMIC || k == crate::DYNAMIC {
+        return None;
+    }
+    if n % tile.width != 0 || m < 1 || k < 1 || !unit_stride_along(ctx, op, rank - 1) {
+        return None;
+    }
+    let (u, v, r) = (rank as i64 - 2, rank as i64 - 1, rank as i64);
+    let mr = tile.mr.min(m);
+    let nr = if n % tile.nr == 0 {
+        tile.nr
+    } else {
+        tile.width
+    };
+    let kc = tile.kc.min(k);
+    let mut tiles = vec![0; rank + 1];
+    tiles[rank - 2] = mr;
+    tiles[rank - 1] = nr;
+    tiles[rank] = kc;
+    let mut order: Vec<i64> = (0..u).collect();
+    order.extend([r, u, v]);
+    Some(vec![
+        ("tile", ctx.dense_i64_array(&tiles)),
+        ("reorder", ctx.dense_i64_array(&order)),
+        ("vectorize", ctx.dense_i64_array(&[v, tile.width])),
+        ("unroll", ctx.dense_i64_array(&[u, mr, v, nr / tile.width])),
+        ("peel", ctx.dense_i64_array(&[u, v])),
+    ])
+}
+
+/// The schedule the code-generation strategy picks for a compute: the
+/// micro-kernel of [`contraction_schedule`] for matmul-like computes, none
+/// for the others (their nests stay as te-to-loop builds them).
+pub fn strategy_schedule(ctx: &mut Context, op: Op, tile: MicroTile) -> Option<Attr> {
+    let entries = contraction_schedule(ctx, op, tile)?;
+    let entries = entries
+        .into_iter()
+        .map(|(k, v)| (ctx.ident(k), v))
+        .collect();
+    Some(ctx.dictionary_attr(entries))
+}
+
 /// The default schedule the heuristic picks for a compute.
 pub fn default_schedule(ctx: &mut Context, op: Op) -> Option<Attr> {
+    if let Some(entries) = contraction_schedule(ctx, op, MicroTile::default()) {
+        let entries = entries
+            .into_iter()
+            .map(|(k, v)| (ctx.ident(k), v))
+            .collect();
+        return Some(ctx.dictionary_attr(entries));
+    }
     let info = compute_info(ctx, op).ok()?;
     let rank = info.rank();
     let mut entries: Vec<(&str, Attr)> = Vec::new();
@@ -213,8 +372,13 @@ pub fn default_schedule(ctx: &mut Context, op: Op) -> Option<Attr> {
     Some(ctx.dictionary_attr(entries))
 }
 
-/// `--te-schedule`: attaches [`default_schedule`] to every compute without one.
-pub struct TeSchedule;
+/// `--te-schedule`: attaches [`default_schedule`] to every compute without
+/// one; with `contractions-only=true` (as in dlc's pipeline) only the
+/// micro-kernel schedules of matmul-like computes ([`strategy_schedule`]).
+#[derive(Default)]
+pub struct TeSchedule {
+    contractions_only: bool,
+}
 
 impl Pass for TeSchedule {
     fn argument(&self) -> &'static str {
@@ -222,6 +386,21 @@ impl Pass for TeSchedule {
     }
     fn display_name(&self) -> &'static str {
         "TeSchedule"
+    }
+    fn set_option(&mut self, key: &str, value: &str) -> Result<(), String> {
+        match (key, value) {
+            ("contractions-only", "true" | "1") => self.contractions_only = true,
+            ("contractions-only", "false" | "0") => self.contractions_only = false,
+            ("contractions-only", _) => return Err(format!("'{value}' is not a boolean")),
+            _ => return Err(format!("no such option '{key}'")),
+        }
+        Ok(())
+    }
+    fn options(&self) -> Vec<(String, String)> {
+        vec![(
+            "contractions-only".into(),
+            self.contractions_only.to_string(),
+        )]
     }
     fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
         let mut computes = Vec::new();
@@ -232,7 +411,12 @@ impl Pass for TeSchedule {
             WalkResult::Advance
         });
         for op in computes {
-            if let Some(s) = default_schedule(ctx, op)
+            let s = if self.contractions_only {
+                strategy_schedule(ctx, op, MicroTile::default())
+            } else {
+                default_schedule(ctx, op)
+            };
+            if let Some(s) = s
                 && !ctx.dict_entries(s).is_empty()
             {
                 ctx.set_attr(op, "schedule", s);
@@ -246,7 +430,11 @@ pub fn register(reg: &mut PassRegistry) {
     reg.register(PassInfo {
         argument: "te-schedule",
         description: "Attach heuristic schedules (parallel outer axis, vectorize innermost by 8 for f32, tile reductions) to te.compute ops",
-        options: &[],
-        create: || Box::new(TeSchedule),
+        options: &[dlc_ir::pass::PassOptionInfo {
+            name: "contractions-only",
+            description: "Schedule only matmul-like computes (register-blocked micro-kernels), as dlc's pipeline does",
+            default: "false",
+        }],
+        create: || Box::new(TeSchedule::default()),
     });
 }

@@ -18,12 +18,32 @@ use rustc_hash::FxHashSet;
 use std::path::Path;
 
 /// The passes from the onnx level down to the llvm dialect, in order.
+///
+/// Below te, the default code-generation strategy: `te-schedule` picks a
+/// schedule per compute (register-blocked micro-kernels for matmul-like
+/// computes), te-to-loop builds the scheduled nests, and the loop passes
+/// finish the micro-kernels: peel partial tiles, unroll the point loops,
+/// keep the accumulators in registers, contract multiply-adds.
 pub const PIPELINE: &[&str] = &[
     "lower-onnx-to-graph",
     "fuse-ops",
-    "lower-to-loops",
+    "lower-graph-to-te",
+    "te-schedule{contractions-only=true}",
+    "lower-te-to-loops",
+    "loop-peel",
+    "loop-unroll",
+    "canonicalize",
+    "loop-hoist",
+    "loop-promote",
+    "loop-fma",
+    "cse",
+    "canonicalize",
     "lower-loops-to-llvm",
 ];
+
+/// Where each level enters [`PIPELINE`].
+const TE_START: usize = 3;
+const LOOP_START: usize = 5;
 
 /// A fresh context with every dialect the tools know.
 pub fn new_context() -> Context {
@@ -103,8 +123,8 @@ pub fn passes_from(level: Level) -> &'static [&'static str] {
     match level {
         Level::Onnx => PIPELINE,
         Level::Graph => &PIPELINE[1..],
-        Level::Te => &PIPELINE[2..],
-        Level::Loop => &PIPELINE[3..],
+        Level::Te => &PIPELINE[TE_START..],
+        Level::Loop => &PIPELINE[LOOP_START..],
         Level::Llvm => &[],
     }
 }
@@ -114,7 +134,8 @@ pub fn passes_from(level: Level) -> &'static [&'static str] {
 pub fn build_pipeline(reg: &PassRegistry, passes: &[&str]) -> Result<OpPassManager> {
     let mut pm = OpPassManager::new("builtin.module");
     for p in passes {
-        if reg.lookup(p).is_none() && reg.lookup_pipeline(p).is_none() {
+        let name = p.split('{').next().unwrap_or(p);
+        if reg.lookup(name).is_none() && reg.lookup_pipeline(name).is_none() {
             bail!(
                 "error: the pass '--{p}' is not registered in this build of dlc (the pipeline needs {})",
                 PIPELINE.join(", ")
@@ -817,10 +838,15 @@ mod tests {
 
     #[test]
     fn pipeline_from_each_level() {
-        assert_eq!(passes_from(Level::Onnx).len(), 4);
+        assert_eq!(passes_from(Level::Onnx), PIPELINE);
         assert_eq!(
-            passes_from(Level::Te),
-            &["lower-to-loops", "lower-loops-to-llvm"]
+            passes_from(Level::Te)[..2],
+            ["te-schedule{contractions-only=true}", "lower-te-to-loops"]
+        );
+        assert_eq!(passes_from(Level::Loop)[0], "loop-peel");
+        assert_eq!(
+            passes_from(Level::Loop).last(),
+            Some(&"lower-loops-to-llvm")
         );
         assert!(passes_from(Level::Llvm).is_empty());
         let reg = new_registry();
