@@ -102,3 +102,36 @@ func.func @no_fold_batch_norm(%x: tensor<1x1x2x2xf32>) -> (tensor<1x2x2x2xf32>, 
   %1 = graph.batch_norm %0, %s, %s, %s, %s : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
   return %0, %1 : tensor<1x2x2x2xf32>, tensor<1x2x2x2xf32>
 }
+
+// -----
+
+// Batch-norm folding also reads weights and parameters stored as
+// dense_resource blobs (as the ONNX importer stores them); the folded
+// weights are small here, so they become dense elements.
+// CHECK-LABEL: func.func @fold_bn_resources
+// CHECK-NOT: graph.batch_norm
+// CHECK: %[[W:.+]] = graph.constant dense<{{\[\[\[\[}}2.000000e+00]]], {{\[\[\[}}6.000000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK: %[[B:.+]] = graph.constant dense<[1.000000e+00, -3.000000e+00]> : tensor<2xf32>
+// CHECK: graph.conv2d %arg0, %[[W]], %[[B]]
+func.func @fold_bn_resources(%x: tensor<1x1x2x2xf32>) -> tensor<1x2x2x2xf32> {
+  %w = graph.constant dense_resource<w> : tensor<2x1x1x1xf32>
+  %s = graph.constant dense_resource<s> : tensor<2xf32>
+  %t = graph.constant dense_resource<t> : tensor<2xf32>
+  %m = graph.constant dense_resource<m> : tensor<2xf32>
+  %v = graph.constant dense_resource<v> : tensor<2xf32>
+  %0 = graph.conv2d %x, %w : (tensor<1x1x2x2xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x2x2xf32>
+  %1 = graph.batch_norm %0, %s, %t, %m, %v {epsilon = 0.0 : f32} : (tensor<1x2x2x2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>, tensor<2xf32>) -> tensor<1x2x2x2xf32>
+  return %1 : tensor<1x2x2x2xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x040000000000803F00004040",
+      s: "0x040000000000004000008040",
+      t: "0x040000000000803F00000000",
+      m: "0x04000000000000000000C03F",
+      v: "0x040000000000803F00008040"
+    }
+  }
+#-}

@@ -1,5 +1,5 @@
-// RUN: dl-opt %s --te-schedule --lower-te-to-loops --loop-peel --loop-unroll --canonicalize --loop-hoist --loop-promote --loop-fma --cse --canonicalize | FileCheck %s
-// RUN: dl-opt %s --te-schedule --lower-te-to-loops --loop-peel --loop-unroll --canonicalize --loop-hoist --loop-promote --loop-fma --cse --canonicalize | dl-opt --verify-each | FileCheck %s
+// RUN: dl-opt %s --te-schedule --lower-te-to-loops --loop-peel --loop-vectorize --loop-unroll --canonicalize --loop-hoist --loop-promote --loop-fma --cse --canonicalize | FileCheck %s
+// RUN: dl-opt %s --te-schedule --lower-te-to-loops --loop-peel --loop-vectorize --loop-unroll --canonicalize --loop-hoist --loop-promote --loop-fma --cse --canonicalize | dl-opt --verify-each | FileCheck %s
 
 // The default strategy for a matmul, one pass at a time: te-schedule picks
 // 6 x 16 register tiles; te-to-loop builds k.o, i.o, j.o, k, i, j with the

@@ -162,7 +162,7 @@ fn broadcast_offsets(ins: &[usize], out: &[usize]) -> Vec<usize> {
     offs
 }
 
-fn constant_values(ctx: &Context, a: Attr) -> R<Vec<f32>> {
+pub(crate) fn constant_values(ctx: &Context, a: Attr) -> R<Vec<f32>> {
     match ctx.attr_kind(a) {
         AttrKind::DenseElements { .. } => dlc_ir::dense::dense_values_f64(ctx, a)
             .map(|v| v.into_iter().map(|x| x as f32).collect())

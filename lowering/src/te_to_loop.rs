@@ -53,7 +53,8 @@
 //! - `peel` (axes): the outer loop of each listed tiled axis is marked
 //!   `{peel}` for `--loop-peel`, and `unroll` then only marks its loops
 //!   (`{unroll = N}`) for `--loop-unroll`, to run after the peeling, so
-//!   the point loops of full tiles unroll completely.
+//!   the point loops of full tiles unroll completely; `vectorize` too only
+//!   marks the axis' point loop (`{vectorize = W}`) for `--loop-vectorize`.
 //! - `compute_at` and `inline` are not applied (each compute is its own
 //!   nest); a remark names them.
 //! - Malformed entries (the te verifier rejects them) are reported in a
@@ -626,7 +627,15 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
     let iter_form = first_red.is_none_or(|f| loops[f..].iter().all(|&(a, _)| a >= rank));
     // Vectorization: legal only on the innermost loop, over whole vectors.
     let mut vec_axis = None;
-    if let Some((a, w)) = sched.vectorize {
+    // With `peel` the strategy's loop passes vectorize (`--loop-vectorize`
+    // on the loop marked here), after peeling and before unrolling.
+    let deferred = !sched.peel.is_empty();
+    let mut vec_mark = None;
+    if let Some((a, w)) = sched.vectorize
+        && deferred
+    {
+        vec_mark = Some((a, w));
+    } else if let Some((a, w)) = sched.vectorize {
         let why = if loops.last().map(|l| l.0) != Some(a) {
             Some(format!("axis {a} is not the innermost loop"))
         } else if ext[a] == DYNAMIC {
@@ -753,6 +762,12 @@ fn lower_compute(ctx: &mut Context, c: Op, out: Value, bufs: &FxHashMap<Value, V
             }
         } else {
             axis_iv[a] = Some(fargs[0]);
+            if let Some((va, w)) = vec_mark
+                && va == a
+            {
+                let n = ctx.i64_attr(w);
+                ctx.set_attr(f, "vectorize", n);
+            }
             for &(ua, uf) in &sched.unroll {
                 if ua == a && uf > 1 {
                     if sched.peel.is_empty() {

@@ -504,7 +504,7 @@ fn matmul_micro_kernel_matches_unscheduled() {
     dlc_loop::register_passes(&mut reg);
     dlc_transforms::register_passes(&mut reg);
     dlc_lowering::register_passes(&mut reg);
-    let pipeline = "builtin.module(te-schedule,lower-te-to-loops,loop-peel,loop-unroll,canonicalize,loop-hoist,loop-promote,loop-fma,cse,canonicalize)";
+    let pipeline = "builtin.module(te-schedule,lower-te-to-loops,loop-peel,loop-vectorize,loop-unroll,canonicalize,loop-hoist,loop-promote,loop-fma,cse,canonicalize)";
     for (m, k, n) in [
         (13, 20, 40),
         (6, 3, 16),

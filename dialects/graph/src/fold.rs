@@ -48,6 +48,63 @@ fn small_values(ctx: &Context, a: Attr) -> Option<Vec<f64>> {
     dense_values_f64(ctx, a)
 }
 
+/// Float values of a weight constant of any size: dense elements, or an
+/// f32 `dense_resource` blob.
+fn weight_values(ctx: &Context, a: Attr) -> Option<Vec<f64>> {
+    match ctx.attr_kind(a) {
+        AttrKind::DenseElements { ty, .. } if ctx.is_float(ctx.element_type(*ty)) => {
+            dense_values_f64(ctx, a)
+        }
+        AttrKind::DenseResource { ty, handle } => {
+            let e = ctx.element_type(*ty);
+            if !(ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32)) {
+                return None;
+            }
+            let blob = ctx.resources.get(handle)?;
+            let n = crate::shape::num_elements(ctx.shape(*ty)?)? as usize;
+            (blob.data.len() == n * 4).then(|| {
+                blob.data
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64)
+                    .collect()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `vals` as a constant of type `ty`: an f32 tensor larger than
+/// [`MAX_FOLD_ELEMENTS`] becomes a new `dense_resource` blob named after
+/// `base` (weights stay blobs), anything else dense elements.
+fn weight_attr(ctx: &mut Context, ty: Type, vals: &[f64], base: &str) -> Option<Attr> {
+    let e = ctx.element_type(ty);
+    if vals.len() <= MAX_FOLD_ELEMENTS
+        || !(ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32))
+    {
+        return dense_from_f64(ctx, ty, vals);
+    }
+    let bytes: Vec<u8> = vals
+        .iter()
+        .flat_map(|&x| (x as f32).to_le_bytes())
+        .collect();
+    let mut k = 0;
+    let name = loop {
+        let id = ctx.ident(&format!("{base}_{k}"));
+        if !ctx.resources.contains_key(&id) {
+            break id;
+        }
+        k += 1;
+    };
+    ctx.resources.insert(
+        name,
+        dlc_ir::context::ResourceBlob {
+            alignment: 64,
+            data: bytes.into(),
+        },
+    );
+    Some(ctx.intern_attr(AttrKind::DenseResource { ty, handle: name }))
+}
+
 /// Flat index into `in_shape` for flat output index `flat` under numpy broadcasting.
 fn broadcast_index(out_shape: &[i64], in_shape: &[i64], mut flat: usize) -> usize {
     let off = out_shape.len() - in_shape.len();
@@ -333,13 +390,17 @@ fn fold_bn_into_conv(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
         return false;
     }
     let consts: Option<Vec<Vec<f64>>> = (1..5)
-        .map(|i| value_constant(ctx, ctx.operand(op, i)).and_then(|a| small_values(ctx, a)))
+        .map(|i| value_constant(ctx, ctx.operand(op, i)).and_then(|a| weight_values(ctx, a)))
         .collect();
     let Some(consts) = consts else { return false };
     let wv = ctx.operand(conv, 1);
     let wty = ctx.value_type(wv);
-    let Some(w) = value_constant(ctx, wv).and_then(|a| small_values(ctx, a)) else {
+    let Some(w) = value_constant(ctx, wv).and_then(|a| weight_values(ctx, a)) else {
         return false;
+    };
+    let base = match value_constant(ctx, wv).map(|a| ctx.attr_kind(a)) {
+        Some(AttrKind::DenseResource { handle, .. }) => format!("{}_bn", ctx.ident_str(*handle)),
+        _ => "conv_bn".to_string(),
     };
     let wshape = shape_of(ctx, wty);
     let o = wshape.first().copied().unwrap_or(0) as usize;
@@ -347,7 +408,7 @@ fn fold_bn_into_conv(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
         return false;
     }
     let bias = match ctx.num_operands(conv) {
-        3 => match value_constant(ctx, ctx.operand(conv, 2)).and_then(|a| small_values(ctx, a)) {
+        3 => match value_constant(ctx, ctx.operand(conv, 2)).and_then(|a| weight_values(ctx, a)) {
             Some(b) if b.len() == o => b,
             _ => return false,
         },
@@ -376,7 +437,7 @@ fn fold_bn_into_conv(op: Op, rw: &mut PatternRewriter<'_>) -> bool {
         .collect();
     let bty = rw.ctx.tensor_type(&[o as i64], elem);
     let (Some(wa), Some(ba)) = (
-        dense_from_f64(rw.ctx, wty, &new_w),
+        weight_attr(rw.ctx, wty, &new_w, &base),
         dense_from_f64(rw.ctx, bty, &new_b),
     ) else {
         return false;

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod peel;
 pub mod promote;
 pub mod unroll;
+pub mod vectorize;
 
 pub use canonicalize::{hoist_loop_invariants, populate_loop_canonicalization_patterns};
 pub use ops::*;
@@ -23,13 +24,14 @@ use dlc_ir::DialectDef;
 use dlc_ir::pass::PassRegistry;
 
 /// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`,
-/// `--loop-peel`, `--loop-promote`, `--loop-fma`).
+/// `--loop-peel`, `--loop-vectorize`, `--loop-promote`, `--loop-fma`).
 pub fn register_passes(reg: &mut PassRegistry) {
     canonicalize::register_passes(reg);
     unroll::register(reg);
     peel::register(reg);
     promote::register(reg);
     fma::register(reg);
+    vectorize::register(reg);
 }
 
 pub static DIALECT: DialectDef = DialectDef {

@@ -9,12 +9,14 @@
 //! main loop every `arith.minsi(%o + c, u)` with `c <= s` and a constant
 //! `u >= ub` (the clamp of a tile's point loop, as te-to-loop builds it)
 //! becomes `%o + c`: a full step never runs past the end. In the peeled
-//! copy `%o` is a constant, so the clamp folds. Loops with run-time bounds
-//! or step are left as they are (only the mark is removed).
+//! copy `%o` is a constant, so the clamp folds. With a run-time end the
+//! main loop stops at `lb + ((ub - lb) / s) * s` and the loop as it was
+//! (clamps kept) runs the rest; a run-time step is left alone (only the
+//! mark is removed).
 
 use crate::canonicalize::constant_index;
 use crate::ops::{ForOp, for_body};
-use crate::unroll::{clone_op_before, index_const};
+use crate::unroll::{clone_op_before, index_const, new_op};
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::{Context, Diagnostic, Op, Value, WalkResult};
 use rustc_hash::FxHashMap;
@@ -33,24 +35,38 @@ fn plus_constant(ctx: &Context, v: Value) -> Option<(Value, i64)> {
     }
 }
 
-/// Replaces the clamps `minsi(iv + c, u)` (`c <= step`, constant `u >= ub`)
-/// under `lp` by `iv + c`. Returns how many were removed.
-fn drop_clamps(ctx: &mut Context, lp: Op, iv: Value, step: i64, ub: i64) -> usize {
+/// The loop's end for [`drop_clamps`]: a constant, or a run-time value.
+#[derive(Clone, Copy)]
+enum End {
+    Const(i64),
+    Value(Value),
+}
+
+/// Replaces the clamps `minsi(iv + c, u)` under `lp`, where `c <= step`
+/// and `u` is at least the loop's end (a constant `u >= ub`, or the
+/// run-time end itself), by `iv + c`. Returns how many were removed.
+fn drop_clamps(ctx: &mut Context, lp: Op, iv: Value, step: i64, end: End) -> usize {
     let mut n = 0;
     for o in ctx.nested_ops(lp) {
         if ctx.op_name_str(o) != "arith.minsi" || ctx.num_operands(o) != 2 {
             continue;
         }
         let (a, b) = (ctx.operand(o, 0), ctx.operand(o, 1));
-        let (x, u) = match (constant_index(ctx, a), constant_index(ctx, b)) {
-            (_, Some(u)) => (a, u),
-            (Some(u), _) => (b, u),
-            _ => continue,
+        let covers = |u: Value| match end {
+            End::Const(e) => constant_index(ctx, u).is_some_and(|u| u >= e),
+            End::Value(e) => u == e,
+        };
+        let x = if covers(b) {
+            a
+        } else if covers(a) {
+            b
+        } else {
+            continue;
         };
         let Some((base, c)) = plus_constant(ctx, x) else {
             continue;
         };
-        if base == iv && c <= step && u >= ub {
+        if base == iv && c <= step {
             let r = ctx.result(o, 0);
             ctx.replace_all_uses_with(r, x);
             ctx.erase_op(o);
@@ -69,8 +85,10 @@ pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
         constant_index(ctx, ctx.operand(lp, 1)),
         constant_index(ctx, ctx.operand(lp, 2)),
     );
-    let (Some(lb), Some(ub), Some(step)) = bounds else {
-        return false;
+    let (lb, ub, step) = match bounds {
+        (Some(lb), Some(ub), Some(step)) => (lb, ub, step),
+        (_, _, Some(step)) if step > 0 => return peel_dynamic(ctx, lp, step),
+        _ => return false,
     };
     if step <= 0 || ub <= lb {
         return false;
@@ -85,7 +103,7 @@ pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
     let loc = ctx.op_loc(lp);
     let iv = ctx.block_args(body)[0];
     if r == 0 {
-        return drop_clamps(ctx, lp, iv, step, ub) > 0;
+        return drop_clamps(ctx, lp, iv, step, End::Const(ub)) > 0;
     }
     let main_ub = ub - r;
     let next = ctx.next_op(lp);
@@ -129,7 +147,7 @@ pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
         }
     }
     if main_ub > lb {
-        drop_clamps(ctx, lp, iv, step, main_ub);
+        drop_clamps(ctx, lp, iv, step, End::Const(main_ub));
     } else {
         // Only the partial step runs: the main loop is empty.
         let inits: Vec<Value> = ctx.operands(lp).skip(3).collect();
@@ -138,6 +156,53 @@ pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
         }
         ctx.erase_op(lp);
     }
+    true
+}
+
+/// Peeling with run-time bounds: the loop runs to
+/// `lb + ((ub - lb) / step) * step` without the clamps, and a copy of it
+/// (the original loop, clamps kept) runs from there to `ub`: at most one
+/// partial step.
+fn peel_dynamic(ctx: &mut Context, lp: Op, step: i64) -> bool {
+    let Some(body) = for_body(ctx, lp) else {
+        return false;
+    };
+    let Some(anchor) = ctx.next_op(lp) else {
+        return false;
+    };
+    let loc = ctx.op_loc(lp);
+    let (lb, ub) = (ctx.operand(lp, 0), ctx.operand(lp, 1));
+    let zero = index_const(ctx, lp, loc, 0);
+    let s = index_const(ctx, lp, loc, step);
+    let d = new_op(ctx, lp, loc, "arith.subi", &[ub, lb], &[]);
+    let d = new_op(ctx, lp, loc, "arith.maxsi", &[d, zero], &[]);
+    let q = new_op(ctx, lp, loc, "arith.divsi", &[d, s], &[]);
+    let m = new_op(ctx, lp, loc, "arith.muli", &[q, s], &[]);
+    let main_ub = new_op(ctx, lp, loc, "arith.addi", &[lb, m], &[]);
+    // The rest: the loop as it was, from main_ub, carrying the main
+    // loop's results.
+    let results: Vec<Value> = ctx.results(lp).collect();
+    let users: Vec<Vec<(Op, usize)>> = results
+        .iter()
+        .map(|&r| {
+            ctx.uses(r)
+                .map(|u| (ctx.use_owner(u), ctx.use_index(u)))
+                .collect()
+        })
+        .collect();
+    let mut map = FxHashMap::default();
+    let rest = clone_op_before(ctx, lp, Some(anchor), &mut map);
+    let mut ops = vec![main_ub, ub, ctx.operand(lp, 2)];
+    ops.extend(&results);
+    ctx.set_operands(rest, &ops);
+    for (k, &r) in ctx.results(rest).collect::<Vec<_>>().iter().enumerate() {
+        for &(owner, i) in &users[k] {
+            ctx.set_operand(owner, i, r);
+        }
+    }
+    ctx.set_operand(lp, 1, main_ub);
+    let iv = ctx.block_args(body)[0];
+    drop_clamps(ctx, lp, iv, step, End::Value(ub));
     true
 }
 

@@ -54,7 +54,7 @@ pub(crate) fn index_const(ctx: &mut Context, anchor: Op, loc: Attr, v: i64) -> V
 
 /// `ub - lb` when it is a known constant: constant bounds, or
 /// `ub = arith.addi lb, c` (either operand order).
-fn constant_span(ctx: &Context, op: Op) -> Option<i64> {
+pub(crate) fn constant_span(ctx: &Context, op: Op) -> Option<i64> {
     let (lb, ub) = (ctx.operand(op, 0), ctx.operand(op, 1));
     if let (Some(l), Some(u)) = (constant_index(ctx, lb), constant_index(ctx, ub)) {
         return u.checked_sub(l);

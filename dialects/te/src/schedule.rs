@@ -220,48 +220,89 @@ impl Default for MicroTile {
 /// Float ops a contraction body may apply to values along its vector axis.
 const CONTRACTION_OPS: &[&str] = &["arith.mulf", "arith.addf", "arith.subf", "arith.negf"];
 
-/// Whether every op of `op`'s body that depends on output axis `v` is a
-/// `te.extract` using it exactly as its last index, or a float op of
-/// [`CONTRACTION_OPS`]: then the axis vectorizes with unit-stride loads.
-fn unit_stride_along(ctx: &Context, op: Op, v: usize) -> bool {
-    let Some(body) = crate::body_block(ctx, op) else {
-        return false;
-    };
-    let Some(&iv) = ctx.block_args(body).get(v) else {
-        return false;
-    };
-    let mut dep = vec![iv];
-    for o in ctx.block_ops_vec(body) {
-        if !ctx.operands(o).any(|x| dep.contains(&x)) {
-            if ctx.num_regions(o) != 0 {
-                return false;
-            }
-            continue;
-        }
-        let name = ctx.op_name_str(o);
-        if name == "te.yield" {
-            continue;
-        }
-        if name == "te.extract" {
-            let idx: Vec<Value> = ctx.operands(o).skip(1).collect();
-            if idx.last() != Some(&iv) || idx[..idx.len() - 1].iter().any(|x| dep.contains(x)) {
-                return false;
-            }
-        } else if !CONTRACTION_OPS.contains(&name) {
-            return false;
-        }
-        dep.extend(ctx.results(o));
+/// How a contraction body reads along its vector axis `v`: `None` unless
+/// every op depending on `v` is an index `arith.addi` of a unit-stride
+/// index and one independent of `v` (`%ow + %kw`), a `te.extract` whose
+/// last index is unit-stride in `v` and whose other indices do not depend
+/// on `v`, or a float op of [`CONTRACTION_OPS`]. Otherwise, for each
+/// output axis, whether some extract moving along `v` also depends on it
+/// (such an axis is a poor broadcast axis: its rows share no loads).
+fn unit_stride_along(ctx: &Context, op: Op, v: usize, rank: usize) -> Option<Vec<bool>> {
+    let body = crate::body_block(ctx, op)?;
+    let args = ctx.block_args(body).to_vec();
+    let iv = *args.get(v)?;
+    // Unit-stride index values, vector values, and the axes each index
+    // value depends on.
+    let mut unit = vec![iv];
+    let mut vector: Vec<Value> = Vec::new();
+    let mut axes: rustc_hash::FxHashMap<Value, Vec<usize>> = Default::default();
+    for (a, &x) in args.iter().enumerate() {
+        axes.insert(x, vec![a]);
     }
-    true
+    let mut shared = vec![false; rank];
+    for o in ctx.block_ops_vec(body) {
+        let name = ctx.op_name_str(o);
+        let ins: Vec<Value> = ctx.operands(o).collect();
+        let mut dep: Vec<usize> = Vec::new();
+        for x in &ins {
+            if let Some(d) = axes.get(x) {
+                dep.extend(d);
+            }
+        }
+        dep.sort_unstable();
+        dep.dedup();
+        for r in ctx.results(o) {
+            axes.insert(r, dep.clone());
+        }
+        let depends = ins.iter().any(|x| unit.contains(x) || vector.contains(x));
+        if !depends {
+            if ctx.num_regions(o) != 0 {
+                return None;
+            }
+            continue;
+        }
+        match name {
+            "te.yield" => {}
+            "arith.addi" => {
+                let units = ins.iter().filter(|x| unit.contains(x)).count();
+                if units != 1 || ins.iter().any(|x| vector.contains(x)) {
+                    return None;
+                }
+                unit.push(ctx.result(o, 0));
+            }
+            "te.extract" => {
+                let idx = &ins[1..];
+                let (last, rest) = idx.split_last()?;
+                if !unit.contains(last) || rest.iter().any(|x| unit.contains(x)) {
+                    return None;
+                }
+                for &a in &dep {
+                    if a < rank && a != v {
+                        shared[a] = true;
+                    }
+                }
+                vector.push(ctx.result(o, 0));
+            }
+            _ if CONTRACTION_OPS.contains(&name) && !ins.iter().any(|x| unit.contains(x)) => {
+                vector.extend(ctx.results(o));
+            }
+            _ => return None,
+        }
+    }
+    Some(shared)
 }
 
-/// The micro-kernel schedule of a matmul-like compute (f32, one `add`
-/// reduction, static `m`, `n`, `k`, unit stride along `n`), or `None`:
-/// `out[.., m, n] = sum_k f(.., m, n, k)` is tiled `mr x nr x kc` with the
-/// loops `batch.., k.o, m.o, n.o, k, m, n`, vectorized along `n`, the
-/// point loops of `m` and `n` unrolled completely after peeling the
-/// partial tiles, so `--loop-promote` keeps the `mr x nr` accumulators in
-/// registers for the whole reduction block.
+/// The micro-kernel schedule of a contraction (f32, `add` reductions, a
+/// static last output axis `v` along which the reads have unit stride),
+/// or `None`. `out[.., u, .., v] = sum_r f(..)` gets an `mr x nr` register
+/// tile over `u` (an output axis the reads along `v` do not depend on, so
+/// its rows share their vector loads: a matmul's `m`, a convolution's
+/// output channels) and `v` (a matmul's `n`, a convolution's output
+/// columns), and reduction blocks of about `kc` steps; loops
+/// `others.., r0.o, u.o, v.o, r0, r1.., u, v`; `v` vectorized, the point
+/// loops of `u` and `v` unrolled completely after peeling partial tiles,
+/// so `--loop-promote` keeps the accumulators in registers for the whole
+/// reduction block.
 pub fn contraction_schedule(
     ctx: &mut Context,
     op: Op,
@@ -269,38 +310,53 @@ pub fn contraction_schedule(
 ) -> Option<Vec<(&'static str, Attr)>> {
     let info = compute_info(ctx, op).ok()?;
     let rank = info.rank();
+    let nred = info.reduce_extents.len();
     if rank < 2
-        || info.reduce_extents.len() != 1
+        || nred == 0
         || info.combiner.as_deref() != Some("add")
         || info.elem != ctx.f32()
+        || info.reduce_extents.contains(&crate::DYNAMIC)
     {
         return None;
     }
-    let (m, n, k) = (
-        info.shape[rank - 2],
-        info.shape[rank - 1],
-        info.reduce_extents[0],
-    );
-    if m == crate::DYNAMIC || n == crate::DYNAMIC || k == crate::DYNAMIC {
+    let v = rank - 1;
+    let n = info.shape[v];
+    if n == crate::DYNAMIC || n < tile.width {
         return None;
     }
-    if n % tile.width != 0 || m < 1 || k < 1 || !unit_stride_along(ctx, op, rank - 1) {
-        return None;
-    }
-    let (u, v, r) = (rank as i64 - 2, rank as i64 - 1, rank as i64);
-    let mr = tile.mr.min(m);
-    let nr = if n % tile.nr == 0 {
-        tile.nr
+    let shared = unit_stride_along(ctx, op, v, rank)?;
+    // The broadcast axis: the longest static axis whose rows share loads,
+    // else a run-time one whose rows share loads (a sequence), else the
+    // one before v.
+    let u = (0..v)
+        .filter(|&a| !shared[a] && info.shape[a] != crate::DYNAMIC && info.shape[a] > 1)
+        .max_by_key(|&a| (info.shape[a], a))
+        .or_else(|| {
+            (0..v)
+                .rev()
+                .find(|&a| !shared[a] && info.shape[a] == crate::DYNAMIC)
+        })
+        .unwrap_or(v - 1);
+    let m = info.shape[u];
+    let mr = if m == crate::DYNAMIC {
+        tile.mr
     } else {
-        tile.width
+        tile.mr.min(m)
     };
-    let kc = tile.kc.min(k);
-    let mut tiles = vec![0; rank + 1];
-    tiles[rank - 2] = mr;
-    tiles[rank - 1] = nr;
+    let nr = if n >= tile.nr { tile.nr } else { tile.width };
+    let inner: i64 = info.reduce_extents[1..].iter().product();
+    let kc = (tile.kc / inner.max(1)).clamp(1, info.reduce_extents[0]);
+    let mut tiles = vec![0; rank + nred];
+    tiles[u] = mr;
+    tiles[v] = nr;
     tiles[rank] = kc;
-    let mut order: Vec<i64> = (0..u).collect();
-    order.extend([r, u, v]);
+    let mut order: Vec<i64> = (0..rank)
+        .filter(|&a| a != u && a != v)
+        .map(|a| a as i64)
+        .collect();
+    order.extend((rank..rank + nred).map(|a| a as i64));
+    order.extend([u as i64, v as i64]);
+    let (u, v) = (u as i64, v as i64);
     Some(vec![
         ("tile", ctx.dense_i64_array(&tiles)),
         ("reorder", ctx.dense_i64_array(&order)),

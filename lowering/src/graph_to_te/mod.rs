@@ -350,6 +350,357 @@ pub(crate) fn lowest(ctx: &Context, e: Type) -> f64 {
 
 // ----- the lowering of one op -----------------------------------------------------
 
+/// The `graph.constant` behind `v`: its defining op, or, for an argument
+/// of a `graph.fused` body, the constant its group operand comes from.
+fn constant_behind(ctx: &Context, v: Value) -> Option<Op> {
+    if let Some(d) = ctx.defining_op(v) {
+        return (ctx.op_name_str(d) == "graph.constant").then_some(d);
+    }
+    let b = ctx.value_block(v)?;
+    let group = ctx.block_parent_op(b)?;
+    if ctx.op_name_str(group) != "graph.fused" {
+        return None;
+    }
+    let k = ctx.block_args(b).iter().position(|&a| a == v)?;
+    constant_behind(ctx, ctx.operand(group, k))
+}
+
+/// A new `graph.constant` before `anchor` holding f32 constant `c` (dense
+/// or dense_resource, static shape, rank >= 2) with its last two
+/// dimensions swapped, as a fresh resource blob; `None` for anything else.
+fn transposed_constant(ctx: &mut Context, anchor: Op, c: Op) -> Option<Value> {
+    let f32t = ctx.f32();
+    let a = ctx.attr(c, "value")?;
+    let ty = ctx.value_type(ctx.result(c, 0));
+    let shape = ctx.shape(ty)?.to_vec();
+    if shape.len() < 2 || shape.contains(&DYNAMIC) || ctx.element_type(ty) != f32t {
+        return None;
+    }
+    let vals = crate::graph_interp::constant_values(ctx, a).ok()?;
+    let r = shape.len();
+    let (rows, cols) = (shape[r - 2] as usize, shape[r - 1] as usize);
+    if rows * cols == 0 || vals.len() % (rows * cols) != 0 {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(vals.len() * 4);
+    for m in vals.chunks(rows * cols) {
+        for col in 0..cols {
+            for row in 0..rows {
+                bytes.extend_from_slice(&m[row * cols + col].to_le_bytes());
+            }
+        }
+    }
+    let mut tshape = shape.clone();
+    tshape.swap(r - 2, r - 1);
+    let base = match ctx.attr_kind(a) {
+        dlc_ir::AttrKind::DenseResource { handle, .. } => ctx.ident_str(*handle).to_string(),
+        _ => "cst".to_string(),
+    };
+    let mut k = 0;
+    let name = loop {
+        let id = ctx.ident(&match k {
+            0 => format!("{base}_t"),
+            k => format!("{base}_t{k}"),
+        });
+        if !ctx.resources.contains_key(&id) {
+            break id;
+        }
+        k += 1;
+    };
+    ctx.resources.insert(
+        name,
+        dlc_ir::context::ResourceBlob {
+            alignment: 64,
+            data: bytes.into(),
+        },
+    );
+    let tty = ctx.tensor_type(&tshape, f32t);
+    let attr = ctx.intern_attr(dlc_ir::AttrKind::DenseResource {
+        ty: tty,
+        handle: name,
+    });
+    let loc = ctx.op_loc(c);
+    let mut st = OperationState::new(ctx.op_name_id("graph.constant"), loc);
+    st.result_types = vec![tty];
+    st.attrs.push((ctx.ident("value"), attr));
+    let n = ctx.create_op(st);
+    ctx.insert_op_before(anchor, n);
+    Some(ctx.result(n, 0))
+}
+
+/// Compile-time weight layout: a `graph.matmul` with `transpose_b` whose
+/// right-hand side is an f32 constant used by it alone (Gemm's transB,
+/// PyTorch's Linear) reads a transposed copy of the constant instead, so
+/// the product has unit stride along n (the micro-kernel's vector axis).
+/// Inside a `graph.fused` body the group operand and the body argument
+/// change with it. Returns how many matmuls changed.
+pub fn pretranspose_constant_weights(ctx: &mut Context, root: Op) -> usize {
+    let mut matmuls = Vec::new();
+    ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {
+        if c.op_name_str(o) == "graph.matmul" && c.attr(o, "transpose_b").is_some() {
+            matmuls.push(o);
+        }
+        WalkResult::Advance
+    });
+    let mut n = 0;
+    for mm in matmuls {
+        let b = ctx.operand(mm, 1);
+        if !ctx.has_one_use(b) {
+            continue;
+        }
+        let Some(c) = constant_behind(ctx, b) else {
+            continue;
+        };
+        // The value the matmul's group takes (or the matmul itself).
+        let (owner, slot) = match ctx.defining_op(b) {
+            Some(_) => (mm, 1),
+            None => {
+                let blk = ctx.value_block(b).expect("a block argument");
+                let group = ctx.block_parent_op(blk).expect("a group");
+                let k = ctx
+                    .block_args(blk)
+                    .iter()
+                    .position(|&a| a == b)
+                    .expect("an argument");
+                if ctx.defining_op(ctx.operand(group, k)) != Some(c) {
+                    continue;
+                }
+                (group, k)
+            }
+        };
+        let anchor = if owner == mm { mm } else { owner };
+        let Some(t) = transposed_constant(ctx, anchor, c) else {
+            continue;
+        };
+        let tty = ctx.value_type(t);
+        ctx.set_operand(owner, slot, t);
+        if owner != mm {
+            ctx.set_value_type(b, tty);
+        }
+        ctx.remove_attr(mm, "transpose_b");
+        if ctx.use_empty(ctx.result(c, 0)) {
+            ctx.erase_op(c);
+        }
+        n += 1;
+    }
+    n
+}
+
+/// A stride-1 f32 convolution as a direct convolution over the flattened,
+/// zero-bordered image, so every read moves with unit stride along one
+/// long axis (the code-generation strategy vectorizes it):
+///
+/// 1. `xp[n, c, t]`, `t < Hp * Wp + (KW - 1) * dw`: the input with its
+///    padding, rows of pitch `Wp = W + pl + pr`, flattened (zeros past the
+///    end, so the last reads stay in bounds);
+/// 2. `yf[n, o, f] = sum_{c, kh, kw} xp[n, ci, f + kh*dh*Wp + kw*dw] *
+///    w[o, c, kh, kw]` for `f < OH * Wp`: output rows of pitch `Wp`, whose
+///    last `Wp - OW` columns are computed and never read;
+/// 3. `y[n, o, oh, ow] = yf[n, o, oh * Wp + ow] (+ bias[o])`.
+#[allow(clippy::too_many_arguments)]
+fn conv2d_flat(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ins: &[Value],
+    sx: &[i64],
+    sw: &[i64],
+    rs: &[i64],
+    pd: &[i64],
+    dl: &[i64],
+    g: i64,
+    rt: Type,
+) -> Result<Value, String> {
+    let e = rw.ctx.element_type(rt);
+    let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
+    let (n, c, h, wd) = (sx[0], sx[1], sx[2], sx[3]);
+    let (hp, wp) = (h + pd[0] + pd[2], wd + pd[1] + pd[3]);
+    let (oh, ow) = (rs[2], rs[3]);
+    let tail = (sw[3] - 1) * dl[1];
+    let flat_in = hp * wp + tail;
+    let xt = rw.ctx.tensor_type(&[n, c, flat_in], e);
+    let (top, left) = (pd[0], pd[1]);
+    let xp = compute(
+        rw,
+        op,
+        &[x],
+        xt,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let wpv = b.idx(wp);
+            let row = b.bin(Bin::Div, idx[2], wpv);
+            let rowstart = b.lin(row, wp, 0);
+            let col = b.bin(Bin::Sub, idx[2], rowstart);
+            let hh = b.lin(row, 1, -top);
+            let ww = b.lin(col, 1, -left);
+            Ok(padded_read(
+                b,
+                x,
+                [h, wd],
+                [idx[0], idx[1], hh, ww],
+                true,
+                0.0,
+            ))
+        }),
+    )?;
+    let flat_out = oh * wp;
+    let yt = rw.ctx.tensor_type(&[n, rs[1], flat_out], e);
+    let (cpg, opg) = (sw[1], rs[1] / g);
+    let (dh, dw) = (dl[0], dl[1]);
+    let yf = compute(
+        rw,
+        op,
+        &[xp, w],
+        yt,
+        &[sw[1], sw[2], sw[3]],
+        Some("add"),
+        Box::new(move |b, idx, r| {
+            let (bn, o, f) = (idx[0], idx[1], idx[2]);
+            let (ci, kh, kw) = (r[0], r[1], r[2]);
+            let cin = if g == 1 {
+                ci
+            } else {
+                let opgv = b.idx(opg);
+                let grp = b.bin(Bin::Div, o, opgv);
+                let base = b.lin(grp, cpg, 0);
+                b.bin(Bin::Add, base, ci)
+            };
+            let rows = b.lin(kh, dh * wp, 0);
+            let cols = b.lin(kw, dw, 0);
+            let off = b.bin(Bin::Add, rows, cols);
+            let t = b.bin(Bin::Add, f, off);
+            let xv = b.ext(xp, &[bn, cin, t]);
+            let wv = b.ext(w, &[o, ci, kh, kw]);
+            Ok(b.bin(Bin::Mul, xv, wv))
+        }),
+    )?;
+    let _ = (c, ow);
+    let mut reads = vec![yf];
+    reads.extend(bias);
+    compute(
+        rw,
+        op,
+        &reads,
+        rt,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let f = b.lin(idx[2], wp, 0);
+            let f = b.bin(Bin::Add, f, idx[3]);
+            let v = b.ext(yf, &[idx[0], idx[1], f]);
+            Ok(match bias {
+                Some(bv) => {
+                    let bb = b.ext(bv, &[idx[1]]);
+                    b.bin(Bin::Add, v, bb)
+                }
+                None => v,
+            })
+        }),
+    )
+}
+
+/// An f32 convolution with a column stride `s > 1`, with unit-stride reads
+/// along the output columns: the zero-bordered input is first split by
+/// column phase, `xq[n, c, q, hh, j] = xpad[n, c, hh, j * s + q]`, so the
+/// tap `kw` of output column `ow` reads `xq[.., (kw*dw) % s, oh*sh +
+/// kh*dh, ow + (kw*dw) / s]` (then the bias, if any, as its own compute).
+#[allow(clippy::too_many_arguments)]
+fn conv2d_strided(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ins: &[Value],
+    sx: &[i64],
+    sw: &[i64],
+    rs: &[i64],
+    pd: &[i64],
+    st: &[i64],
+    dl: &[i64],
+    g: i64,
+    rt: Type,
+) -> Result<Value, String> {
+    let e = rw.ctx.element_type(rt);
+    let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
+    let (h, wd) = (sx[2], sx[3]);
+    let hp = h + pd[0] + pd[2];
+    let s = st[1];
+    let (oh, ow) = (rs[2], rs[3]);
+    let wq = ow + (sw[3] - 1) * dl[1] / s;
+    let xt = rw.ctx.tensor_type(&[sx[0], sx[1], s, hp, wq], e);
+    let (top, left) = (pd[0], pd[1]);
+    let xq = compute(
+        rw,
+        op,
+        &[x],
+        xt,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let hh = b.lin(idx[3], 1, -top);
+            let col = b.lin(idx[4], s, -left);
+            let ww = b.bin(Bin::Add, col, idx[2]);
+            Ok(padded_read(
+                b,
+                x,
+                [h, wd],
+                [idx[0], idx[1], hh, ww],
+                true,
+                0.0,
+            ))
+        }),
+    )?;
+    let (cpg, opg) = (sw[1], rs[1] / g);
+    let (sh, dh, dw) = (st[0], dl[0], dl[1]);
+    let yt = rw.ctx.tensor_type(&[rs[0], rs[1], oh, ow], e);
+    let conv = compute(
+        rw,
+        op,
+        &[xq, w],
+        yt,
+        &[sw[1], sw[2], sw[3]],
+        Some("add"),
+        Box::new(move |b, idx, r| {
+            let (bn, o, y, v) = (idx[0], idx[1], idx[2], idx[3]);
+            let (ci, kh, kw) = (r[0], r[1], r[2]);
+            let cin = if g == 1 {
+                ci
+            } else {
+                let opgv = b.idx(opg);
+                let grp = b.bin(Bin::Div, o, opgv);
+                let base = b.lin(grp, cpg, 0);
+                b.bin(Bin::Add, base, ci)
+            };
+            let tap = b.lin(kw, dw, 0);
+            let sv = b.idx(s);
+            let shift = b.bin(Bin::Div, tap, sv);
+            let whole = b.lin(shift, s, 0);
+            let q = b.bin(Bin::Sub, tap, whole);
+            let r0 = b.lin(y, sh, 0);
+            let rk = b.lin(kh, dh, 0);
+            let row = b.bin(Bin::Add, r0, rk);
+            let col = b.bin(Bin::Add, v, shift);
+            let xv = b.ext(xq, &[bn, cin, q, row, col]);
+            let wv = b.ext(w, &[o, ci, kh, kw]);
+            Ok(b.bin(Bin::Mul, xv, wv))
+        }),
+    )?;
+    let Some(bv) = bias else {
+        return Ok(conv);
+    };
+    compute(
+        rw,
+        op,
+        &[conv, bv],
+        rt,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let a = b.ext(conv, idx);
+            let c = b.ext(bv, &[idx[1]]);
+            Ok(b.bin(Bin::Add, a, c))
+        }),
+    )
+}
+
 /// Lowers one graph op (not constants, fused groups or yields) to computes,
 /// replacing its result. `Ok(false)`: not a graph op this lowering handles.
 /// Marks a graph op whose integer operands were unsigned.
@@ -647,6 +998,7 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             }
             let ta = ctx.attr(op, "transpose_a").is_some();
             let tb = ctx.attr(op, "transpose_b").is_some();
+
             let k = if ta {
                 sa[sa.len() - 2]
             } else {
@@ -698,58 +1050,73 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             let cpg = sw[1];
             let opg = rs[1] / g;
             let padded = pd.iter().any(|&p| p != 0);
-            let red = [sw[1], sw[2], sw[3]];
-            let conv = compute_d(
-                rw,
-                op,
-                &[x, w],
-                rt,
-                &od,
-                &red,
-                Some("add"),
-                Box::new(move |b, idx, r| {
-                    let (n, o, oh, ow) = (idx[0], idx[1], idx[2], idx[3]);
-                    let (c, kh, kw) = (r[0], r[1], r[2]);
-                    let ci = if g == 1 {
-                        c
-                    } else {
-                        let opgv = b.idx(opg);
-                        let grp = b.bin(Bin::Div, o, opgv);
-                        let base = b.lin(grp, cpg, 0);
-                        b.bin(Bin::Add, base, c)
-                    };
-                    let h0 = b.lin(oh, st[0], -pd[0]);
-                    let hk = b.lin(kh, dl[0], 0);
-                    let h = b.bin(Bin::Add, h0, hk);
-                    let w0 = b.lin(ow, st[1], -pd[1]);
-                    let wk = b.lin(kw, dl[1], 0);
-                    let wi = b.bin(Bin::Add, w0, wk);
-                    let xv = padded_read(b, x, [sx[2], sx[3]], [n, ci, h, wi], padded, 0.0);
-                    let wv = b.ext(w, &[o, c, kh, kw]);
-                    Ok(b.bin(Bin::Mul, xv, wv))
-                }),
-            )?;
-            match bias {
-                None => conv,
-                Some(bv) => {
-                    let sbias = shape_of(rw.ctx, bv)?;
-                    if sbias.len() != 1 {
-                        return Err("conv2d bias must be 1-D".into());
+            // The layouts below give the code-generation strategy unit-stride
+            // reads; they pay for convolutions with some work (at least 2^16
+            // multiply-adds), small ones keep the direct form.
+            let macs: i64 = rs
+                .iter()
+                .product::<i64>()
+                .saturating_mul(sw[1] * sw[2] * sw[3]);
+            let is_f32 =
+                ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32) && macs >= 1 << 16;
+            if is_f32 && st == [1, 1] && !sx.contains(&DYNAMIC) && (padded || sx[3] % 16 != 0) {
+                conv2d_flat(rw, op, &ins, &sx, &sw, &rs, &pd, &dl, g, rt)?
+            } else if is_f32 && st[1] > 1 && !sx.contains(&DYNAMIC) && rs[3] >= 8 {
+                conv2d_strided(rw, op, &ins, &sx, &sw, &rs, &pd, &st, &dl, g, rt)?
+            } else {
+                let red = [sw[1], sw[2], sw[3]];
+                let conv = compute_d(
+                    rw,
+                    op,
+                    &[x, w],
+                    rt,
+                    &od,
+                    &red,
+                    Some("add"),
+                    Box::new(move |b, idx, r| {
+                        let (n, o, oh, ow) = (idx[0], idx[1], idx[2], idx[3]);
+                        let (c, kh, kw) = (r[0], r[1], r[2]);
+                        let ci = if g == 1 {
+                            c
+                        } else {
+                            let opgv = b.idx(opg);
+                            let grp = b.bin(Bin::Div, o, opgv);
+                            let base = b.lin(grp, cpg, 0);
+                            b.bin(Bin::Add, base, c)
+                        };
+                        let h0 = b.lin(oh, st[0], -pd[0]);
+                        let hk = b.lin(kh, dl[0], 0);
+                        let h = b.bin(Bin::Add, h0, hk);
+                        let w0 = b.lin(ow, st[1], -pd[1]);
+                        let wk = b.lin(kw, dl[1], 0);
+                        let wi = b.bin(Bin::Add, w0, wk);
+                        let xv = padded_read(b, x, [sx[2], sx[3]], [n, ci, h, wi], padded, 0.0);
+                        let wv = b.ext(w, &[o, c, kh, kw]);
+                        Ok(b.bin(Bin::Mul, xv, wv))
+                    }),
+                )?;
+                match bias {
+                    None => conv,
+                    Some(bv) => {
+                        let sbias = shape_of(rw.ctx, bv)?;
+                        if sbias.len() != 1 {
+                            return Err("conv2d bias must be 1-D".into());
+                        }
+                        compute_d(
+                            rw,
+                            op,
+                            &[conv, bv],
+                            rt,
+                            &od,
+                            &[],
+                            None,
+                            Box::new(move |b, idx, _| {
+                                let a = b.ext(conv, idx);
+                                let c = b.ext(bv, &[idx[1]]);
+                                Ok(b.bin(Bin::Add, a, c))
+                            }),
+                        )?
                     }
-                    compute_d(
-                        rw,
-                        op,
-                        &[conv, bv],
-                        rt,
-                        &od,
-                        &[],
-                        None,
-                        Box::new(move |b, idx, _| {
-                            let a = b.ext(conv, idx);
-                            let c = b.ext(bv, &[idx[1]]);
-                            Ok(b.bin(Bin::Add, a, c))
-                        }),
-                    )?
                 }
             }
         }
@@ -1286,6 +1653,7 @@ impl Pass for LowerGraphToTe {
     }
     fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
         erase_signedness(ctx, root);
+        pretranspose_constant_weights(ctx, root);
         let mut ops = Vec::new();
         let mut fused = Vec::new();
         ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {

@@ -26,11 +26,13 @@ use std::path::Path;
 /// keep the accumulators in registers, contract multiply-adds.
 pub const PIPELINE: &[&str] = &[
     "lower-onnx-to-graph",
+    "canonicalize",
     "fuse-ops",
     "lower-graph-to-te",
     "te-schedule{contractions-only=true}",
     "lower-te-to-loops",
     "loop-peel",
+    "loop-vectorize",
     "loop-unroll",
     "canonicalize",
     "loop-hoist",
@@ -42,8 +44,8 @@ pub const PIPELINE: &[&str] = &[
 ];
 
 /// Where each level enters [`PIPELINE`].
-const TE_START: usize = 3;
-const LOOP_START: usize = 5;
+const TE_START: usize = 4;
+const LOOP_START: usize = 6;
 
 /// A fresh context with every dialect the tools know.
 pub fn new_context() -> Context {
