@@ -41,3 +41,23 @@ func.func @strided(%x: tensor<1x8x32x32xf32>, %w: tensor<16x8x3x3xf32>) -> tenso
   %0 = graph.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x8x32x32xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x16x16xf32>
   return %0 : tensor<1x16x16x16xf32>
 }
+
+// -----
+
+// A small output width (8 columns) with constant weights: channels last.
+// The weights are re-laid out at compile time as [c, kh, kw, o] (a new
+// blob), the padded input is copied, the convolution computes [n, oh, ow, o]
+// with o the unit-stride axis, and the result is read back as NCHW.
+// CHECK-LABEL: func.func @nhwc
+// CHECK: %[[W:.+]] = graph.constant dense_resource<cst_t> : tensor<16x3x3x16xf32>
+// CHECK-NOT: graph.transpose
+// CHECK: %[[XP:.+]] = te.compute (%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}) ins(%arg0 : tensor<1x16x8x8xf32>) -> tensor<1x16x10x10xf32>
+// CHECK: %[[Y:.+]] = te.compute (%{{.+}}, %{{.+}}, %{{.+}}, %[[O:.+]]) reduce (%[[C:.+]], %[[KH:.+]], %[[KW:.+]]) ins(%[[XP]], %[[W]] : tensor<1x16x10x10xf32>, tensor<16x3x3x16xf32>) {{.*}} -> tensor<1x8x8x16xf32>
+// CHECK:   te.extract %[[W]][%[[C]], %[[KH]], %[[KW]], %[[O]]] : tensor<16x3x3x16xf32>
+// CHECK: te.compute (%[[N:.+]], %[[O2:.+]], %[[H:.+]], %[[V:.+]]) ins(%[[Y]] : tensor<1x8x8x16xf32>) -> tensor<1x16x8x8xf32>
+// CHECK:   te.extract %[[Y]][%[[N]], %[[H]], %[[V]], %[[O2]]]
+func.func @nhwc(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %w = graph.constant dense<0.5> : tensor<16x16x3x3xf32>
+  %0 = graph.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return %0 : tensor<1x16x8x8xf32>
+}

@@ -1270,8 +1270,14 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
         } else {
             ""
         };
+        // An outlined nest stays a function of its own in LLVM too.
+        let attrs = if ctx.attr(func, "loop.noinline").is_some() {
+            " attributes {passthrough = [\"noinline\"]}"
+        } else {
+            ""
+        };
         e.out.push_str(&format!(
-            "llvm.func {vis}{sym}({}){res} {{\n",
+            "llvm.func {vis}{sym}({}){res}{attrs} {{\n",
             sig.join(", ")
         ));
         e.locs.push(floc);

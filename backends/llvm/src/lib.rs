@@ -200,8 +200,18 @@ pub fn configure_for(module: &Module<'_>, tm: &TargetMachine) {
 /// `instcombine,gvn`, ...).
 pub fn run_passes(module: &Module<'_>, tm: &TargetMachine, pipeline: &str) -> Result<()> {
     configure_for(module, tm);
+    let opts = PassBuilderOptions::create();
+    if std::env::var_os("DLC_LLVM_LOOP_OPTS").is_none() {
+        // dlc's own loop passes have tiled, vectorized and unrolled the
+        // nests already; LLVM's loop unroller and vectorizers would only
+        // grow the code (and the compile time) again.
+        opts.set_loop_unrolling(false);
+        opts.set_loop_vectorization(false);
+        opts.set_loop_slp_vectorization(false);
+        opts.set_loop_interleaving(false);
+    }
     module
-        .run_passes(pipeline, tm, PassBuilderOptions::create())
+        .run_passes(pipeline, tm, opts)
         .map_err(|e| BackendError::Passes {
             pipeline: pipeline.to_string(),
             msg: e.to_string(),

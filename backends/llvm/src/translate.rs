@@ -432,6 +432,25 @@ fn arg_attrs(ctx: &Context, op: Op, i: usize) -> String {
     s
 }
 
+/// LLVM function attributes from an `llvm.func`'s `passthrough` strings
+/// (`passthrough = ["noinline"]`, as upstream MLIR spells them).
+fn function_attrs(ctx: &Context, f: Op) -> String {
+    let mut s = String::new();
+    for a in ctx
+        .attr(f, "passthrough")
+        .and_then(|a| ctx.array_value(a))
+        .unwrap_or(&[])
+    {
+        if let Some(name) = ctx.string_value(*a)
+            && !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        {
+            let _ = write!(s, " {name}");
+        }
+    }
+    s
+}
+
 fn function(ctx: &Context, f: Op, out: &mut String, decls: &mut BTreeSet<String>) -> R<()> {
     let name = dlc_ir::symbol::symbol_name(ctx, f).unwrap_or("");
     let (result, params, vararg) =
@@ -503,10 +522,11 @@ fn function(ctx: &Context, f: Op, out: &mut String, decls: &mut BTreeSet<String>
     }
     let _ = writeln!(
         out,
-        "define {}{rt} {}({}) {{",
+        "define {}{rt} {}({}){} {{",
         linkage_prefix(linkage),
         sym(name),
-        ps.join(", ")
+        ps.join(", "),
+        function_attrs(ctx, f)
     );
     for &b in &blocks {
         let _ = writeln!(out, "{}:", st.blocks[&b]);

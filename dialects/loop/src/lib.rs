@@ -11,6 +11,7 @@ pub mod canonicalize;
 pub mod fma;
 pub mod interp;
 pub mod ops;
+pub mod outline;
 pub mod peel;
 pub mod promote;
 pub mod unroll;
@@ -24,7 +25,8 @@ use dlc_ir::DialectDef;
 use dlc_ir::pass::PassRegistry;
 
 /// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`,
-/// `--loop-peel`, `--loop-vectorize`, `--loop-promote`, `--loop-fma`).
+/// `--loop-peel`, `--loop-vectorize`, `--loop-promote`, `--loop-fma`,
+/// `--loop-outline`).
 pub fn register_passes(reg: &mut PassRegistry) {
     canonicalize::register_passes(reg);
     unroll::register(reg);
@@ -32,6 +34,7 @@ pub fn register_passes(reg: &mut PassRegistry) {
     promote::register(reg);
     fma::register(reg);
     vectorize::register(reg);
+    outline::register(reg);
 }
 
 pub static DIALECT: DialectDef = DialectDef {

@@ -366,32 +366,42 @@ fn constant_behind(ctx: &Context, v: Value) -> Option<Op> {
 }
 
 /// A new `graph.constant` before `anchor` holding f32 constant `c` (dense
-/// or dense_resource, static shape, rank >= 2) with its last two
-/// dimensions swapped, as a fresh resource blob; `None` for anything else.
-fn transposed_constant(ctx: &mut Context, anchor: Op, c: Op) -> Option<Value> {
+/// or dense_resource, static shape) with its dimensions permuted (result
+/// dimension `i` is dimension `perm[i]` of `c`), as a fresh resource blob;
+/// `None` for anything else.
+fn permuted_constant(ctx: &mut Context, anchor: Op, c: Op, perm: &[usize]) -> Option<Value> {
     let f32t = ctx.f32();
     let a = ctx.attr(c, "value")?;
     let ty = ctx.value_type(ctx.result(c, 0));
     let shape = ctx.shape(ty)?.to_vec();
-    if shape.len() < 2 || shape.contains(&DYNAMIC) || ctx.element_type(ty) != f32t {
+    if shape.len() != perm.len() || shape.contains(&DYNAMIC) || ctx.element_type(ty) != f32t {
         return None;
     }
     let vals = crate::graph_interp::constant_values(ctx, a).ok()?;
-    let r = shape.len();
-    let (rows, cols) = (shape[r - 2] as usize, shape[r - 1] as usize);
-    if rows * cols == 0 || vals.len() % (rows * cols) != 0 {
+    let dims: Vec<usize> = shape.iter().map(|&d| d as usize).collect();
+    if vals.len() != dims.iter().product::<usize>() {
         return None;
     }
+    // Strides of the source, then a walk over the result in row-major order.
+    let mut strides = vec![1usize; dims.len()];
+    for i in (0..dims.len().saturating_sub(1)).rev() {
+        strides[i] = strides[i + 1] * dims[i + 1];
+    }
+    let tdims: Vec<usize> = perm.iter().map(|&p| dims[p]).collect();
     let mut bytes = Vec::with_capacity(vals.len() * 4);
-    for m in vals.chunks(rows * cols) {
-        for col in 0..cols {
-            for row in 0..rows {
-                bytes.extend_from_slice(&m[row * cols + col].to_le_bytes());
+    let mut idx = vec![0usize; tdims.len()];
+    for _ in 0..vals.len() {
+        let src: usize = idx.iter().zip(perm).map(|(&i, &p)| i * strides[p]).sum();
+        bytes.extend_from_slice(&vals[src].to_le_bytes());
+        for d in (0..idx.len()).rev() {
+            idx[d] += 1;
+            if idx[d] < tdims[d] {
+                break;
             }
+            idx[d] = 0;
         }
     }
-    let mut tshape = shape.clone();
-    tshape.swap(r - 2, r - 1);
+    let tshape: Vec<i64> = tdims.iter().map(|&d| d as i64).collect();
     let base = match ctx.attr_kind(a) {
         dlc_ir::AttrKind::DenseResource { handle, .. } => ctx.ident_str(*handle).to_string(),
         _ => "cst".to_string(),
@@ -422,10 +432,232 @@ fn transposed_constant(ctx: &mut Context, anchor: Op, c: Op) -> Option<Value> {
     let loc = ctx.op_loc(c);
     let mut st = OperationState::new(ctx.op_name_id("graph.constant"), loc);
     st.result_types = vec![tty];
-    st.attrs.push((ctx.ident("value"), attr));
+    let k = ctx.ident("value");
+    st.attrs.push((k, attr));
     let n = ctx.create_op(st);
     ctx.insert_op_before(anchor, n);
     Some(ctx.result(n, 0))
+}
+
+/// Marks a `graph.transpose` that [`prepack_conv_weights`] put between a
+/// convolution and its re-laid-out weights; the convolution reads through
+/// it and it is never lowered on its own.
+const FOLDED_WEIGHTS: &str = "dlc.conv_weights";
+
+/// Whether `conv2d` (result shape `rs`, weight shape `sw`) takes the
+/// channels-last path of [`conv2d_nhwc`]: f32, static, one group, a small
+/// output width (under 16 columns, too few for vectors along it), output
+/// channels a multiple of 8, and some work (>= 2^16 multiply-adds).
+fn wants_nhwc(ctx: &Context, x: Type, rs: &[i64], sw: &[i64], groups: i64) -> bool {
+    let e = ctx.element_type(x);
+    let sx = ctx.shape(x).unwrap_or(&[]);
+    let macs: i64 = rs
+        .iter()
+        .product::<i64>()
+        .saturating_mul(sw.iter().skip(1).product());
+    ctx.is_float(e)
+        && ctx.int_or_float_width(e) == Some(32)
+        && sx.len() == 4
+        && rs.len() == 4
+        && sw.len() == 4
+        && !sx.contains(&DYNAMIC)
+        && !rs.contains(&DYNAMIC)
+        && groups == 1
+        && rs[3] < 16
+        && rs[1] % 8 == 0
+        && macs >= 1 << 16
+}
+
+/// Compile-time weight layout for [`conv2d_nhwc`]: the constant weights
+/// `w[o, c, kh, kw]` of a convolution that takes that path are replaced by
+/// a copy `w'[c, kh, kw, o]` (output channels innermost, the micro-kernel's
+/// vector axis) behind a `graph.transpose` back to `[o, c, kh, kw]` marked
+/// [`FOLDED_WEIGHTS`] (so the IR stays valid at every step). Inside a
+/// `graph.fused` body, the group takes `w'` and the transpose is the first
+/// op of the body. Returns how many convolutions changed.
+pub fn prepack_conv_weights(ctx: &mut Context, root: Op) -> usize {
+    let mut convs = Vec::new();
+    ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {
+        if c.op_name_str(o) == "graph.conv2d" {
+            convs.push(o);
+        }
+        WalkResult::Advance
+    });
+    let mut n = 0;
+    for conv in convs {
+        let x = ctx.value_type(ctx.operand(conv, 0));
+        let w = ctx.operand(conv, 1);
+        let rs = ctx
+            .shape(ctx.value_type(ctx.result(conv, 0)))
+            .unwrap_or(&[])
+            .to_vec();
+        let sw = ctx.shape(ctx.value_type(w)).unwrap_or(&[]).to_vec();
+        let g = int_attr(ctx, conv, "groups", 1);
+        if !wants_nhwc(ctx, x, &rs, &sw, g) || !ctx.has_one_use(w) {
+            continue;
+        }
+        let Some(c) = constant_behind(ctx, w) else {
+            continue;
+        };
+        let in_group = ctx.defining_op(w).is_none();
+        let (owner, slot) = if in_group {
+            let blk = ctx.value_block(w).expect("a block argument");
+            let group = ctx.block_parent_op(blk).expect("a group");
+            let k = ctx
+                .block_args(blk)
+                .iter()
+                .position(|&a| a == w)
+                .expect("an argument");
+            if ctx.defining_op(ctx.operand(group, k)) != Some(c) {
+                continue;
+            }
+            (group, k)
+        } else {
+            (conv, 1)
+        };
+        let Some(packed) = permuted_constant(ctx, owner, c, &[1, 2, 3, 0]) else {
+            continue;
+        };
+        let pty = ctx.value_type(packed);
+        let wty = ctx.value_type(w);
+        // The transpose back to [o, c, kh, kw], read through by the conv.
+        let (src, at) = if in_group {
+            ctx.set_operand(owner, slot, packed);
+            ctx.set_value_type(w, pty);
+            let blk = ctx.value_block(w).expect("a block argument");
+            (w, ctx.first_op(blk).expect("a group body ends in a yield"))
+        } else {
+            (packed, conv)
+        };
+        let loc = ctx.op_loc(conv);
+        let mut st = OperationState::new(ctx.op_name_id("graph.transpose"), loc);
+        st.operands = vec![src];
+        st.result_types = vec![wty];
+        let perm = ctx.dense_i64_array(&[3, 0, 1, 2]);
+        let (pk, mk, u) = (
+            ctx.ident("perm"),
+            ctx.ident(FOLDED_WEIGHTS),
+            ctx.unit_attr(),
+        );
+        st.props.push((pk, perm));
+        st.attrs.push((mk, u));
+        let t = ctx.create_op(st);
+        ctx.insert_op_before(at, t);
+        let tv = ctx.result(t, 0);
+        if in_group {
+            ctx.replace_uses_with_if(w, tv, |c, u| c.use_owner(u) != t);
+        } else {
+            ctx.set_operand(conv, 1, tv);
+        }
+        if ctx.use_empty(ctx.result(c, 0)) {
+            ctx.erase_op(c);
+        }
+        n += 1;
+    }
+    n
+}
+
+/// The weights `w'[c, kh, kw, o]` behind a [`FOLDED_WEIGHTS`] transpose.
+fn folded_weights(ctx: &Context, w: Value) -> Option<Value> {
+    let t = ctx.defining_op(w)?;
+    (ctx.op_name_str(t) == "graph.transpose" && ctx.attr(t, FOLDED_WEIGHTS).is_some())
+        .then(|| ctx.operand(t, 0))
+}
+
+/// A channels-last convolution for small output widths, reading its
+/// weights as `w'[c, kh, kw, o]` ([`prepack_conv_weights`]): the output
+/// channels are the unit-stride vector axis. `xp` is the zero-bordered
+/// input (a copy when padded), `yt[n, oh, ow, o] = sum_{c, kh, kw}
+/// xp[n, c, oh*sh + kh*dh, ow*sw + kw*dw] * w'[c, kh, kw, o]`, then
+/// `y[n, o, oh, ow] = yt[n, oh, ow, o] (+ bias[o])`.
+#[allow(clippy::too_many_arguments)]
+fn conv2d_nhwc(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    ins: &[Value],
+    wp: Value,
+    sx: &[i64],
+    sw: &[i64],
+    rs: &[i64],
+    pd: &[i64],
+    st: &[i64],
+    dl: &[i64],
+    rt: Type,
+) -> Result<Value, String> {
+    let e = rw.ctx.element_type(rt);
+    let (x, bias) = (ins[0], ins.get(2).copied());
+    let (h, wd) = (sx[2], sx[3]);
+    let padded = pd.iter().any(|&p| p != 0);
+    let xp = if padded {
+        let ps = [sx[0], sx[1], h + pd[0] + pd[2], wd + pd[1] + pd[3]];
+        let pt = rw.ctx.tensor_type(&ps, e);
+        let (top, left) = (pd[0], pd[1]);
+        compute(
+            rw,
+            op,
+            &[x],
+            pt,
+            &[],
+            None,
+            Box::new(move |b, idx, _| {
+                let hh = b.lin(idx[2], 1, -top);
+                let ww = b.lin(idx[3], 1, -left);
+                Ok(padded_read(
+                    b,
+                    x,
+                    [h, wd],
+                    [idx[0], idx[1], hh, ww],
+                    true,
+                    0.0,
+                ))
+            }),
+        )?
+    } else {
+        x
+    };
+    let (sh, sv, dh, dw) = (st[0], st[1], dl[0], dl[1]);
+    let tt = rw.ctx.tensor_type(&[rs[0], rs[2], rs[3], rs[1]], e);
+    let yt = compute(
+        rw,
+        op,
+        &[xp, wp],
+        tt,
+        &[sw[1], sw[2], sw[3]],
+        Some("add"),
+        Box::new(move |b, idx, r| {
+            let (bn, y, v, o) = (idx[0], idx[1], idx[2], idx[3]);
+            let (c, kh, kw) = (r[0], r[1], r[2]);
+            let r0 = b.lin(y, sh, 0);
+            let rk = b.lin(kh, dh, 0);
+            let row = b.bin(Bin::Add, r0, rk);
+            let c0 = b.lin(v, sv, 0);
+            let ck = b.lin(kw, dw, 0);
+            let col = b.bin(Bin::Add, c0, ck);
+            let xv = b.ext(xp, &[bn, c, row, col]);
+            let wv = b.ext(wp, &[c, kh, kw, o]);
+            Ok(b.bin(Bin::Mul, xv, wv))
+        }),
+    )?;
+    let mut reads = vec![yt];
+    reads.extend(bias);
+    compute(
+        rw,
+        op,
+        &reads,
+        rt,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let v = b.ext(yt, &[idx[0], idx[2], idx[3], idx[1]]);
+            Ok(match bias {
+                Some(bv) => {
+                    let bb = b.ext(bv, &[idx[1]]);
+                    b.bin(Bin::Add, v, bb)
+                }
+                None => v,
+            })
+        }),
+    )
 }
 
 /// Compile-time weight layout: a `graph.matmul` with `transpose_b` whose
@@ -469,7 +701,13 @@ pub fn pretranspose_constant_weights(ctx: &mut Context, root: Op) -> usize {
             }
         };
         let anchor = if owner == mm { mm } else { owner };
-        let Some(t) = transposed_constant(ctx, anchor, c) else {
+        let rank = ctx.shape(ctx.value_type(b)).map_or(0, |s| s.len());
+        if rank < 2 {
+            continue;
+        }
+        let mut perm: Vec<usize> = (0..rank).collect();
+        perm.swap(rank - 2, rank - 1);
+        let Some(t) = permuted_constant(ctx, anchor, c, &perm) else {
             continue;
         };
         let tty = ctx.value_type(t);
@@ -1059,7 +1297,13 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 .saturating_mul(sw[1] * sw[2] * sw[3]);
             let is_f32 =
                 ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32) && macs >= 1 << 16;
-            if is_f32 && st == [1, 1] && !sx.contains(&DYNAMIC) && (padded || sx[3] % 16 != 0) {
+            if let Some(wp) = folded_weights(ctx, w) {
+                conv2d_nhwc(rw, op, &ins, wp, &sx, &sw, &rs, &pd, &st, &dl, rt)?
+            } else if is_f32
+                && st == [1, 1]
+                && !sx.contains(&DYNAMIC)
+                && (padded || sx[3] % 16 != 0)
+            {
                 conv2d_flat(rw, op, &ins, &sx, &sw, &rs, &pd, &dl, g, rt)?
             } else if is_f32 && st[1] > 1 && !sx.contains(&DYNAMIC) && rs[3] >= 8 {
                 conv2d_strided(rw, op, &ins, &sx, &sw, &rs, &pd, &st, &dl, g, rt)?
@@ -1654,12 +1898,15 @@ impl Pass for LowerGraphToTe {
     fn run(&mut self, ctx: &mut Context, root: Op) -> Result<(), Diagnostic> {
         erase_signedness(ctx, root);
         pretranspose_constant_weights(ctx, root);
+        prepack_conv_weights(ctx, root);
         let mut ops = Vec::new();
         let mut fused = Vec::new();
+        let mut folded = Vec::new();
         ctx.walk(root, WalkOrder::PreOrder, &mut |c, o| {
             match c.op_name_str(o) {
                 "graph.fused" => fused.push(o),
                 "graph.constant" | "graph.yield" => {}
+                _ if c.attr(o, FOLDED_WEIGHTS).is_some() => folded.push(o),
                 n if n.starts_with("graph.") => ops.push(o),
                 _ => {}
             }
@@ -1673,6 +1920,14 @@ impl Pass for LowerGraphToTe {
                     return Err(rw.ctx.op_error(op, "failed to lower to te"));
                 }
                 Err(e) => return Err(rw.ctx.op_error(op, format!("failed to lower to te: {e}"))),
+            }
+        }
+        // Weight transposes the convolutions read through (their only use).
+        for t in folded {
+            if rw.ctx.use_empty(rw.ctx.result(t, 0)) {
+                rw.ctx.erase_op(t);
+            } else if let Err(e) = lower_op(&mut rw, t) {
+                return Err(rw.ctx.op_error(t, format!("failed to lower to te: {e}")));
             }
         }
         for op in fused {

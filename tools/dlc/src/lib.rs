@@ -40,6 +40,7 @@ pub const PIPELINE: &[&str] = &[
     "loop-fma",
     "cse",
     "canonicalize",
+    "loop-outline",
     "lower-loops-to-llvm",
 ];
 
