@@ -1,9 +1,11 @@
-//! `--loop-fma`: contracts `arith.addf(x, arith.mulf(a, b))` into
-//! `math.fma(a, b, x)` (scalars and vectors of f32/f64), as
-//! `-ffp-contract=fast` does, when the product has no other use. One
-//! rounding instead of two: the result is at least as accurate, and on
-//! targets with fused multiply-add (x86-64 FMA3, AArch64, ARMv7 VFPv4,
-//! RISC-V F/D) the pair becomes one instruction.
+//! `--loop-fma`: contracts `arith.addf(acc, arith.mulf(a, b))` into
+//! `math.fma(a, b, acc)` (scalars and vectors of f32/f64) when `acc` is a
+//! loop-carried accumulator (an `iter_args` value: a reduction's running
+//! sum, a promoted micro-kernel tile) and the product has no other use.
+//! On targets with fused multiply-add (x86-64 FMA3, AArch64, ARMv7 VFPv4,
+//! RISC-V F/D) the pair becomes one instruction, which is what lets a
+//! micro-kernel reach the FMA peak. Other sums of products (polynomials in
+//! activations) keep their two roundings, as the reference runtimes do.
 
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::{Context, Diagnostic, Op, OperationState, Value, WalkResult};
@@ -22,6 +24,19 @@ fn fusable_product(ctx: &Context, add: Op, i: usize) -> Option<Op> {
         && ctx.has_one_use(v)
         && ctx.op_block(m) == ctx.op_block(add))
     .then_some(m)
+}
+
+/// Whether `v` is a loop-carried accumulator: an `iter_args` value of a
+/// `loop.for` (the running sum of a reduction or a promoted tile).
+fn is_accumulator(ctx: &Context, v: Value) -> bool {
+    ctx.defining_op(v).is_none()
+        && ctx
+            .value_block(v)
+            .and_then(|b| ctx.block_parent_op(b))
+            .is_some_and(|p| ctx.op_name_str(p) == "loop.for")
+        && ctx
+            .value_block(v)
+            .is_some_and(|b| ctx.block_args(b).first() != Some(&v))
 }
 
 /// Contracts every eligible multiply-add under `root`; returns how many.
@@ -44,6 +59,9 @@ pub fn contract_fma(ctx: &mut Context, root: Op) -> usize {
             (None, Some(m)) => (m, ctx.operand(add, 1)),
             _ => continue,
         };
+        if !is_accumulator(ctx, other) {
+            continue;
+        }
         let mut st = OperationState::new(fma, ctx.op_loc(add));
         st.operands = vec![ctx.operand(m, 0), ctx.operand(m, 1), other];
         st.result_types = ctx.result_types(add);
