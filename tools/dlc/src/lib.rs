@@ -32,7 +32,7 @@ pub const PIPELINE: &[&str] = &[
     "te-schedule{contractions-only=true}",
     "lower-te-to-loops",
     "loop-peel",
-    "loop-vectorize",
+    "loop-vectorize{width=8}",
     "loop-unroll",
     "canonicalize",
     "loop-hoist",
