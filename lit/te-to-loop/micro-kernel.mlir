@@ -9,7 +9,7 @@
 // iter_args of the reduction loop and each multiply-add is one fma.
 // M = 13 leaves a partial tile of one row, which gets its own kernel.
 // CHECK-LABEL: func.func @matmul
-// CHECK: loop.for %[[I:[a-z0-9_]+]] = %{{.+}} to %c12 step %c6 {
+// CHECK: loop.for parallel %[[I:[a-z0-9_]+]] = %{{.+}} to %c12 step %c6 {
 // CHECK: loop.for %[[J:[a-z0-9_]+]] = %{{.+}} to %c32 step %c16 {
 // CHECK-COUNT-12: loop.vector_load %arg2
 // CHECK: %{{.+}}:12 = loop.for %[[K:[a-z0-9_]+]] = %{{.+}} to %c20 step %c1 iter_args(

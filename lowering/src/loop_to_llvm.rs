@@ -108,6 +108,98 @@ fn fail(ctx: &Context, op: Op, msg: impl std::fmt::Display) -> Diagnostic {
 }
 
 impl<'c> Emitter<'c> {
+    /// `loop.parallel_call`: the captures go into a context of one 8-byte
+    /// slot each (a global of this call site: parallel loops of a library
+    /// run one at a time), a trampoline `@<callee>_tramp(ctx, lo, hi)`
+    /// loads them back and calls the piece function, and the runtime's
+    /// `__dlc_parallel_for` runs the trampoline over the split range.
+    fn parallel_call(&mut self, op: Op, ops: &[Value], args: &[String]) -> R<()> {
+        let ctx = self.ctx;
+        let loc = ctx.op_loc(op);
+        let callee = match ctx.attr(op, "callee").map(|a| ctx.attr_kind(a)) {
+            Some(AttrKind::SymbolRef { root, .. }) => ctx.ident_str(*root).to_string(),
+            _ => return Err(fail(ctx, op, "has no callee")),
+        };
+        if args.len() < 3 {
+            return Err(fail(ctx, op, "expects a range"));
+        }
+        let caps = &ops[3..];
+        let tys: Vec<String> = caps
+            .iter()
+            .map(|&c| self.ty(op, ctx.value_type(c)))
+            .collect::<R<_>>()?;
+        self.globals_count += 1;
+        let slots = caps.len().max(1);
+        let g = symbol(&format!(
+            "__dlc_par_ctx_{}_{}",
+            self.func_name, self.globals_count
+        ));
+        self.globals.push_str(&format!(
+            "llvm.mlir.global internal {g}(dense<0> : tensor<{slots}xi64>) {{addr_space = 0 : i32, alignment = 64 : i64}} : !llvm.array<{slots} x i64>\n"
+        ));
+        self.global_locs.push(loc);
+        let p = self.fresh();
+        self.line(loc, &format!("{p} = llvm.mlir.addressof {g} : !llvm.ptr"));
+        for (i, t) in tys.iter().enumerate() {
+            let q = self.fresh();
+            self.line(
+                loc,
+                &format!(
+                    "{q} = llvm.getelementptr inbounds {p}[{i}] : (!llvm.ptr) -> !llvm.ptr, i64"
+                ),
+            );
+            self.line(
+                loc,
+                &format!("llvm.store {}, {q} : {t}, !llvm.ptr", args[3 + i]),
+            );
+        }
+        // The trampoline, a module-level function next to the globals.
+        let tramp = symbol(&format!("{callee}_tramp"));
+        let mut body =
+            format!("llvm.func internal {tramp}(%ctx: !llvm.ptr, %lo: i64, %hi: i64) {{\n");
+        let mut n_ops = 0;
+        let mut loaded = Vec::new();
+        for (i, t) in tys.iter().enumerate() {
+            body.push_str(&format!(
+                "  %q{i} = llvm.getelementptr inbounds %ctx[{i}] : (!llvm.ptr) -> !llvm.ptr, i64\n  %c{i} = llvm.load %q{i} : !llvm.ptr -> {t}\n"
+            ));
+            n_ops += 2;
+            loaded.push(format!("%c{i}"));
+        }
+        let mut call_args = vec!["%lo".to_string(), "%hi".to_string()];
+        call_args.extend(loaded);
+        let mut call_tys = vec!["i64".to_string(), "i64".to_string()];
+        call_tys.extend(tys.iter().cloned());
+        body.push_str(&format!(
+            "  llvm.call {}({}) : ({}) -> ()\n  llvm.return\n}}\n",
+            symbol(&callee),
+            call_args.join(", "),
+            call_tys.join(", ")
+        ));
+        n_ops += 2;
+        self.globals.push_str(&body);
+        for _ in 0..=n_ops {
+            self.global_locs.push(loc);
+        }
+        self.externs.insert(
+            "__dlc_parallel_for".into(),
+            "(!llvm.ptr, !llvm.ptr, i64, i64, i64) -> ".into(),
+        );
+        let f = self.fresh();
+        self.line(
+            loc,
+            &format!("{f} = llvm.mlir.addressof {tramp} : !llvm.ptr"),
+        );
+        self.line(
+            loc,
+            &format!(
+                "llvm.call @__dlc_parallel_for({f}, {p}, {}, {}, {}) : (!llvm.ptr, !llvm.ptr, i64, i64, i64) -> ()",
+                args[0], args[1], args[2]
+            ),
+        );
+        Ok(())
+    }
+
     fn fresh(&mut self) -> String {
         self.next_value += 1;
         format!("%v{}", self.next_value)
@@ -679,6 +771,7 @@ impl<'c> Emitter<'c> {
                 self.line(loc, &format!("{r} = llvm.mlir.addressof {g} : !llvm.ptr"));
                 self.names.insert(ctx.result(op, 0), r);
             }
+            "loop.parallel_call" => self.parallel_call(op, &ops, &args)?,
             "loop.view" => {
                 let res_t = ctx.value_type(ctx.result(op, 0));
                 let shape = memref_parts(ctx, res_t)
@@ -1320,10 +1413,31 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
     }
     // Globals go first in the text (and so in the location list), then the
     // declarations of called C functions.
+    if entry {
+        // The thread count of the library's pool (the runtime's).
+        let sym = symbol(&format!("{name}_set_num_threads"));
+        e.out
+            .push_str(&format!("llvm.func {sym}(%n: i32) -> i32 {{\n"));
+        e.locs.push(floc);
+        e.line(
+            floc,
+            "%r = llvm.call @__dlc_set_num_threads(%n) : (i32) -> i32",
+        );
+        e.line(floc, "llvm.return %r : i32");
+        e.out.push_str("}\n");
+        e.externs
+            .insert("__dlc_set_num_threads".into(), "(i32) -> i32".into());
+    }
     for (sym, ty) in std::mem::take(&mut e.externs) {
         let (ins, out) = ty.split_once(" -> ").unwrap_or((&ty, ""));
+        let out = out.trim();
+        let res = if out.is_empty() {
+            String::new()
+        } else {
+            format!(" -> {out}")
+        };
         e.globals.push_str(&format!(
-            "llvm.func @{sym}{ins} -> {out} attributes {{sym_visibility = \"private\"}}\n"
+            "llvm.func @{sym}{ins}{res} attributes {{sym_visibility = \"private\"}}\n"
         ));
         e.global_locs.push(floc);
     }

@@ -179,7 +179,37 @@ pub fn translate_module_for<'c>(
         }
         g.set_initializer(&llctx.const_string(&d.bytes, false));
     }
+    link_runtime(llctx, &m)?;
     Ok(m)
+}
+
+/// The thread pool of generated libraries (`runtime.ll`).
+const RUNTIME: &str = include_str!("runtime.ll");
+
+/// Links the thread-pool runtime into `m` when `m` uses it (declares
+/// `__dlc_parallel_for` or `__dlc_set_num_threads`).
+fn link_runtime<'c>(llctx: &'c LlvmContext, m: &Module<'c>) -> Result<()> {
+    let uses = ["__dlc_parallel_for", "__dlc_set_num_threads"]
+        .iter()
+        .any(|n| {
+            m.get_function(n)
+                .is_some_and(|f| f.count_basic_blocks() == 0)
+        });
+    if !uses {
+        return Ok(());
+    }
+    let rt = parse_llvm_ir(llctx, RUNTIME, "dlc_runtime")?;
+    rt.set_triple(&m.get_triple());
+    rt.set_data_layout(&m.get_data_layout());
+    m.link_in_module(rt)
+        .map_err(|e| BackendError::InvalidModule(format!("linking the thread pool: {e}")))?;
+    // The pool is the library's own: two libraries in one process keep two.
+    for n in ["__dlc_parallel_for", "__dlc_set_num_threads"] {
+        if let Some(f) = m.get_function(n) {
+            f.set_linkage(inkwell::module::Linkage::Internal);
+        }
+    }
+    Ok(())
 }
 
 /// Whether `tm`'s target is big-endian.
@@ -285,7 +315,22 @@ pub struct Jit<'c> {
 impl<'c> Jit<'c> {
     /// Optimizes `module` for the host with `default<O3>` and JIT-compiles it.
     pub fn new(module: Module<'c>) -> Result<Self> {
-        let tm = target_machine(&TargetOptions::host())?;
+        let host = TargetOptions::host();
+        let tm = target_machine(&host)?;
+        // The execution engine's code generator targets a generic CPU; the
+        // functions' own attributes make it use the host's (vector width,
+        // FMA), as the ahead-of-time path does.
+        let llctx = module.get_context();
+        let cpu = llctx.create_string_attribute("target-cpu", &host.cpu);
+        let features = llctx.create_string_attribute("target-features", &host.features);
+        let mut f = module.get_first_function();
+        while let Some(func) = f {
+            if func.count_basic_blocks() > 0 {
+                func.add_attribute(inkwell::attributes::AttributeLoc::Function, cpu);
+                func.add_attribute(inkwell::attributes::AttributeLoc::Function, features);
+            }
+            f = func.get_next_function();
+        }
         run_passes(&module, &tm, "default<O3>")?;
         let engine = module
             .create_jit_execution_engine(OptimizationLevel::Aggressive)

@@ -324,8 +324,23 @@ fn verify_set_dim(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+dlc_ir::define_op! {
+    /// `"loop.parallel_call"(%lb, %ub, %step, %captures...) {callee = @f}`:
+    /// runs `@f(%lo, %hi, %captures...)` over pieces `[lo, hi)` of the
+    /// range `[lb, ub)` (steps of `step` each piece runs itself) on the
+    /// generated library's thread pool, and returns when every piece is
+    /// done. `--loop-parallelize` makes it from a `loop.for parallel`.
+    pub struct ParallelCallOp = "loop.parallel_call" {
+        summary: "run a function over a split range on the thread pool",
+        operands: [lowerBound: INDEX, upperBound: INDEX, step: INDEX, captures[variadic]: ANY_TYPE],
+        attributes: [callee: FLAT_SYMBOL_REF_ATTR],
+        traits: MEMORY_READ | MEMORY_WRITE,
+    }
+}
+
 /// Every op of the dialect.
 pub static OPS: &[&dlc_ir::OpDef] = &[
+    &ParallelCallOp::DEF,
     &FlattenOp::DEF,
     &SetDimOp::DEF,
     &ForOp::DEF,

@@ -302,7 +302,7 @@ fn unit_stride_along(ctx: &Context, op: Op, v: usize, rank: usize) -> Option<Vec
 /// `others.., r0.o, u.o, v.o, r0, r1.., u, v`; `v` vectorized, the point
 /// loops of `u` and `v` unrolled completely after peeling partial tiles,
 /// so `--loop-promote` keeps the accumulators in registers for the whole
-/// reduction block.
+/// reduction block; the tiles of `u` are split over the thread pool.
 pub fn contraction_schedule(
     ctx: &mut Context,
     op: Op,
@@ -363,6 +363,7 @@ pub fn contraction_schedule(
         ("vectorize", ctx.dense_i64_array(&[v, tile.width])),
         ("unroll", ctx.dense_i64_array(&[u, mr, v, nr / tile.width])),
         ("peel", ctx.dense_i64_array(&[u, v])),
+        ("parallel", ctx.dense_i64_array(&[u])),
     ])
 }
 

@@ -39,6 +39,10 @@ struct Cli {
     /// the given inputs.
     #[arg(long)]
     dynamic: bool,
+    /// Threads for parallel loops (the compiled code's pool); default:
+    /// $DLC_NUM_THREADS, else the number of online CPUs.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=64))]
+    threads: Option<u32>,
 }
 
 /// The tensor element type of an ONNX data type.
@@ -340,6 +344,14 @@ fn run(cli: Cli) -> Result<()> {
     let llctx = inkwell::context::Context::create();
     let m = be::translate_module(&llctx, &ctx, module).map_err(|e| anyhow!("error: {e}"))?;
     let jit = be::Jit::new(m).map_err(|e| anyhow!("error: {e}"))?;
+    if let Some(n) = cli.threads {
+        let f = jit
+            .function_address(&format!("{}_set_num_threads", sig.entry))
+            .map_err(|e| anyhow!("error: {e}"))?;
+        // SAFETY: the entry's `int <name>_set_num_threads(int)` (docs/LOWERING.md).
+        let set: extern "C" fn(i32) -> i32 = unsafe { std::mem::transmute(f) };
+        set(n as i32);
+    }
     let ws_fn = jit
         .function_address(&format!("{}_workspace_size", sig.entry))
         .map_err(|e| anyhow!("error: {e}"))?;

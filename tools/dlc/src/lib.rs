@@ -41,6 +41,7 @@ pub const PIPELINE: &[&str] = &[
     "cse",
     "canonicalize",
     "loop-outline",
+    "loop-parallelize",
     "lower-loops-to-llvm",
 ];
 
@@ -589,6 +590,9 @@ pub fn c_header(sig: &Signature) -> String {
             "int {name}(const void *const *inputs, void *const *outputs, void *workspace);\n"
         ));
     }
+    h.push_str(&format!(
+        "/* Threads of the library's pool for parallel loops (1 to 64; 1: no thread\n   is created). Default: $DLC_NUM_THREADS, else the online CPUs. Returns\n   the count now in force. */\nint {name}_set_num_threads(int n);\n"
+    ));
     h.push_str(&format!(
         "\n#ifdef __cplusplus\n}}\n#endif\n\n#endif /* {guard} */\n"
     ));
