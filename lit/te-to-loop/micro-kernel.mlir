@@ -6,11 +6,13 @@
 // partial tiles marked {peel} and the point loops marked {unroll}; peeling
 // gives the full tiles constant extents, so unrolling leaves straight-line
 // code; the 6 x 2 accumulators (vector<8xf32>) are then promoted to
-// iter_args of the reduction loop and each multiply-add is one fma.
+// iter_args of the reduction loop and each multiply-add is one fma. The
+// tile loops of i and j are parallel (--loop-parallelize runs the outer one
+// on the thread pool).
 // M = 13 leaves a partial tile of one row, which gets its own kernel.
 // CHECK-LABEL: func.func @matmul
 // CHECK: loop.for parallel %[[I:[a-z0-9_]+]] = %{{.+}} to %c12 step %c6 {
-// CHECK: loop.for %[[J:[a-z0-9_]+]] = %{{.+}} to %c32 step %c16 {
+// CHECK: loop.for parallel %[[J:[a-z0-9_]+]] = %{{.+}} to %c32 step %c16 {
 // CHECK-COUNT-12: loop.vector_load %arg2
 // CHECK: %{{.+}}:12 = loop.for %[[K:[a-z0-9_]+]] = %{{.+}} to %c20 step %c1 iter_args(
 // CHECK-NOT: loop.vector_store
@@ -19,7 +21,7 @@
 // CHECK: loop.yield
 // CHECK-COUNT-12: loop.vector_store
 // The one-row tail tile: 1 x 2 accumulators at row 12.
-// CHECK: loop.for %[[J2:[a-z0-9_]+]] = %{{.+}} to %c32 step %c16 {
+// CHECK: loop.for parallel %[[J2:[a-z0-9_]+]] = %{{.+}} to %c32 step %c16 {
 // CHECK: loop.vector_load %arg2[%c12, %[[J2]]]
 // CHECK: %{{.+}}:2 = loop.for
 // CHECK-COUNT-2: math.fma

@@ -6,7 +6,7 @@
 // k, i, j; the point loops of i and j unrolled after peeling partial tiles;
 // the tiles of i split over the thread pool.
 // CHECK-LABEL: func.func @matmul
-// CHECK: te.compute {{.*}} schedule = {parallel = array<i64: 0>, peel = array<i64: 0, 1>, reorder = array<i64: 2, 0, 1>, tile = array<i64: 6, 16, 128>, unroll = array<i64: 0, 6, 1, 2>, vectorize = array<i64: 1, 8>}
+// CHECK: te.compute {{.*}} schedule = {parallel = array<i64: 0, 1>, peel = array<i64: 0, 1>, reorder = array<i64: 2, 0, 1>, tile = array<i64: 6, 16, 128>, unroll = array<i64: 0, 6, 1, 2>, vectorize = array<i64: 1, 8>}
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>) -> tensor<64x64xf32> {
   %0 = te.compute (%i, %j) reduce (%k) ins(%a, %b : tensor<64x128xf32>, tensor<128x64xf32>) {combiner = "add", reduce_extents = array<i64: 128>} -> tensor<64x64xf32> {
     %x = te.extract %a[%i, %k] : tensor<64x128xf32>

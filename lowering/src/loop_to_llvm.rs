@@ -108,9 +108,9 @@ fn fail(ctx: &Context, op: Op, msg: impl std::fmt::Display) -> Diagnostic {
 }
 
 impl<'c> Emitter<'c> {
-    /// `loop.parallel_call`: the captures go into a context of one 8-byte
-    /// slot each (a global of this call site: parallel loops of a library
-    /// run one at a time), a trampoline `@<callee>_tramp(ctx, lo, hi)`
+    /// `loop.parallel_call`: the captures go into a context (a global of
+    /// this call site, each capture at an 8-byte aligned offset: parallel
+    /// loops of a library run one at a time), a trampoline `@<callee>_tramp(ctx, lo, hi)`
     /// loads them back and calls the piece function, and the runtime's
     /// `__dlc_parallel_for` runs the trampoline over the split range.
     fn parallel_call(&mut self, op: Op, ops: &[Value], args: &[String]) -> R<()> {
@@ -128,8 +128,23 @@ impl<'c> Emitter<'c> {
             .iter()
             .map(|&c| self.ty(op, ctx.value_type(c)))
             .collect::<R<_>>()?;
+        // Each capture at an offset rounded up to 8 bytes (vectors are wider).
+        let mut offsets = Vec::with_capacity(caps.len());
+        let mut end = 0u64;
+        for &c in caps {
+            offsets.push(end);
+            let bytes = match ctx.type_kind(ctx.value_type(c)) {
+                TypeKind::Vector { shape, elem, .. } => {
+                    let n: i64 = shape.iter().product();
+                    let w = u64::from(ctx.int_or_float_width(*elem).unwrap_or(64)).div_ceil(8);
+                    w * u64::try_from(n).unwrap_or(1)
+                }
+                _ => 8,
+            };
+            end += bytes.div_ceil(8) * 8;
+        }
         self.globals_count += 1;
-        let slots = caps.len().max(1);
+        let slots = (end / 8).max(1);
         let g = symbol(&format!(
             "__dlc_par_ctx_{}_{}",
             self.func_name, self.globals_count
@@ -145,12 +160,16 @@ impl<'c> Emitter<'c> {
             self.line(
                 loc,
                 &format!(
-                    "{q} = llvm.getelementptr inbounds {p}[{i}] : (!llvm.ptr) -> !llvm.ptr, i64"
+                    "{q} = llvm.getelementptr inbounds {p}[{}] : (!llvm.ptr) -> !llvm.ptr, i8",
+                    offsets[i]
                 ),
             );
             self.line(
                 loc,
-                &format!("llvm.store {}, {q} : {t}, !llvm.ptr", args[3 + i]),
+                &format!(
+                    "llvm.store {}, {q} {{alignment = 8 : i64}} : {t}, !llvm.ptr",
+                    args[3 + i]
+                ),
             );
         }
         // The trampoline, a module-level function next to the globals.
@@ -160,8 +179,9 @@ impl<'c> Emitter<'c> {
         let mut n_ops = 0;
         let mut loaded = Vec::new();
         for (i, t) in tys.iter().enumerate() {
+            let off = offsets[i];
             body.push_str(&format!(
-                "  %q{i} = llvm.getelementptr inbounds %ctx[{i}] : (!llvm.ptr) -> !llvm.ptr, i64\n  %c{i} = llvm.load %q{i} : !llvm.ptr -> {t}\n"
+                "  %q{i} = llvm.getelementptr inbounds %ctx[{off}] : (!llvm.ptr) -> !llvm.ptr, i8\n  %c{i} = llvm.load %q{i} {{alignment = 8 : i64}} : !llvm.ptr -> {t}\n"
             ));
             n_ops += 2;
             loaded.push(format!("%c{i}"));

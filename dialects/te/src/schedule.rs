@@ -302,7 +302,8 @@ fn unit_stride_along(ctx: &Context, op: Op, v: usize, rank: usize) -> Option<Vec
 /// `others.., r0.o, u.o, v.o, r0, r1.., u, v`; `v` vectorized, the point
 /// loops of `u` and `v` unrolled completely after peeling partial tiles,
 /// so `--loop-promote` keeps the accumulators in registers for the whole
-/// reduction block; the tiles of `u` are split over the thread pool.
+/// reduction block; the tiles of `u` (or, when `u` has a single tile, of
+/// `v`) are split over the thread pool.
 pub fn contraction_schedule(
     ctx: &mut Context,
     op: Op,
@@ -363,15 +364,33 @@ pub fn contraction_schedule(
         ("vectorize", ctx.dense_i64_array(&[v, tile.width])),
         ("unroll", ctx.dense_i64_array(&[u, mr, v, nr / tile.width])),
         ("peel", ctx.dense_i64_array(&[u, v])),
-        ("parallel", ctx.dense_i64_array(&[u])),
+        ("parallel", ctx.dense_i64_array(&[u, v])),
     ])
 }
 
+/// Output elements from which a compute's nest is worth splitting over
+/// threads (below, waking the pool costs more than the work).
+pub const MIN_PARALLEL_ELEMENTS: i64 = 1 << 14;
+
+/// The schedule of a compute the micro-kernel does not take: its first
+/// output axis longer than 1 runs in parallel when the compute writes at
+/// least [`MIN_PARALLEL_ELEMENTS`] elements (static extents), else none.
+fn parallel_schedule(ctx: &mut Context, op: Op) -> Option<Vec<(&'static str, Attr)>> {
+    let info = compute_info(ctx, op).ok()?;
+    if info.shape.contains(&crate::DYNAMIC)
+        || info.shape.iter().product::<i64>() < MIN_PARALLEL_ELEMENTS
+    {
+        return None;
+    }
+    let a = info.shape.iter().position(|&e| e > 1)? as i64;
+    Some(vec![("parallel", ctx.dense_i64_array(&[a]))])
+}
+
 /// The schedule the code-generation strategy picks for a compute: the
-/// micro-kernel of [`contraction_schedule`] for matmul-like computes, none
-/// for the others (their nests stay as te-to-loop builds them).
+/// micro-kernel of [`contraction_schedule`] for matmul-like computes; for
+/// the others at most a parallel outer axis ([`parallel_schedule`]).
 pub fn strategy_schedule(ctx: &mut Context, op: Op, tile: MicroTile) -> Option<Attr> {
-    let entries = contraction_schedule(ctx, op, tile)?;
+    let entries = contraction_schedule(ctx, op, tile).or_else(|| parallel_schedule(ctx, op))?;
     let entries = entries
         .into_iter()
         .map(|(k, v)| (ctx.ident(k), v))
