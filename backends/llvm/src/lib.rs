@@ -307,6 +307,23 @@ pub fn emit_shared_library(module: &Module<'_>, tm: &TargetMachine, out: &Path) 
     Ok(())
 }
 
+/// Gives every function defined in `module` the `target-cpu` and
+/// `target-features` attributes of `opts`, which code generation honours
+/// whatever CPU its target machine was made for.
+pub fn target_functions_at(module: &Module<'_>, opts: &TargetOptions) {
+    let llctx = module.get_context();
+    let cpu = llctx.create_string_attribute("target-cpu", &opts.cpu);
+    let features = llctx.create_string_attribute("target-features", &opts.features);
+    let mut f = module.get_first_function();
+    while let Some(func) = f {
+        if func.count_basic_blocks() > 0 {
+            func.add_attribute(inkwell::attributes::AttributeLoc::Function, cpu);
+            func.add_attribute(inkwell::attributes::AttributeLoc::Function, features);
+        }
+        f = func.get_next_function();
+    }
+}
+
 /// A module JIT-compiled for the host.
 pub struct Jit<'c> {
     engine: ExecutionEngine<'c>,
@@ -320,17 +337,7 @@ impl<'c> Jit<'c> {
         // The execution engine's code generator targets a generic CPU; the
         // functions' own attributes make it use the host's (vector width,
         // FMA), as the ahead-of-time path does.
-        let llctx = module.get_context();
-        let cpu = llctx.create_string_attribute("target-cpu", &host.cpu);
-        let features = llctx.create_string_attribute("target-features", &host.features);
-        let mut f = module.get_first_function();
-        while let Some(func) = f {
-            if func.count_basic_blocks() > 0 {
-                func.add_attribute(inkwell::attributes::AttributeLoc::Function, cpu);
-                func.add_attribute(inkwell::attributes::AttributeLoc::Function, features);
-            }
-            f = func.get_next_function();
-        }
+        target_functions_at(&module, &host);
         run_passes(&module, &tm, "default<O3>")?;
         let engine = module
             .create_jit_execution_engine(OptimizationLevel::Aggressive)
