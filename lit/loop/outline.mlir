@@ -3,7 +3,9 @@
 
 // Each top-level nest moves into a private function called in its place;
 // constants are cloned into it, the buffers it uses (an argument, a view)
-// become its arguments. A nest over a buffer with run-time extents stays.
+// become its arguments. A buffer with run-time extents travels with them
+// (loop.dim in the caller, an index argument after the buffer, and
+// loop.extents_follow on the function, which loop-to-llvm reads).
 // CHECK-LABEL: func.func @f(
 // CHECK: %[[V:.+]] = loop.view %arg2
 // CHECK-NEXT: call @f_nest0(%arg0, %[[V]]) : (memref<4xf32>, memref<4xf32>) -> ()
@@ -17,8 +19,9 @@
 // CHECK: return
 // CHECK: func.func private @f_nest1(
 // CHECK-LABEL: func.func @dyn(
-// CHECK: loop.for
-// CHECK-NOT: call
+// CHECK: %[[D:.+]] = loop.dim %arg0, 0 : memref<?xf32>
+// CHECK-NEXT: call @dyn_nest0(%arg1, %arg0, %[[D]]) : (index, memref<?xf32>, index) -> ()
+// CHECK: func.func private @dyn_nest0(%{{.+}}: index, %{{.+}}: memref<?xf32>, %{{.+}}: index) attributes {loop.extents_follow, loop.noinline}
 func.func @f(%a: memref<4xf32>, %out: memref<4xf32>, %ws: memref<?xi8>) attributes {loop.num_outputs = 1 : i64, loop.workspace_size = 64 : i64} {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

@@ -112,3 +112,31 @@ func.func @maybe_empty(%a: memref<8xf32>, %d: memref<1xf32>, %n: index) {
   }
   return
 }
+
+// -----
+
+// The point loop of a tile over a run-time extent: min(%o + 4, %n), with
+// %o the induction variable of a loop that ends at %n, runs at least once.
+// CHECK-LABEL: func.func @dynamic_tile
+// CHECK: loop.for %[[O:.+]] = %{{.+}} to %arg2 step %c4 {
+// CHECK: %[[C:.+]] = loop.load %arg1[%c0]
+// CHECK: %[[R:.+]] = loop.for %{{.+}} = %[[O]] to %{{.+}} step %c1 iter_args(%{{.+}} = %[[C]]) -> (f32) {
+// CHECK: loop.store %[[R]], %arg1[%c0]
+func.func @dynamic_tile(%a: memref<?xf32>, %d: memref<1xf32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  loop.for %o = %c0 to %n step %c4 {
+    %e = arith.addi %o, %c4 : index
+    %u = arith.minsi %e, %n : index
+    loop.for %k = %o to %u step %c1 {
+      %x = loop.load %a[%k] : memref<?xf32>
+      %s = loop.load %d[%c0] : memref<1xf32>
+      %t = arith.addf %s, %x : f32
+      loop.store %t, %d[%c0] : memref<1xf32>
+      loop.yield
+    }
+    loop.yield
+  }
+  return
+}

@@ -1369,6 +1369,36 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
             sig.push(format!("{n}: {}", e.ty(func, ctx.value_type(p))?));
             e.names.insert(p, n);
         }
+        // `loop.extents_follow` (outlined nests): each memref argument with
+        // run-time dimensions is followed by one index argument per `?`,
+        // its extents.
+        if ctx.attr(func, "loop.extents_follow").is_some() {
+            let mut k = 0;
+            while k < params.len() {
+                let p = params[k];
+                k += 1;
+                let Some((shape, _)) = memref_parts(ctx, ctx.value_type(p)) else {
+                    continue;
+                };
+                if !shape.contains(&DYNAMIC) {
+                    continue;
+                }
+                let mut dims = Vec::with_capacity(shape.len());
+                for &d in shape {
+                    if d == DYNAMIC {
+                        let a = params.get(k).ok_or_else(|| {
+                            fail(ctx, func, "lacks the extents of a memref argument")
+                        })?;
+                        dims.push(Some(format!("%arg{k}")));
+                        let _ = a;
+                        k += 1;
+                    } else {
+                        dims.push(None);
+                    }
+                }
+                e.dims.insert(p, dims);
+            }
+        }
         let res = match outs.as_slice() {
             [] => String::new(),
             [t] => format!(" -> {}", e.ty(func, *t)?),

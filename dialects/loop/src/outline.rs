@@ -19,8 +19,9 @@
 //! dominators) grow faster than linearly with a function's size: outlined
 //! nests compile several times faster, and each is the unit a thread pool
 //! can run. Outlined functions are marked `loop.noinline` (LLVM's
-//! `noinline`) so LLVM keeps them apart. Nests that use a buffer with
-//! run-time extents stay where they are (the extents live in the caller).
+//! `noinline`) so LLVM keeps them apart. A buffer with run-time extents is
+//! passed with them: `loop.dim` in the caller, one index argument per `?`
+//! right after the buffer, and the function marked `loop.extents_follow`.
 
 use crate::ops::ForOp;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
@@ -43,8 +44,7 @@ fn is_constant(ctx: &Context, v: Value) -> Option<Op> {
     (ctx.op_name_str(d) == "arith.constant").then_some(d)
 }
 
-/// The values `lp` uses from outside, in first-use order; `None` when one
-/// of them cannot be passed (a memref with run-time extents).
+/// The values `lp` uses from outside, in first-use order.
 fn captures(ctx: &Context, lp: Op) -> Option<Vec<Value>> {
     let mut seen = FxHashSet::default();
     let mut out = Vec::new();
@@ -53,15 +53,23 @@ fn captures(ctx: &Context, lp: Op) -> Option<Vec<Value>> {
             if defined_inside(ctx, v, lp) || !seen.insert(v) {
                 continue;
             }
-            if let TypeKind::MemRef { shape, .. } = ctx.type_kind(ctx.value_type(v))
-                && shape.contains(&dlc_ir::types::DYNAMIC)
-            {
-                return None;
-            }
             out.push(v);
         }
     }
     Some(out)
+}
+
+/// The dimensions of `v` that are known only at run time (a memref's `?`).
+fn dynamic_dims(ctx: &Context, v: Value) -> Vec<usize> {
+    match ctx.type_kind(ctx.value_type(v)) {
+        TypeKind::MemRef { shape, .. } => shape
+            .iter()
+            .enumerate()
+            .filter(|&(_, &d)| d == dlc_ir::types::DYNAMIC)
+            .map(|(i, _)| i)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Moves `lp` into a new private function `sym` inserted after `anchor`
@@ -89,14 +97,34 @@ fn extract(
     } else {
         Vec::new()
     };
-    arg_types.extend(args.iter().map(|&v| ctx.value_type(v)));
+    // A memref with run-time dimensions travels with its extents
+    // (`loop.dim` in the caller, index arguments right after it).
+    let mut call_args = Vec::with_capacity(args.len());
+    let mut param_of = Vec::with_capacity(args.len());
+    let mut any_dynamic = false;
+    for &v in &args {
+        param_of.push(arg_types.len());
+        arg_types.push(ctx.value_type(v));
+        call_args.push(v);
+        for d in dynamic_dims(ctx, v) {
+            any_dynamic = true;
+            let mut st = OperationState::new(ctx.op_name_id("loop.dim"), loc);
+            st.operands = vec![v];
+            st.result_types = vec![index];
+            let (k, a) = (ctx.ident("dim"), ctx.i64_attr(d as i64));
+            st.props.push((k, a));
+            let dim = ctx.create_op(st);
+            ctx.insert_op_before(lp, dim);
+            call_args.push(ctx.result(dim, 0));
+            arg_types.push(index);
+        }
+    }
     let body = ctx.create_block(&arg_types, loc);
     let params = ctx.block_args(body).to_vec();
-    let skip = if range { 2 } else { 0 };
     let mut map: FxHashMap<Value, Value> = args
         .iter()
         .copied()
-        .zip(params[skip..].iter().copied())
+        .zip(param_of.iter().map(|&i| params[i]))
         .collect();
     for &c in &consts {
         let d = is_constant(ctx, c).expect("a constant");
@@ -143,10 +171,14 @@ fn extract(
     }
     let (k, u) = (ctx.ident("loop.noinline"), ctx.unit_attr());
     st.attrs.push((k, u));
+    if any_dynamic {
+        let (k, u) = (ctx.ident("loop.extents_follow"), ctx.unit_attr());
+        st.attrs.push((k, u));
+    }
     st.regions.push(r);
     let f = ctx.create_op(st);
     ctx.insert_op_after(anchor, f);
-    Some((f, args))
+    Some((f, call_args))
 }
 
 /// Outlines the top-level nests of `func` (module doc); returns how many.

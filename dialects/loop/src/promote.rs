@@ -23,7 +23,8 @@
 //! skipped. The load is moved before the loop and the store after it, so
 //! the loop must provably run at least once: constant bounds, or the point
 //! loop of a tile (`lb = %o`, `ub = %o + c` or `min(%o + c, u)` with `%o`
-//! the induction variable of an enclosing loop bounded by `u`). Loops are
+//! the induction variable of an enclosing loop that ends at or before `u`:
+//! a constant, or the same run-time value). Loops are
 //! visited innermost first, so an accumulator climbs as far as its indices
 //! stay invariant.
 
@@ -113,13 +114,14 @@ fn runs_at_least_once(ctx: &Context, lp: Op) -> bool {
     }
     // ub = lb + c, or min(lb + c, u) where lb is an enclosing loop's
     // induction variable and that loop stops before u.
+    // The clamp `min(x, u)`: `u` a constant or a run-time value.
     let (base, c, clamp) = match ctx.defining_op(ub) {
         Some(d) if ctx.op_name_str(d) == "arith.minsi" && ctx.num_operands(d) == 2 => {
             let (a, b) = (ctx.operand(d, 0), ctx.operand(d, 1));
-            let (x, u) = match (constant_index(ctx, a), constant_index(ctx, b)) {
-                (_, Some(u)) => (a, u),
-                (Some(u), _) => (b, u),
-                _ => return false,
+            let (x, u) = if affine(ctx, a).0 == Some(lb) {
+                (a, b)
+            } else {
+                (b, a)
             };
             let (base, c) = affine(ctx, x);
             (base, c, Some(u))
@@ -135,16 +137,21 @@ fn runs_at_least_once(ctx: &Context, lp: Op) -> bool {
     let Some(u) = clamp else {
         return true;
     };
-    // lb must be the induction variable of an enclosing loop with ub <= u.
+    // lb must be the induction variable of an enclosing loop that stops
+    // before u (a constant at least its end, or its end itself).
     let Some(b) = ctx.value_block(lb) else {
         return false;
     };
     let Some(outer) = ctx.block_parent_op(b) else {
         return false;
     };
-    ctx.op_name_str(outer) == ForOp::NAME
-        && ctx.block_args(b).first() == Some(&lb)
-        && constant_index(ctx, ctx.operand(outer, 1)).is_some_and(|ou| ou <= u)
+    let oub = ctx.operand(outer, 1);
+    let stops = oub == u
+        || matches!(
+            (constant_index(ctx, oub), constant_index(ctx, u)),
+            (Some(ou), Some(u)) if ou <= u
+        );
+    ctx.op_name_str(outer) == ForOp::NAME && ctx.block_args(b).first() == Some(&lb) && stops
 }
 
 /// Promotes what can be promoted out of `lp`; returns the new loop (the

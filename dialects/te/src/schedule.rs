@@ -312,17 +312,12 @@ pub fn contraction_schedule(
     let info = compute_info(ctx, op).ok()?;
     let rank = info.rank();
     let nred = info.reduce_extents.len();
-    if rank < 2
-        || nred == 0
-        || info.combiner.as_deref() != Some("add")
-        || info.elem != ctx.f32()
-        || info.reduce_extents.contains(&crate::DYNAMIC)
-    {
+    if rank < 2 || nred == 0 || info.combiner.as_deref() != Some("add") || info.elem != ctx.f32() {
         return None;
     }
     let v = rank - 1;
     let n = info.shape[v];
-    if n == crate::DYNAMIC || n < tile.width {
+    if n != crate::DYNAMIC && n < tile.width {
         return None;
     }
     let shared = unit_stride_along(ctx, op, v, rank)?;
@@ -344,9 +339,19 @@ pub fn contraction_schedule(
     } else {
         tile.mr.min(m)
     };
-    let nr = if n >= tile.nr { tile.nr } else { tile.width };
-    let inner: i64 = info.reduce_extents[1..].iter().product();
-    let kc = (tile.kc / inner.max(1)).clamp(1, info.reduce_extents[0]);
+    let nr = if n == crate::DYNAMIC || n >= tile.nr {
+        tile.nr
+    } else {
+        tile.width
+    };
+    // Reduction blocks of about kc steps (a run-time extent is blocked too).
+    let inner: i64 = info.reduce_extents[1..]
+        .iter()
+        .map(|&e| if e == crate::DYNAMIC { 1 } else { e })
+        .product();
+    let r0 = info.reduce_extents[0];
+    let kc = (tile.kc / inner.max(1)).max(1);
+    let kc = if r0 == crate::DYNAMIC { kc } else { kc.min(r0) };
     let mut tiles = vec![0; rank + nred];
     tiles[u] = mr;
     tiles[v] = nr;
