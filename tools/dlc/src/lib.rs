@@ -175,16 +175,27 @@ pub fn lower_to_llvm(
     module: Op,
     dump_after: &[String],
 ) -> Result<()> {
+    lower_to_llvm_timed(ctx, reg, module, dump_after, &mut TimingNode::default())
+}
+
+/// [`lower_to_llvm`], recording each pass's time under `timing`.
+pub fn lower_to_llvm_timed(
+    ctx: &mut Context,
+    reg: &PassRegistry,
+    module: Op,
+    dump_after: &[String],
+    timing: &mut TimingNode,
+) -> Result<()> {
     let level = module_level(ctx, module);
     let mut pm = build_pipeline(reg, passes_from(level))?;
     let inst = Instrumentation {
         print_after: dump_after.to_vec(),
         print_module_scope: true,
         verify_each: true,
+        timing: true,
         ..Default::default()
     };
-    let mut timing = TimingNode::default();
-    if let Err(d) = pm.run(ctx, module, &inst, &mut timing, module) {
+    if let Err(d) = pm.run(ctx, module, &inst, timing, module) {
         return Err(diag_error(ctx, &d));
     }
     Ok(())

@@ -8,9 +8,11 @@
 use anyhow::{Context as _, Result, anyhow, bail};
 use clap::{Parser, ValueEnum};
 use dlc_driver as drv;
+use dlc_ir::pass::TimingNode;
 use dlc_llvm_backend as be;
 use inkwell::OptimizationLevel;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum Emit {
@@ -57,6 +59,11 @@ struct Cli {
     /// Print the IR after this pass (or every pass of an alias) to stderr.
     #[arg(long = "dump-after", value_name = "PASS")]
     dump_after: Vec<String>,
+    /// Print where the compile time went to stderr: import, each pass of
+    /// the pipeline, translation to LLVM IR, LLVM's optimization, code
+    /// generation and linking.
+    #[arg(long)]
+    timing: bool,
 }
 
 fn emit_from_extension(out: &Path) -> Emit {
@@ -187,6 +194,11 @@ fn run(cli: Cli) -> Result<()> {
     for p in &cli.dump_after {
         dump.extend(drv::dump_names(&reg, p)?);
     }
+    let start = Instant::now();
+    let mut ph = Phases {
+        tree: TimingNode::default(),
+        since: Instant::now(),
+    };
     let mut ctx = drv::new_context();
     let module = drv::load_module(&mut ctx, &cli.model)?;
     let sig = drv::signature(&ctx, module)?;
@@ -203,7 +215,9 @@ fn run(cli: Cli) -> Result<()> {
         );
     }
     drv::attach_signature(&mut ctx, module, &sig);
-    drv::lower_to_llvm(&mut ctx, &reg, module, &dump)?;
+    ph.lap("Import");
+    drv::lower_to_llvm_timed(&mut ctx, &reg, module, &dump, ph.tree.child("Pipeline"))?;
+    ph.lap("Pipeline");
     drv::check_entry(&ctx, module, &sig)?;
 
     let mut staged = Staged { files: Vec::new() };
@@ -214,8 +228,10 @@ fn run(cli: Cli) -> Result<()> {
         let llctx = inkwell::context::Context::create();
         let m = be::translate_module_for(&llctx, &ctx, module, be::is_big_endian(&tm))
             .map_err(|e| anyhow!("error: {e}"))?;
+        ph.lap("Translate to LLVM IR");
         let pipeline = format!("default<O{}>", cli.opt_level);
         be::run_passes(&m, &tm, &pipeline).map_err(|e| anyhow!("error: {e}"))?;
+        ph.lap("LLVM optimization");
         match emit {
             Emit::Llvm => staged.write(&cli.output, be::emit_llvm_ir(&m).as_bytes())?,
             Emit::Asm => {
@@ -237,8 +253,29 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
     }
+    ph.lap("Code generation and linking");
     staged.write(&header_path(&cli.output), drv::c_header(&sig).as_bytes())?;
-    staged.commit()
+    staged.commit()?;
+    ph.lap("Write");
+    if cli.timing {
+        eprint!("{}", dlc_ir::pass::format_timing(&ph.tree, start.elapsed()));
+    }
+    Ok(())
+}
+
+/// The phases of one compile for `--timing`: each lap adds the time since
+/// the previous one to the phase it names (the pipeline's node also holds
+/// its passes).
+struct Phases {
+    tree: TimingNode,
+    since: Instant,
+}
+
+impl Phases {
+    fn lap(&mut self, name: &str) {
+        self.tree.child(name).time += self.since.elapsed();
+        self.since = Instant::now();
+    }
 }
 
 fn main() {

@@ -536,3 +536,32 @@ int main(void) {
         "{out}"
     );
 }
+
+/// `--timing` reports the compile's phases and the pipeline's passes (no
+/// times are checked, only that each phase is named).
+#[test]
+fn timing_names_every_phase() {
+    if !lower_to_loops_registered() {
+        return;
+    }
+    let dir = scratch("timing");
+    let out = dir.join("libm.so");
+    let o = dlc(&[s(&add_relu()), "-o", s(&out), "--timing"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    for phase in [
+        "Execution time report",
+        "Import",
+        "Pipeline",
+        "LoopPeel",
+        "LoopParallelize",
+        "Translate to LLVM IR",
+        "LLVM optimization",
+        "Code generation and linking",
+        "Total",
+    ] {
+        assert!(err.contains(phase), "no '{phase}' in\n{err}");
+    }
+    let header = std::fs::read_to_string(dir.join("libm.h")).expect("header");
+    assert!(header.contains("_set_num_threads(int n);"), "{header}");
+}
