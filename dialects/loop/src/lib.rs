@@ -12,6 +12,7 @@ pub mod fma;
 pub mod interp;
 pub mod ops;
 pub mod outline;
+pub mod pack;
 pub mod peel;
 pub mod promote;
 pub mod unroll;
@@ -26,7 +27,7 @@ use dlc_ir::pass::PassRegistry;
 
 /// Registers the loop dialect's passes (`--loop-hoist`, `--loop-unroll`,
 /// `--loop-peel`, `--loop-vectorize`, `--loop-promote`, `--loop-fma`,
-/// `--loop-outline`).
+/// `--loop-outline`, `--loop-parallelize`, `--loop-pack`).
 pub fn register_passes(reg: &mut PassRegistry) {
     canonicalize::register_passes(reg);
     unroll::register(reg);
@@ -35,6 +36,7 @@ pub fn register_passes(reg: &mut PassRegistry) {
     fma::register(reg);
     vectorize::register(reg);
     outline::register(reg);
+    pack::register(reg);
 }
 
 pub static DIALECT: DialectDef = DialectDef {

@@ -38,6 +38,7 @@ pub const PIPELINE: &[&str] = &[
     "loop-hoist",
     "loop-promote",
     "loop-fma",
+    "loop-pack",
     "cse",
     "canonicalize",
     "loop-outline",
