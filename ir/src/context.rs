@@ -230,6 +230,30 @@ impl Context {
             elem,
         })
     }
+    /// Adds a `dense_resource` blob (64-byte aligned) under a fresh name:
+    /// `stem`, else `stem1`, `stem2`, ...; returns the name.
+    pub fn add_resource(&mut self, stem: &str, data: Vec<u8>) -> Ident {
+        let mut k = 0usize;
+        let name = loop {
+            let id = match k {
+                0 => self.ident(stem),
+                k => self.ident(&format!("{stem}{k}")),
+            };
+            if !self.resources.contains_key(&id) {
+                break id;
+            }
+            k += 1;
+        };
+        self.resources.insert(
+            name,
+            ResourceBlob {
+                alignment: 64,
+                data: data.into(),
+            },
+        );
+        name
+    }
+
     pub fn memref_type(&mut self, shape: &[i64], elem: Type) -> Type {
         self.intern_type(TypeKind::MemRef {
             shape: shape.into(),

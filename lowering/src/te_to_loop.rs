@@ -403,40 +403,11 @@ enum Piece {
     Inner,
 }
 
-/// Float arith/math ops te-to-loop applies to vectors.
-const VECTOR_OPS: &[&str] = &[
-    "arith.addf",
-    "arith.subf",
-    "arith.mulf",
-    "arith.divf",
-    "arith.remf",
-    "arith.negf",
-    "arith.maximumf",
-    "arith.minimumf",
-    "arith.maxnumf",
-    "arith.minnumf",
-    "arith.cmpf",
-    "arith.select",
-    "math.exp",
-    "math.exp2",
-    "math.log",
-    "math.log2",
-    "math.log10",
-    "math.sqrt",
-    "math.rsqrt",
-    "math.absf",
-    "math.sin",
-    "math.cos",
-    "math.tanh",
-    "math.floor",
-    "math.ceil",
-    "math.round",
-    "math.roundeven",
-    "math.trunc",
-    "math.powf",
-    "math.copysign",
-    "math.fma",
-];
+/// Float arith/math ops te-to-loop applies to vectors: those of the loop
+/// vectorizer, and compares and selects.
+fn is_vector_op(name: &str) -> bool {
+    dlc_loop::vectorize::VECTOR_OPS.contains(&name) || matches!(name, "arith.cmpf" | "arith.select")
+}
 
 fn is_f32_or_f64(ctx: &Context, t: Type) -> bool {
     matches!(ctx.int_or_float_width(t), Some(32 | 64)) && is_float(ctx, t)
@@ -445,7 +416,7 @@ fn is_f32_or_f64(ctx: &Context, t: Type) -> bool {
 /// Why the body of `body` cannot be vectorized along the axis whose block
 /// argument is `iv`, or `Ok` when it can: every op depending on `iv` is a
 /// `te.extract` using it exactly as its last index (and no other index
-/// depends on it) or a float op of [`VECTOR_OPS`] on f32/f64.
+/// depends on it) or a float op of [`is_vector_op`] on f32/f64.
 fn vectorizable(ctx: &Context, body: Block, iv: Value) -> Result<(), String> {
     let mut dep: FxHashSet<Value> = FxHashSet::default();
     dep.insert(iv);
@@ -469,7 +440,7 @@ fn vectorizable(ctx: &Context, body: Block, iv: Value) -> Result<(), String> {
             if !ok {
                 return Err("a te.extract does not use the axis exactly as its last index".into());
             }
-        } else if !VECTOR_OPS.contains(&name) {
+        } else if !is_vector_op(name) {
             return Err(format!("'{name}' depends on the axis"));
         } else {
             let float_operands = ctx.operands(o).filter(|v| dep.contains(v)).all(|v| {

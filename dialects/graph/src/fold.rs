@@ -87,21 +87,7 @@ fn weight_attr(ctx: &mut Context, ty: Type, vals: &[f64], base: &str) -> Option<
         .iter()
         .flat_map(|&x| (x as f32).to_le_bytes())
         .collect();
-    let mut k = 0;
-    let name = loop {
-        let id = ctx.ident(&format!("{base}_{k}"));
-        if !ctx.resources.contains_key(&id) {
-            break id;
-        }
-        k += 1;
-    };
-    ctx.resources.insert(
-        name,
-        dlc_ir::context::ResourceBlob {
-            alignment: 64,
-            data: bytes.into(),
-        },
-    );
+    let name = ctx.add_resource(base, bytes);
     Some(ctx.intern_attr(AttrKind::DenseResource { ty, handle: name }))
 }
 

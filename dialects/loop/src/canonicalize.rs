@@ -165,7 +165,7 @@ fn speculatable(name: &str) -> bool {
 }
 
 /// Whether `v` is defined inside (a region of) `op`.
-fn defined_inside(ctx: &Context, v: Value, op: Op) -> bool {
+pub(crate) fn defined_inside(ctx: &Context, v: Value, op: Op) -> bool {
     let Some(b) = ctx.value_block(v) else {
         return false;
     };

@@ -23,21 +23,11 @@
 //! passed with them: `loop.dim` in the caller, one index argument per `?`
 //! right after the buffer, and the function marked `loop.extents_follow`.
 
+use crate::canonicalize::defined_inside;
 use crate::ops::ForOp;
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::{Context, Diagnostic, Op, OperationState, TypeKind, Value};
 use rustc_hash::{FxHashMap, FxHashSet};
-
-/// Whether `v` is defined inside (a region of) `op`.
-fn defined_inside(ctx: &Context, v: Value, op: Op) -> bool {
-    let Some(b) = ctx.value_block(v) else {
-        return false;
-    };
-    match ctx.block_parent_op(b) {
-        Some(p) => p == op || ctx.is_ancestor(op, p),
-        None => false,
-    }
-}
 
 fn is_constant(ctx: &Context, v: Value) -> Option<Op> {
     let d = ctx.defining_op(v)?;

@@ -134,21 +134,7 @@ fn pack_constant(ctx: &mut Context, c: Op, nr: i64) -> bool {
         AttrKind::DenseResource { handle, .. } => ctx.ident_str(*handle).to_string(),
         _ => "cst".to_string(),
     };
-    let mut j = 0;
-    let name = loop {
-        let id = ctx.ident(&format!("{base_name}_packed{j}"));
-        if !ctx.resources.contains_key(&id) {
-            break id;
-        }
-        j += 1;
-    };
-    ctx.resources.insert(
-        name,
-        dlc_ir::context::ResourceBlob {
-            alignment: 64,
-            data: bytes.into(),
-        },
-    );
+    let name = ctx.add_resource(&format!("{base_name}_packed"), bytes);
     let pshape = [n / nr, k, nr];
     let tty = ctx.tensor_type(&pshape, f32t);
     let attr = ctx.intern_attr(AttrKind::DenseResource {

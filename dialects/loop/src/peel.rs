@@ -76,6 +76,19 @@ fn drop_clamps(ctx: &mut Context, lp: Op, iv: Value, step: i64, end: End) -> usi
     n
 }
 
+/// The uses of each of `results`, as (user, operand index), recorded
+/// before a copy of the loop body starts reading them.
+fn result_uses(ctx: &Context, results: &[Value]) -> Vec<Vec<(Op, usize)>> {
+    results
+        .iter()
+        .map(|&r| {
+            ctx.uses(r)
+                .map(|u| (ctx.use_owner(u), ctx.use_index(u)))
+                .collect()
+        })
+        .collect()
+}
+
 /// Peels the partial last step off `lp` (see the module doc). Returns
 /// whether the loop changed; the `peel` mark is removed either way.
 pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
@@ -119,14 +132,7 @@ pub fn peel_loop(ctx: &mut Context, lp: Op) -> bool {
     // carrying the main loop's results. The loop's users (recorded before
     // the copy reads the results) take the copy's values instead.
     let results: Vec<Value> = ctx.results(lp).collect();
-    let users: Vec<Vec<(Op, usize)>> = results
-        .iter()
-        .map(|&r| {
-            ctx.uses(r)
-                .map(|u| (ctx.use_owner(u), ctx.use_index(u)))
-                .collect()
-        })
-        .collect();
+    let users = result_uses(ctx, &results);
     let start = index_const(ctx, anchor, loc, main_ub);
     let mut map: FxHashMap<Value, Value> = FxHashMap::default();
     map.insert(iv, start);
@@ -182,14 +188,7 @@ fn peel_dynamic(ctx: &mut Context, lp: Op, step: i64) -> bool {
     // The rest: the loop as it was, from main_ub, carrying the main
     // loop's results.
     let results: Vec<Value> = ctx.results(lp).collect();
-    let users: Vec<Vec<(Op, usize)>> = results
-        .iter()
-        .map(|&r| {
-            ctx.uses(r)
-                .map(|u| (ctx.use_owner(u), ctx.use_index(u)))
-                .collect()
-        })
-        .collect();
+    let users = result_uses(ctx, &results);
     let mut map = FxHashMap::default();
     let rest = clone_op_before(ctx, lp, Some(anchor), &mut map);
     let mut ops = vec![main_ub, ub, ctx.operand(lp, 2)];

@@ -28,7 +28,7 @@
 //! visited innermost first, so an accumulator climbs as far as its indices
 //! stay invariant.
 
-use crate::canonicalize::constant_index;
+use crate::canonicalize::{constant_index, defined_inside};
 use crate::ops::{ForOp, for_body};
 use dlc_ir::pass::{Pass, PassInfo, PassRegistry};
 use dlc_ir::{Context, Diagnostic, Op, OperationState, Traits, Type, Value, WalkResult};
@@ -93,17 +93,6 @@ fn affine(ctx: &Context, v: Value) -> (Option<Value>, i64) {
         }
     }
     (Some(v), 0)
-}
-
-/// Whether `v` is defined inside (a region of) `op`.
-fn defined_inside(ctx: &Context, v: Value, op: Op) -> bool {
-    let Some(b) = ctx.value_block(v) else {
-        return false;
-    };
-    match ctx.block_parent_op(b) {
-        Some(p) => p == op || ctx.is_ancestor(op, p),
-        None => false,
-    }
 }
 
 /// Whether the loop `lp` provably runs at least once (module doc).

@@ -406,24 +406,7 @@ fn permuted_constant(ctx: &mut Context, anchor: Op, c: Op, perm: &[usize]) -> Op
         dlc_ir::AttrKind::DenseResource { handle, .. } => ctx.ident_str(*handle).to_string(),
         _ => "cst".to_string(),
     };
-    let mut k = 0;
-    let name = loop {
-        let id = ctx.ident(&match k {
-            0 => format!("{base}_t"),
-            k => format!("{base}_t{k}"),
-        });
-        if !ctx.resources.contains_key(&id) {
-            break id;
-        }
-        k += 1;
-    };
-    ctx.resources.insert(
-        name,
-        dlc_ir::context::ResourceBlob {
-            alignment: 64,
-            data: bytes.into(),
-        },
-    );
+    let name = ctx.add_resource(&format!("{base}_t"), bytes);
     let tty = ctx.tensor_type(&tshape, f32t);
     let attr = ctx.intern_attr(dlc_ir::AttrKind::DenseResource {
         ty: tty,
@@ -724,6 +707,51 @@ pub fn pretranspose_constant_weights(ctx: &mut Context, root: Op) -> usize {
     n
 }
 
+/// The input channel a grouped convolution's output channel `o` reads as
+/// its `ci`-th: `(o / opg) * cpg + ci` (just `ci` for one group).
+fn group_channel(b: &mut B<'_>, o: Value, ci: Value, g: i64, opg: i64, cpg: i64) -> Value {
+    if g == 1 {
+        return ci;
+    }
+    let opgv = b.idx(opg);
+    let grp = b.bin(Bin::Div, o, opgv);
+    let base = b.lin(grp, cpg, 0);
+    b.bin(Bin::Add, base, ci)
+}
+
+/// `y[n, o, ..] + bias[o]`, a compute of its own (`y` when there is no
+/// bias).
+fn channel_bias(
+    rw: &mut PatternRewriter<'_>,
+    op: Op,
+    y: Value,
+    bias: Option<Value>,
+    rt: Type,
+    od: &[Value],
+) -> Result<Value, String> {
+    let Some(bv) = bias else {
+        return Ok(y);
+    };
+    let sbias = shape_of(rw.ctx, bv)?;
+    if sbias.len() != 1 {
+        return Err("conv2d bias must be 1-D".into());
+    }
+    compute_d(
+        rw,
+        op,
+        &[y, bv],
+        rt,
+        od,
+        &[],
+        None,
+        Box::new(move |b, idx, _| {
+            let a = b.ext(y, idx);
+            let c = b.ext(bv, &[idx[1]]);
+            Ok(b.bin(Bin::Add, a, c))
+        }),
+    )
+}
+
 /// A stride-1 f32 convolution as a direct convolution over the flattened,
 /// zero-bordered image, so every read moves with unit stride along one
 /// long axis (the code-generation strategy vectorizes it):
@@ -795,14 +823,7 @@ fn conv2d_flat(
         Box::new(move |b, idx, r| {
             let (bn, o, f) = (idx[0], idx[1], idx[2]);
             let (ci, kh, kw) = (r[0], r[1], r[2]);
-            let cin = if g == 1 {
-                ci
-            } else {
-                let opgv = b.idx(opg);
-                let grp = b.bin(Bin::Div, o, opgv);
-                let base = b.lin(grp, cpg, 0);
-                b.bin(Bin::Add, base, ci)
-            };
+            let cin = group_channel(b, o, ci, g, opg, cpg);
             let rows = b.lin(kh, dh * wp, 0);
             let cols = b.lin(kw, dw, 0);
             let off = b.bin(Bin::Add, rows, cols);
@@ -899,14 +920,7 @@ fn conv2d_strided(
         Box::new(move |b, idx, r| {
             let (bn, o, y, v) = (idx[0], idx[1], idx[2], idx[3]);
             let (ci, kh, kw) = (r[0], r[1], r[2]);
-            let cin = if g == 1 {
-                ci
-            } else {
-                let opgv = b.idx(opg);
-                let grp = b.bin(Bin::Div, o, opgv);
-                let base = b.lin(grp, cpg, 0);
-                b.bin(Bin::Add, base, ci)
-            };
+            let cin = group_channel(b, o, ci, g, opg, cpg);
             let tap = b.lin(kw, dw, 0);
             let sv = b.idx(s);
             let shift = b.bin(Bin::Div, tap, sv);
@@ -921,22 +935,7 @@ fn conv2d_strided(
             Ok(b.bin(Bin::Mul, xv, wv))
         }),
     )?;
-    let Some(bv) = bias else {
-        return Ok(conv);
-    };
-    compute(
-        rw,
-        op,
-        &[conv, bv],
-        rt,
-        &[],
-        None,
-        Box::new(move |b, idx, _| {
-            let a = b.ext(conv, idx);
-            let c = b.ext(bv, &[idx[1]]);
-            Ok(b.bin(Bin::Add, a, c))
-        }),
-    )
+    channel_bias(rw, op, conv, bias, rt, &[])
 }
 
 /// Lowers one graph op (not constants, fused groups or yields) to computes,
@@ -1320,14 +1319,7 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                     Box::new(move |b, idx, r| {
                         let (n, o, oh, ow) = (idx[0], idx[1], idx[2], idx[3]);
                         let (c, kh, kw) = (r[0], r[1], r[2]);
-                        let ci = if g == 1 {
-                            c
-                        } else {
-                            let opgv = b.idx(opg);
-                            let grp = b.bin(Bin::Div, o, opgv);
-                            let base = b.lin(grp, cpg, 0);
-                            b.bin(Bin::Add, base, c)
-                        };
+                        let ci = group_channel(b, o, c, g, opg, cpg);
                         let h0 = b.lin(oh, st[0], -pd[0]);
                         let hk = b.lin(kh, dl[0], 0);
                         let h = b.bin(Bin::Add, h0, hk);
@@ -1339,29 +1331,7 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                         Ok(b.bin(Bin::Mul, xv, wv))
                     }),
                 )?;
-                match bias {
-                    None => conv,
-                    Some(bv) => {
-                        let sbias = shape_of(rw.ctx, bv)?;
-                        if sbias.len() != 1 {
-                            return Err("conv2d bias must be 1-D".into());
-                        }
-                        compute_d(
-                            rw,
-                            op,
-                            &[conv, bv],
-                            rt,
-                            &od,
-                            &[],
-                            None,
-                            Box::new(move |b, idx, _| {
-                                let a = b.ext(conv, idx);
-                                let c = b.ext(bv, &[idx[1]]);
-                                Ok(b.bin(Bin::Add, a, c))
-                            }),
-                        )?
-                    }
-                }
+                channel_bias(rw, op, conv, bias, rt, &od)?
             }
         }
         "max_pool2d" | "avg_pool2d" => {
