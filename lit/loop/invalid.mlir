@@ -135,3 +135,27 @@ func.func @set_static_dim(%m: memref<2x?xi64>, %n: index) {
   loop.set_dim %m, 0, %n : memref<2x?xi64>
   return
 }
+
+// -----
+
+func.func @parallel_call_unknown(%a: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  // expected-error@+1 {{'callee' does not reference a function}}
+  "loop.parallel_call"(%c0, %c4, %c4, %a) <{callee = @nope}> : (index, index, index, memref<4xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func private @piece(%lo: index, %hi: index, %a: memref<8xf32>) {
+  return
+}
+
+func.func @parallel_call_types(%a: memref<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  // expected-error@+1 {{callee must take (index, index) and then the captures' types, and return nothing}}
+  "loop.parallel_call"(%c0, %c4, %c4, %a) <{callee = @piece}> : (index, index, index, memref<4xf32>) -> ()
+  return
+}

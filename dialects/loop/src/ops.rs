@@ -335,7 +335,44 @@ dlc_ir::define_op! {
         operands: [lowerBound: INDEX, upperBound: INDEX, step: INDEX, captures[variadic]: ANY_TYPE],
         attributes: [callee: FLAT_SYMBOL_REF_ATTR],
         traits: MEMORY_READ | MEMORY_WRITE,
+        verify: verify_parallel_call,
     }
+}
+
+/// The callee must be a function taking `(index, index, captures...)`.
+fn verify_parallel_call(ctx: &Context, op: Op) -> Result<(), Diagnostic> {
+    let Some(callee) = ctx.attr(op, "callee") else {
+        return Err(err(ctx, op, "requires a 'callee'"));
+    };
+    let Some(f) = dlc_ir::symbol::lookup_symbol_from(ctx, op, callee) else {
+        return Err(err(ctx, op, "'callee' does not reference a function"));
+    };
+    let Some((ins, outs)) = ctx
+        .attr(f, "function_type")
+        .and_then(|a| ctx.type_value(a))
+        .and_then(|t| ctx.function_type_parts(t))
+    else {
+        // Not a func.func yet (an llvm.func after lowering): nothing to check.
+        return Ok(());
+    };
+    let caps: Vec<Type> = ctx
+        .operands(op)
+        .skip(3)
+        .map(|v| ctx.value_type(v))
+        .collect();
+    let index = ctx.lookup_type(&TypeKind::Index);
+    let ok = outs.is_empty()
+        && ins.len() == caps.len() + 2
+        && ins[..2].iter().all(|&t| Some(t) == index)
+        && ins[2..] == caps[..];
+    if !ok {
+        return Err(err(
+            ctx,
+            op,
+            "callee must take (index, index) and then the captures' types, and return nothing",
+        ));
+    }
+    Ok(())
 }
 
 /// Every op of the dialect.
