@@ -61,3 +61,17 @@ func.func @nhwc(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   %0 = graph.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
   return %0 : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A run-time batch keeps the flattened layout: each compute takes the
+// batch extent in dims(...).
+// CHECK-LABEL: func.func @flat_batch
+// CHECK: %[[N:.+]] = te.dim %arg0, 0 : tensor<?x8x16x16xf32>
+// CHECK: %[[XP:.+]] = te.compute (%{{.+}}, %{{.+}}, %{{.+}}) ins(%arg0 : tensor<?x8x16x16xf32>) dims(%[[N]]) -> tensor<?x8x326xf32>
+// CHECK: %[[Y:.+]] = te.compute ({{.*}}) reduce ({{.*}}) ins(%[[XP]], %arg1 : tensor<?x8x326xf32>, tensor<16x8x3x3xf32>) dims(%[[N]]) {{.*}} -> tensor<?x16x288xf32>
+// CHECK: te.compute ({{.*}}) ins(%[[Y]] : tensor<?x16x288xf32>) dims(%[[N]]) -> tensor<?x16x16x16xf32>
+func.func @flat_batch(%x: tensor<?x8x16x16xf32>, %w: tensor<16x8x3x3xf32>) -> tensor<?x16x16x16xf32> {
+  %0 = graph.conv2d %x, %w {padding = array<i64: 1, 1, 1, 1>} : (tensor<?x8x16x16xf32>, tensor<16x8x3x3xf32>) -> tensor<?x16x16x16xf32>
+  return %0 : tensor<?x16x16x16xf32>
+}

@@ -768,6 +768,7 @@ fn conv2d_flat(
     rw: &mut PatternRewriter<'_>,
     op: Op,
     ins: &[Value],
+    od: &[Value],
     sx: &[i64],
     sw: &[i64],
     rs: &[i64],
@@ -777,6 +778,12 @@ fn conv2d_flat(
     rt: Type,
 ) -> Result<Value, String> {
     let e = rw.ctx.element_type(rt);
+    // The run-time batch, if any: every compute here has it first.
+    let bd: Vec<Value> = if sx[0] == DYNAMIC {
+        od[..1].to_vec()
+    } else {
+        Vec::new()
+    };
     let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
     let (n, c, h, wd) = (sx[0], sx[1], sx[2], sx[3]);
     let (hp, wp) = (h + pd[0] + pd[2], wd + pd[1] + pd[3]);
@@ -785,11 +792,12 @@ fn conv2d_flat(
     let flat_in = hp * wp + tail;
     let xt = rw.ctx.tensor_type(&[n, c, flat_in], e);
     let (top, left) = (pd[0], pd[1]);
-    let xp = compute(
+    let xp = compute_d(
         rw,
         op,
         &[x],
         xt,
+        &bd,
         &[],
         None,
         Box::new(move |b, idx, _| {
@@ -813,11 +821,12 @@ fn conv2d_flat(
     let yt = rw.ctx.tensor_type(&[n, rs[1], flat_out], e);
     let (cpg, opg) = (sw[1], rs[1] / g);
     let (dh, dw) = (dl[0], dl[1]);
-    let yf = compute(
+    let yf = compute_d(
         rw,
         op,
         &[xp, w],
         yt,
+        &bd,
         &[sw[1], sw[2], sw[3]],
         Some("add"),
         Box::new(move |b, idx, r| {
@@ -836,11 +845,12 @@ fn conv2d_flat(
     let _ = (c, ow);
     let mut reads = vec![yf];
     reads.extend(bias);
-    compute(
+    compute_d(
         rw,
         op,
         &reads,
         rt,
+        &bd,
         &[],
         None,
         Box::new(move |b, idx, _| {
@@ -868,6 +878,7 @@ fn conv2d_strided(
     rw: &mut PatternRewriter<'_>,
     op: Op,
     ins: &[Value],
+    od: &[Value],
     sx: &[i64],
     sw: &[i64],
     rs: &[i64],
@@ -878,6 +889,12 @@ fn conv2d_strided(
     rt: Type,
 ) -> Result<Value, String> {
     let e = rw.ctx.element_type(rt);
+    // The run-time batch, if any: every compute here has it first.
+    let bd: Vec<Value> = if sx[0] == DYNAMIC {
+        od[..1].to_vec()
+    } else {
+        Vec::new()
+    };
     let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
     let (h, wd) = (sx[2], sx[3]);
     let hp = h + pd[0] + pd[2];
@@ -886,11 +903,12 @@ fn conv2d_strided(
     let wq = ow + (sw[3] - 1) * dl[1] / s;
     let xt = rw.ctx.tensor_type(&[sx[0], sx[1], s, hp, wq], e);
     let (top, left) = (pd[0], pd[1]);
-    let xq = compute(
+    let xq = compute_d(
         rw,
         op,
         &[x],
         xt,
+        &bd,
         &[],
         None,
         Box::new(move |b, idx, _| {
@@ -910,11 +928,12 @@ fn conv2d_strided(
     let (cpg, opg) = (sw[1], rs[1] / g);
     let (sh, dh, dw) = (st[0], dl[0], dl[1]);
     let yt = rw.ctx.tensor_type(&[rs[0], rs[1], oh, ow], e);
-    let conv = compute(
+    let conv = compute_d(
         rw,
         op,
         &[xq, w],
         yt,
+        &bd,
         &[sw[1], sw[2], sw[3]],
         Some("add"),
         Box::new(move |b, idx, r| {
@@ -935,7 +954,7 @@ fn conv2d_strided(
             Ok(b.bin(Bin::Mul, xv, wv))
         }),
     )?;
-    channel_bias(rw, op, conv, bias, rt, &[])
+    channel_bias(rw, op, conv, bias, rt, &bd)
 }
 
 /// Lowers one graph op (not constants, fused groups or yields) to computes,
@@ -1290,22 +1309,22 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
             // The layouts below give the code-generation strategy unit-stride
             // reads; they pay for convolutions with some work (at least 2^16
             // multiply-adds), small ones keep the direct form.
+            // (A run-time batch counts as 1.)
             let macs: i64 = rs
                 .iter()
+                .map(|&d| d.max(1))
                 .product::<i64>()
                 .saturating_mul(sw[1] * sw[2] * sw[3]);
             let is_f32 =
                 ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32) && macs >= 1 << 16;
+            // Static but for a run-time batch.
+            let static_image = !sx[1..].contains(&DYNAMIC) && !rs[1..].contains(&DYNAMIC);
             if let Some(wp) = folded_weights(ctx, w) {
                 conv2d_nhwc(rw, op, &ins, wp, &sx, &sw, &rs, &pd, &st, &dl, rt)?
-            } else if is_f32
-                && st == [1, 1]
-                && !sx.contains(&DYNAMIC)
-                && (padded || sx[3] % 16 != 0)
-            {
-                conv2d_flat(rw, op, &ins, &sx, &sw, &rs, &pd, &dl, g, rt)?
-            } else if is_f32 && st[1] > 1 && !sx.contains(&DYNAMIC) && rs[3] >= 8 {
-                conv2d_strided(rw, op, &ins, &sx, &sw, &rs, &pd, &st, &dl, g, rt)?
+            } else if is_f32 && st == [1, 1] && static_image && (padded || sx[3] % 16 != 0) {
+                conv2d_flat(rw, op, &ins, &od, &sx, &sw, &rs, &pd, &dl, g, rt)?
+            } else if is_f32 && st[1] > 1 && static_image && rs[3] >= 8 {
+                conv2d_strided(rw, op, &ins, &od, &sx, &sw, &rs, &pd, &st, &dl, g, rt)?
             } else {
                 let red = [sw[1], sw[2], sw[3]];
                 let conv = compute_d(
