@@ -5,7 +5,10 @@
 //!   are row-major linear indices fed to `llvm.getelementptr inbounds`;
 //! - `loop.for` becomes a header block whose arguments (phis) are the
 //!   induction variable and the iter_args, a body block ending in the latch
-//!   branch, and an exit block (`parallel` loops run sequentially here);
+//!   branch, and an exit block (a `parallel` loop left here runs
+//!   sequentially: `--loop-parallelize` turns the outermost ones into
+//!   `loop.parallel_call`, which calls the thread pool's
+//!   `__dlc_parallel_for` through a trampoline and a context of captures);
 //! - `loop.view` is a byte `getelementptr` into the workspace; `loop.alloc`
 //!   is rejected (memory planning must have replaced it); `loop.flatten`
 //!   is the same pointer; `loop.set_dim` stores an output's extent into
@@ -24,7 +27,10 @@
 //!   (at least the function's `loop.workspace_size`, the planner's peak).
 //!   Its `f32` memref arguments are the inputs then the outputs (the last
 //!   `loop.num_outputs` of them, default 1); an `i8` memref argument is the
-//!   workspace. Other functions keep their signature with memrefs as `ptr`.
+//!   workspace, and `i32 @name_set_num_threads(i32)` (the thread pool's
+//!   size). Other functions keep their signature with memrefs as `ptr`;
+//!   with `loop.extents_follow` (outlined nests) each memref argument with
+//!   run-time dimensions is followed by its extents.
 //!
 //! Each function is translated to llvm-dialect text, which the llvm
 //! dialect's own parser reads back (so every llvm op is built exactly as
