@@ -20,7 +20,8 @@ library with ctypes and calls its entry point through the C ABI of the
 generated header (static or dynamic, read from the header as run.py does); if
 the library exports `<entry>_set_num_threads` it is called with T ("threads:
 n/a" in the notes otherwise). The same process opens an onnxruntime session
-(CPUExecutionProvider, ORT_ENABLE_ALL, intra_op_num_threads T,
+(CPUExecutionProvider, ORT_ENABLE_ALL, intra_op_num_threads T (with
+--ort-no-spin, its workers do not busy-wait between runs),
 inter_op_num_threads 1, ORT_SEQUENTIAL; inputs and preallocated outputs bound
 with IOBinding), checks dlc's output against it (max relative error as in
 run_big.py's compare, limit --rtol 1e-3, before and after the timing) and then
@@ -437,7 +438,7 @@ def make_dlc_runner(lib_path, header_path, inputs, threads):
     return call, ys, info
 
 
-def make_ort_runner(model, inputs, threads):
+def make_ort_runner(model, inputs, threads, spinning=True):
     """An onnxruntime session with the benchmark's options; (call(), outputs
     of a plain first run, the bound output buffers, version)."""
     import onnxruntime as ort
@@ -448,6 +449,10 @@ def make_ort_runner(model, inputs, threads):
     so.inter_op_num_threads = 1
     so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     so.log_severity_level = 3
+    if not spinning:
+        # onnxruntime's workers otherwise busy-wait between its runs, and
+        # in this shared process that takes the second core from dlc.
+        so.add_session_config_entry("session.intra_op.allow_spinning", "0")
     sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
     metas = sess.get_inputs()
     feeds = {m.name: x for m, x in zip(metas, inputs)}
@@ -488,7 +493,8 @@ def measure(spec):
     t = spec["threads"]
     inputs = [np.ascontiguousarray(np.load(p)) for p in spec["inputs"]]
     dlc_call, dlc_outs, info = make_dlc_runner(spec["lib"], spec["header"], inputs, t)
-    ort_call, ref, ort_outs, ort_version = make_ort_runner(spec["model"], inputs, t)
+    ort_call, ref, ort_outs, ort_version = make_ort_runner(
+        spec["model"], inputs, t, spinning=spec.get("ort_spinning", True))
     res = dict(info, ort_version=ort_version, error=None)
 
     def check():
@@ -629,6 +635,10 @@ def main():
     ap.add_argument("--warmup", type=int, default=2, help="untimed calls first (default: %(default)s)")
     ap.add_argument("--min-sample-ms", type=float, default=20.0,
                     help="a sample repeats a call until it lasts this long (default: %(default)s)")
+    ap.add_argument("--ort-no-spin", action="store_true",
+                    help="turn off onnxruntime's busy-waiting workers "
+                         "(session.intra_op.allow_spinning=0): at T > 1 they take cores "
+                         "from dlc's pool in this shared process even between its runs")
     ap.add_argument("--rtol", type=float, default=1e-3,
                     help="max relative error against onnxruntime (default: %(default)s)")
     ap.add_argument("--timeout", type=float, default=3600,
@@ -706,7 +716,8 @@ def bench_model(args, dlc, threads, entry, scratch, state, failures):
         env = dict(os.environ, DLC_NUM_THREADS=str(t))
         spec = {"model": model, "lib": lib, "header": os.path.splitext(lib)[0] + ".h",
                 "inputs": inputs, "threads": t, "runs": args.runs, "warmup": args.warmup,
-                "min_sample_s": args.min_sample_ms / 1e3, "rtol": args.rtol}
+                "min_sample_s": args.min_sample_ms / 1e3, "rtol": args.rtol,
+                "ort_spinning": not args.ort_no_spin}
         if family == "matmul":
             # numpy in the rotation too, with OpenBLAS set for T threads.
             spec["numpy_rhs"] = os.path.join(scratch, key, "matmul.b.npy")
@@ -755,6 +766,8 @@ def print_report(args, dlc, started, load_start, threads, probe, peak, rows, fai
           f"intra_op_num_threads for onnxruntime); median of {args.runs} sample(s) after "
           f"{args.warmup} warm-up call(s), dlc and onnxruntime alternating; "
           f"ratio = dlc ms / onnxruntime ms (> 1: dlc slower)")
+    if args.ort_no_spin:
+        print("- onnxruntime: session.intra_op.allow_spinning = 0 (--ort-no-spin)")
     print("- GFLOP/s from 2 x MACs of MatMul/Gemm/Conv; FMA peak (fma_probe, best of start/end): "
           + ", ".join(f"T={t}: {fmt_g(peak[t])} GFLOP/s (start {fmt_g(probe['start'].get(t))}, "
                       f"end {fmt_g(probe['end'].get(t))})" for t in threads))
