@@ -1392,11 +1392,10 @@ fn function_text(ctx: &Context, func: Op) -> R<(String, Vec<Attr>)> {
                 let mut dims = Vec::with_capacity(shape.len());
                 for &d in shape {
                     if d == DYNAMIC {
-                        let a = params.get(k).ok_or_else(|| {
-                            fail(ctx, func, "lacks the extents of a memref argument")
-                        })?;
+                        if k >= params.len() {
+                            return Err(fail(ctx, func, "lacks the extents of a memref argument"));
+                        }
                         dims.push(Some(format!("%arg{k}")));
-                        let _ = a;
                         k += 1;
                     } else {
                         dims.push(None);

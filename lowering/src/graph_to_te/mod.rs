@@ -787,7 +787,7 @@ fn conv2d_flat(
     let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
     let (n, c, h, wd) = (sx[0], sx[1], sx[2], sx[3]);
     let (hp, wp) = (h + pd[0] + pd[2], wd + pd[1] + pd[3]);
-    let (oh, ow) = (rs[2], rs[3]);
+    let oh = rs[2];
     let tail = (sw[3] - 1) * dl[1];
     let flat_in = hp * wp + tail;
     let xt = rw.ctx.tensor_type(&[n, c, flat_in], e);
@@ -842,7 +842,6 @@ fn conv2d_flat(
             Ok(b.bin(Bin::Mul, xv, wv))
         }),
     )?;
-    let _ = (c, ow);
     let mut reads = vec![yf];
     reads.extend(bias);
     compute_d(
