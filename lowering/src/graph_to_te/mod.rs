@@ -350,11 +350,15 @@ pub(crate) fn lowest(ctx: &Context, e: Type) -> f64 {
 
 // ----- the lowering of one op -----------------------------------------------------
 
-/// The `graph.constant` behind `v`: its defining op, or, for an argument
-/// of a `graph.fused` body, the constant its group operand comes from.
-fn constant_behind(ctx: &Context, v: Value) -> Option<Op> {
+/// Where the `graph.constant` behind operand `slot` of `user` enters it:
+/// `(constant, owner, k)` with `owner`'s operand `k` the constant itself —
+/// `user`'s own operand, or, when `user` is in a `graph.fused` body and the
+/// operand is a body argument, the group's operand for it.
+fn constant_operand(ctx: &Context, user: Op, slot: usize) -> Option<(Op, Op, usize)> {
+    let v = ctx.operand(user, slot);
+    let is_constant = |d: Op| ctx.op_name_str(d) == "graph.constant";
     if let Some(d) = ctx.defining_op(v) {
-        return (ctx.op_name_str(d) == "graph.constant").then_some(d);
+        return is_constant(d).then_some((d, user, slot));
     }
     let b = ctx.value_block(v)?;
     let group = ctx.block_parent_op(b)?;
@@ -362,7 +366,10 @@ fn constant_behind(ctx: &Context, v: Value) -> Option<Op> {
         return None;
     }
     let k = ctx.block_args(b).iter().position(|&a| a == v)?;
-    constant_behind(ctx, ctx.operand(group, k))
+    let d = ctx
+        .defining_op(ctx.operand(group, k))
+        .filter(|&d| is_constant(d))?;
+    Some((d, group, k))
 }
 
 /// A new `graph.constant` before `anchor` holding f32 constant `c` (dense
@@ -422,6 +429,35 @@ fn permuted_constant(ctx: &mut Context, anchor: Op, c: Op, perm: &[usize]) -> Op
     Some(ctx.result(n, 0))
 }
 
+/// A `graph.conv2d` as the layouts below take it: operands, result dims
+/// (`od`, the run-time extents of the result), input, weight and result
+/// shapes, padding, strides, dilations, groups, result type.
+#[derive(Clone, Copy)]
+struct Conv<'a> {
+    ins: &'a [Value],
+    od: &'a [Value],
+    sx: &'a [i64],
+    sw: &'a [i64],
+    rs: &'a [i64],
+    pd: &'a [i64],
+    st: &'a [i64],
+    dl: &'a [i64],
+    g: i64,
+    rt: Type,
+}
+
+impl Conv<'_> {
+    /// The run-time batch extent, if any: every compute of a layout has it
+    /// first.
+    fn batch_dims(&self) -> Vec<Value> {
+        if self.sx[0] == DYNAMIC {
+            self.od[..1].to_vec()
+        } else {
+            Vec::new()
+        }
+    }
+}
+
 /// Marks a `graph.transpose` that [`prepack_conv_weights`] put between a
 /// convolution and its re-laid-out weights; the convolution reads through
 /// it and it is never lowered on its own.
@@ -479,25 +515,10 @@ pub fn prepack_conv_weights(ctx: &mut Context, root: Op) -> usize {
         if !wants_nhwc(ctx, x, &rs, &sw, g) || !ctx.has_one_use(w) {
             continue;
         }
-        let Some(c) = constant_behind(ctx, w) else {
+        let Some((c, owner, slot)) = constant_operand(ctx, conv, 1) else {
             continue;
         };
-        let in_group = ctx.defining_op(w).is_none();
-        let (owner, slot) = if in_group {
-            let blk = ctx.value_block(w).expect("a block argument");
-            let group = ctx.block_parent_op(blk).expect("a group");
-            let k = ctx
-                .block_args(blk)
-                .iter()
-                .position(|&a| a == w)
-                .expect("an argument");
-            if ctx.defining_op(ctx.operand(group, k)) != Some(c) {
-                continue;
-            }
-            (group, k)
-        } else {
-            (conv, 1)
-        };
+        let in_group = owner != conv;
         let Some(packed) = permuted_constant(ctx, owner, c, &[1, 2, 3, 0]) else {
             continue;
         };
@@ -553,20 +574,23 @@ fn folded_weights(ctx: &Context, w: Value) -> Option<Value> {
 /// input (a copy when padded), `yt[n, oh, ow, o] = sum_{c, kh, kw}
 /// xp[n, c, oh*sh + kh*dh, ow*sw + kw*dw] * w'[c, kh, kw, o]`, then
 /// `y[n, o, oh, ow] = yt[n, oh, ow, o] (+ bias[o])`.
-#[allow(clippy::too_many_arguments)]
 fn conv2d_nhwc(
     rw: &mut PatternRewriter<'_>,
     op: Op,
-    ins: &[Value],
+    cv: &Conv<'_>,
     wp: Value,
-    sx: &[i64],
-    sw: &[i64],
-    rs: &[i64],
-    pd: &[i64],
-    st: &[i64],
-    dl: &[i64],
-    rt: Type,
 ) -> Result<Value, String> {
+    let Conv {
+        ins,
+        sx,
+        sw,
+        rs,
+        pd,
+        st,
+        dl,
+        rt,
+        ..
+    } = *cv;
     let e = rw.ctx.element_type(rt);
     let (x, bias) = (ins[0], ins.get(2).copied());
     let (h, wd) = (sx[2], sx[3]);
@@ -663,34 +687,16 @@ pub fn pretranspose_constant_weights(ctx: &mut Context, root: Op) -> usize {
         if !ctx.has_one_use(b) {
             continue;
         }
-        let Some(c) = constant_behind(ctx, b) else {
+        let Some((c, owner, slot)) = constant_operand(ctx, mm, 1) else {
             continue;
         };
-        // The value the matmul's group takes (or the matmul itself).
-        let (owner, slot) = match ctx.defining_op(b) {
-            Some(_) => (mm, 1),
-            None => {
-                let blk = ctx.value_block(b).expect("a block argument");
-                let group = ctx.block_parent_op(blk).expect("a group");
-                let k = ctx
-                    .block_args(blk)
-                    .iter()
-                    .position(|&a| a == b)
-                    .expect("an argument");
-                if ctx.defining_op(ctx.operand(group, k)) != Some(c) {
-                    continue;
-                }
-                (group, k)
-            }
-        };
-        let anchor = if owner == mm { mm } else { owner };
         let rank = ctx.shape(ctx.value_type(b)).map_or(0, |s| s.len());
         if rank < 2 {
             continue;
         }
         let mut perm: Vec<usize> = (0..rank).collect();
         perm.swap(rank - 2, rank - 1);
-        let Some(t) = permuted_constant(ctx, anchor, c, &perm) else {
+        let Some(t) = permuted_constant(ctx, owner, c, &perm) else {
             continue;
         };
         let tty = ctx.value_type(t);
@@ -763,27 +769,20 @@ fn channel_bias(
 ///    w[o, c, kh, kw]` for `f < OH * Wp`: output rows of pitch `Wp`, whose
 ///    last `Wp - OW` columns are computed and never read;
 /// 3. `y[n, o, oh, ow] = yf[n, o, oh * Wp + ow] (+ bias[o])`.
-#[allow(clippy::too_many_arguments)]
-fn conv2d_flat(
-    rw: &mut PatternRewriter<'_>,
-    op: Op,
-    ins: &[Value],
-    od: &[Value],
-    sx: &[i64],
-    sw: &[i64],
-    rs: &[i64],
-    pd: &[i64],
-    dl: &[i64],
-    g: i64,
-    rt: Type,
-) -> Result<Value, String> {
+fn conv2d_flat(rw: &mut PatternRewriter<'_>, op: Op, cv: &Conv<'_>) -> Result<Value, String> {
+    let Conv {
+        ins,
+        sx,
+        sw,
+        rs,
+        pd,
+        dl,
+        g,
+        rt,
+        ..
+    } = *cv;
     let e = rw.ctx.element_type(rt);
-    // The run-time batch, if any: every compute here has it first.
-    let bd: Vec<Value> = if sx[0] == DYNAMIC {
-        od[..1].to_vec()
-    } else {
-        Vec::new()
-    };
+    let bd = cv.batch_dims();
     let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
     let (n, c, h, wd) = (sx[0], sx[1], sx[2], sx[3]);
     let (hp, wp) = (h + pd[0] + pd[2], wd + pd[1] + pd[3]);
@@ -872,28 +871,21 @@ fn conv2d_flat(
 /// column phase, `xq[n, c, q, hh, j] = xpad[n, c, hh, j * s + q]`, so the
 /// tap `kw` of output column `ow` reads `xq[.., (kw*dw) % s, oh*sh +
 /// kh*dh, ow + (kw*dw) / s]` (then the bias, if any, as its own compute).
-#[allow(clippy::too_many_arguments)]
-fn conv2d_strided(
-    rw: &mut PatternRewriter<'_>,
-    op: Op,
-    ins: &[Value],
-    od: &[Value],
-    sx: &[i64],
-    sw: &[i64],
-    rs: &[i64],
-    pd: &[i64],
-    st: &[i64],
-    dl: &[i64],
-    g: i64,
-    rt: Type,
-) -> Result<Value, String> {
+fn conv2d_strided(rw: &mut PatternRewriter<'_>, op: Op, cv: &Conv<'_>) -> Result<Value, String> {
+    let Conv {
+        ins,
+        sx,
+        sw,
+        rs,
+        pd,
+        st,
+        dl,
+        g,
+        rt,
+        ..
+    } = *cv;
     let e = rw.ctx.element_type(rt);
-    // The run-time batch, if any: every compute here has it first.
-    let bd: Vec<Value> = if sx[0] == DYNAMIC {
-        od[..1].to_vec()
-    } else {
-        Vec::new()
-    };
+    let bd = cv.batch_dims();
     let (x, w, bias) = (ins[0], ins[1], ins.get(2).copied());
     let (h, wd) = (sx[2], sx[3]);
     let hp = h + pd[0] + pd[2];
@@ -1318,12 +1310,24 @@ pub fn lower_op(rw: &mut PatternRewriter<'_>, op: Op) -> Result<bool, String> {
                 ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32) && macs >= 1 << 16;
             // Static but for a run-time batch.
             let static_image = !sx[1..].contains(&DYNAMIC) && !rs[1..].contains(&DYNAMIC);
+            let cv = Conv {
+                ins: &ins,
+                od: &od,
+                sx: &sx,
+                sw: &sw,
+                rs: &rs,
+                pd: &pd,
+                st: &st,
+                dl: &dl,
+                g,
+                rt,
+            };
             if let Some(wp) = folded_weights(ctx, w) {
-                conv2d_nhwc(rw, op, &ins, wp, &sx, &sw, &rs, &pd, &st, &dl, rt)?
+                conv2d_nhwc(rw, op, &cv, wp)?
             } else if is_f32 && st == [1, 1] && static_image && (padded || sx[3] % 16 != 0) {
-                conv2d_flat(rw, op, &ins, &od, &sx, &sw, &rs, &pd, &dl, g, rt)?
+                conv2d_flat(rw, op, &cv)?
             } else if is_f32 && st[1] > 1 && static_image && rs[3] >= 8 {
-                conv2d_strided(rw, op, &ins, &od, &sx, &sw, &rs, &pd, &st, &dl, g, rt)?
+                conv2d_strided(rw, op, &cv)?
             } else {
                 let red = [sw[1], sw[2], sw[3]];
                 let conv = compute_d(
