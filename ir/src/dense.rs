@@ -424,6 +424,34 @@ pub fn dense_values_i128(ctx: &Context, a: Attr) -> Option<Vec<i128>> {
     })
 }
 
+/// The values of a float elements attribute as f32: dense elements of any
+/// float type (splats expanded), or an f32 `dense_resource` blob whose size
+/// matches its type.
+pub fn f32_values(ctx: &Context, a: Attr) -> Option<Vec<f32>> {
+    match ctx.attr_kind(a) {
+        AttrKind::DenseResource { ty, handle } => {
+            let e = ctx.element_type(*ty);
+            if !(ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32)) {
+                return None;
+            }
+            let blob = ctx.resources.get(handle)?;
+            let n = num_elements(ctx.shape(*ty)?)?;
+            (blob.data.len() == n * 4).then(|| {
+                blob.data
+                    .chunks_exact(4)
+                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect()
+            })
+        }
+        _ => Some(
+            dense_values_f64(ctx, a)?
+                .into_iter()
+                .map(|x| x as f32)
+                .collect(),
+        ),
+    }
+}
+
 /// The values of a float dense attribute widened to f64, expanded from a
 /// splat.
 pub fn dense_values_f64(ctx: &Context, a: Attr) -> Option<Vec<f64>> {

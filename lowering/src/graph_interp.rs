@@ -163,33 +163,14 @@ fn broadcast_offsets(ins: &[usize], out: &[usize]) -> Vec<usize> {
 }
 
 pub(crate) fn constant_values(ctx: &Context, a: Attr) -> R<Vec<f32>> {
-    match ctx.attr_kind(a) {
-        AttrKind::DenseElements { .. } => dlc_ir::dense::dense_values_f64(ctx, a)
-            .map(|v| v.into_iter().map(|x| x as f32).collect())
-            .ok_or_else(|| InterpError("only float constants are supported".into())),
-        AttrKind::DenseResource { ty, handle } => {
-            if !matches!(
-                ctx.type_kind(ctx.element_type(*ty)),
-                dlc_ir::TypeKind::Float(dlc_ir::types::FloatKind::F32)
-            ) {
-                return err("only f32 resources are supported");
-            }
-            let blob = ctx
-                .resources
-                .get(handle)
-                .ok_or_else(|| InterpError("missing resource blob".into()))?;
-            let n = ctx.shape(*ty).and_then(dlc_ir::dense::num_elements);
-            if n.map(|n| n * 4) != Some(blob.data.len()) {
-                return err("resource blob size does not match its type");
-            }
-            Ok(blob
-                .data
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect())
+    let why = match ctx.attr_kind(a) {
+        AttrKind::DenseElements { .. } => "only float constants are supported",
+        AttrKind::DenseResource { .. } => {
+            "only f32 resources whose blob matches their type are supported"
         }
-        _ => err("unsupported constant attribute"),
-    }
+        _ => "unsupported constant attribute",
+    };
+    dlc_ir::dense::f32_values(ctx, a).ok_or_else(|| InterpError(why.into()))
 }
 
 fn eval_op(ctx: &Context, op: Op, ins: &[&Tensor]) -> R<Tensor> {

@@ -55,20 +55,12 @@ fn weight_values(ctx: &Context, a: Attr) -> Option<Vec<f64>> {
         AttrKind::DenseElements { ty, .. } if ctx.is_float(ctx.element_type(*ty)) => {
             dense_values_f64(ctx, a)
         }
-        AttrKind::DenseResource { ty, handle } => {
-            let e = ctx.element_type(*ty);
-            if !(ctx.is_float(e) && ctx.int_or_float_width(e) == Some(32)) {
-                return None;
-            }
-            let blob = ctx.resources.get(handle)?;
-            let n = crate::shape::num_elements(ctx.shape(*ty)?)? as usize;
-            (blob.data.len() == n * 4).then(|| {
-                blob.data
-                    .chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64)
-                    .collect()
-            })
-        }
+        AttrKind::DenseResource { .. } => Some(
+            dlc_ir::dense::f32_values(ctx, a)?
+                .into_iter()
+                .map(f64::from)
+                .collect(),
+        ),
         _ => None,
     }
 }

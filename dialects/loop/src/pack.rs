@@ -15,7 +15,7 @@ use crate::canonicalize::constant_index;
 use crate::ops::ForOp;
 use crate::unroll::{index_const, new_op};
 use dlc_ir::pass::{Pass, PassInfo, PassOptionInfo, PassRegistry};
-use dlc_ir::{Attr, AttrKind, Context, Diagnostic, Op, OperationState, Value, WalkResult};
+use dlc_ir::{AttrKind, Context, Diagnostic, Op, OperationState, Value, WalkResult};
 
 /// `v` as (panel base, offset): `%jo + c`, `%jo` or a constant.
 fn panel_index(ctx: &Context, v: Value, nr: i64) -> Option<(Option<Value>, i64)> {
@@ -48,31 +48,6 @@ fn panel_index(ctx: &Context, v: Value, nr: i64) -> Option<(Option<Value>, i64)>
         _ => return None,
     };
     is_panel_iv(base).then_some((Some(base), c))
-}
-
-/// The f32 values of a constant's attribute (dense or dense_resource).
-fn f32_values(ctx: &Context, a: Attr, n: usize) -> Option<Vec<f32>> {
-    match ctx.attr_kind(a) {
-        AttrKind::DenseResource { handle, .. } => {
-            let blob = ctx.resources.get(handle)?;
-            (blob.data.len() == n * 4).then(|| {
-                blob.data
-                    .chunks_exact(4)
-                    .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect()
-            })
-        }
-        AttrKind::DenseElements { .. } => {
-            let v = dlc_ir::dense::dense_values_f64(ctx, a)?;
-            let v: Vec<f32> = v.into_iter().map(|x| x as f32).collect();
-            match v.len() {
-                1 => Some(vec![v[0]; n]),
-                l if l == n => Some(v),
-                _ => None,
-            }
-        }
-        _ => None,
-    }
 }
 
 /// Packs `c` (module doc) if every access allows; returns whether it did.
@@ -118,7 +93,8 @@ fn pack_constant(ctx: &mut Context, c: Op, nr: i64) -> bool {
     let Some(a) = ctx.attr(c, "value") else {
         return false;
     };
-    let Some(vals) = f32_values(ctx, a, (k * n) as usize) else {
+    let Some(vals) = dlc_ir::dense::f32_values(ctx, a).filter(|v| v.len() == (k * n) as usize)
+    else {
         return false;
     };
     let (ku, nu, nru) = (k as usize, n as usize, nr as usize);
