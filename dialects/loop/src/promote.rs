@@ -284,17 +284,17 @@ fn promote_loop(ctx: &mut Context, lp: Op) -> Op {
         current.push(a);
     }
     // Accesses in program order: loads read the current value, stores set it.
-    let mut group_of: FxHashMap<Op, usize> = FxHashMap::default();
+    let mut group_of: FxHashMap<Op, (usize, bool)> = FxHashMap::default();
     for (gi, g) in groups.iter().enumerate() {
         for &k in &g.2 {
-            group_of.insert(direct[k].op, gi);
+            group_of.insert(direct[k].op, (gi, direct[k].store));
         }
     }
     for o in ctx.block_ops_vec(body) {
-        let Some(&gi) = group_of.get(&o) else {
+        let Some(&(gi, store)) = group_of.get(&o) else {
             continue;
         };
-        if direct.iter().any(|a| a.op == o && a.store) {
+        if store {
             current[gi] = ctx.operand(o, 0);
         } else {
             ctx.replace_all_uses_with(ctx.result(o, 0), current[gi]);
